@@ -1,0 +1,59 @@
+/*
+ * ul_impl.h - private declarations shared by the library's C files. Never
+ * installed. Public names live in umath_linalg.h.
+ */
+#ifndef UL_IMPL_H
+#define UL_IMPL_H
+
+#include "umath_linalg.h"
+#include <complex.h>
+
+#define UL_API __attribute__((visibility("default")))
+#define UL_HIDDEN __attribute__((visibility("hidden")))
+
+/* Largest matrix order handled by the small-n kernels. */
+#define UL_SMALL_MAX 16
+
+/* ---- small-n fast paths (umath_linalg/ul_small*.c) ---------------------
+ * Each takes a whole loop call with numpy's loop-ABI arguments (dimensions
+ * and steps exactly as the loop got them) and either declines by returning
+ * -1 (the LAPACK path then runs and nothing was written), or computes every
+ * matrix of the call and returns how many failed (exactly singular: that
+ * matrix's output NaN-filled), with *first_failed the outer index of the
+ * first failure (-1 when none). The caller handles the FP-flag protocol.
+ * det/slogdet never fail: singular gives det 0, slogdet (0, -inf). */
+#define UL_SMALL_DECL(ch, op) \
+    UL_HIDDEN ptrdiff_t ul_small_##ch##op(char **args, \
+        const ptrdiff_t *dimensions, const ptrdiff_t *steps, \
+        ptrdiff_t *first_failed);
+#define UL_SMALL_DECL_OP(op) \
+    UL_SMALL_DECL(s, op) UL_SMALL_DECL(d, op) \
+    UL_SMALL_DECL(c, op) UL_SMALL_DECL(z, op)
+UL_SMALL_DECL_OP(inv)
+UL_SMALL_DECL_OP(solve)
+UL_SMALL_DECL_OP(solve1)
+UL_SMALL_DECL_OP(det)
+UL_SMALL_DECL_OP(slogdet)
+#undef UL_SMALL_DECL_OP
+#undef UL_SMALL_DECL
+
+/* ---- LAPACK (Fortran symbols of Debian's OpenBLAS, LP64 int) ----------
+ * Called directly: no LAPACKE NaN pre-scan, no hidden copies, no xerbla
+ * printing for arguments we have already checked. */
+typedef int ul_lapack_int;
+void sgesv_(const int *n, const int *nrhs, float *a, const int *lda, int *ipiv, float *b, const int *ldb, int *info);
+void dgesv_(const int *n, const int *nrhs, double *a, const int *lda, int *ipiv, double *b, const int *ldb, int *info);
+void cgesv_(const int *n, const int *nrhs, float complex *a, const int *lda, int *ipiv, float complex *b, const int *ldb, int *info);
+void zgesv_(const int *n, const int *nrhs, double complex *a, const int *lda, int *ipiv, double complex *b, const int *ldb, int *info);
+void sgetrf_(const int *m, const int *n, float *a, const int *lda, int *ipiv, int *info);
+void dgetrf_(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
+void cgetrf_(const int *m, const int *n, float complex *a, const int *lda, int *ipiv, int *info);
+void zgetrf_(const int *m, const int *n, double complex *a, const int *lda, int *ipiv, int *info);
+
+/* ---- FP-flag protocol (numpy's get_fp_invalid_and_clear /
+ * set_fp_invalid_or_clear): remember a prior FE_INVALID, clear all flags,
+ * and at the end raise FE_INVALID if anything failed, else clear all. */
+UL_HIDDEN int ul_fp_invalid_and_clear(void);
+UL_HIDDEN void ul_fp_set_invalid_or_clear(int invalid);
+
+#endif /* UL_IMPL_H */

@@ -1,0 +1,221 @@
+/*
+ * umath_linalg.h - the one public header of libumath_linalg.
+ *
+ * numpy's linear-algebra gufunc loops (numpy 1.24 `_umath_linalg`) as a plain
+ * C library with no CPython API: the loops themselves (numpy's loop ABI), the
+ * dispatch table numpy's PyUFunc_FromFuncAndDataAndSignature consumes, a
+ * driver that checks shapes and broadcasts stacks for callers that are not
+ * numpy, and the strided <-> Fortran copier the loops are built on.
+ *
+ * Conventions: every stride is in BYTES and may be negative or zero; every
+ * size is a ptrdiff_t (numpy's npy_intp); type numbers are numpy's
+ * (UL_FLOAT = NPY_FLOAT = 11 ...). Nothing here prints; errors come back as
+ * ul_status codes with a message.
+ *
+ * The block between UL_CDEF_BEGIN and UL_CDEF_END is read verbatim by the
+ * cffi build (bridge/ul_build.py): keep it free of #if, macros and
+ * attributes.
+ */
+#ifndef UMATH_LINALG_H
+#define UMATH_LINALG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define UL_VERSION_MAJOR 0
+#define UL_VERSION_MINOR 1
+#define UL_VERSION_PATCH 0
+#define UL_VERSION_NUMBER \
+    (UL_VERSION_MAJOR * 10000 + UL_VERSION_MINOR * 100 + UL_VERSION_PATCH)
+
+/* UL_CDEF_BEGIN */
+
+/* ---- numpy type numbers (the stable values of numpy's enum NPY_TYPES) ---- */
+enum {
+    UL_BOOL = 0, UL_INT32 = 5, UL_INT64 = 7,
+    UL_FLOAT = 11, UL_DOUBLE = 12, UL_CFLOAT = 14, UL_CDOUBLE = 15
+};
+
+/* ---- status codes: returned, never printed ---- */
+typedef enum ul_status {
+    UL_OK = 0,
+    UL_ENOMEM = 1,      /* an allocation failed; outputs untouched         */
+    UL_EINVAL = 2,      /* bad argument: NULL pointer, bad count, bad size  */
+    UL_EBADSIG = 3,     /* a gufunc signature does not parse                */
+    UL_EBADTYPE = 4,    /* no loop for these dtypes / unknown type          */
+    UL_ESHAPE = 5,      /* core dims mismatch or outer dims do not broadcast*/
+    UL_ENOTFOUND = 6,   /* no gufunc of that name                           */
+    UL_ESINGULAR = 7,   /* ran; some matrices were singular (NaN output)    */
+    UL_EFFI = 8,        /* libffi refused the described C signature         */
+    UL_EBUSY = 9,       /* still registered / in use / name already taken   */
+    UL_EOVERFLOW = 10   /* a size or byte extent overflows ptrdiff_t / int  */
+} ul_status;
+
+/* A fixed English description of a status code ("unknown status" if out
+   of range). */
+const char *ul_strerror(int status);
+/* UL_VERSION_NUMBER of the library actually loaded. */
+int ul_version_number(void);
+
+/* ---- the loop ABI: numpy's PyUFuncGenericFunction, npy_intp = ptrdiff_t --
+ * args[nin+nout]  base pointer of each operand, inputs first.
+ * dimensions[0]   N, the number of outer iterations of this call; then one
+ *                 size per distinct core-dimension name, in order of first
+ *                 appearance in the signature (solve: [N, m, n]).
+ * steps[0..nargs-1]  outer byte stride of each operand; then the byte stride
+ *                 of every core dimension, operand by operand (inv on a
+ *                 C-contiguous (k,m,m) double stack: {8mm, 8mm, 8m, 8, 8m, 8}).
+ * data            the table's data pointer for this loop (see ul_loop_report).
+ */
+typedef void (*ul_loop)(char **args, const ptrdiff_t *dimensions,
+                        const ptrdiff_t *steps, void *data);
+
+/* The dispatch table, in exactly the shape numpy's
+ * PyUFunc_FromFuncAndDataAndSignature(funcs, data, types, ntypes, nin, nout,
+ * PyUFunc_None, name, doc, 0, signature) takes it. Rows are immutable and live
+ * as long as the library (built-ins) or until released (registered ones). */
+typedef struct ul_gufunc {
+    const char *name;          /* "inv"                                     */
+    int nin, nout;
+    const char *signature;     /* "(m, m)->(m, m)"                          */
+    int ntypes;
+    const char *types;         /* ntypes*(nin+nout) numpy type numbers,
+                                  one row per loop, inputs then outputs     */
+    const ul_loop *funcs;      /* ntypes loops                              */
+    void *const *data;         /* ntypes loop data pointers                 */
+    const char *doc;
+} ul_gufunc;
+
+/* Lookup: built-in gufuncs first, in a fixed order, then registered ones.
+   ul_gufunc_find returns NULL when the name is unknown (or name is NULL). */
+const ul_gufunc *ul_gufunc_find(const char *name);
+size_t ul_gufunc_count(void);
+const ul_gufunc *ul_gufunc_at(size_t i);
+
+/* Registry for run-time gufuncs (bridge/). Registering a name that is
+   already taken gives UL_EBUSY; unregistering one that is not registered
+   gives UL_ENOTFOUND. The caller owns the row and keeps it alive while it
+   is registered. Thread-safe. */
+int ul_gufunc_register(const ul_gufunc *g);
+int ul_gufunc_unregister(const ul_gufunc *g);
+
+/* Failure report of the built-in linalg loops. Their table data pointers
+ * are NULL, as numpy's are; a caller may instead pass a ul_loop_report* as
+ * `data`, and the loop then records, besides numpy's FE_INVALID protocol,
+ * how many matrices failed (singular: that matrix's inv/solve output is
+ * NaN) and the outer index of the first. The driver does this for every
+ * loop whose table data pointer is NULL. */
+typedef struct ul_loop_report {
+    ptrdiff_t nfailed;        /* matrices whose factorization failed       */
+    ptrdiff_t first_failed;   /* outer index in this call of the first; -1 */
+    int status;               /* UL_OK, or UL_ENOMEM: no workspace, the
+                                 outputs of this call were NaN-filled      */
+} ul_loop_report;
+
+/* ---- the driver -------------------------------------------------------- */
+/* One operand: the address of its element [0,...,0], numpy type number,
+   ndim (outer dims first, then core dims), shape and byte strides. */
+typedef struct ul_operand {
+    char *data;
+    int type;
+    int ndim;
+    const ptrdiff_t *shape;
+    const ptrdiff_t *strides;
+} ul_operand;
+
+/* What a call did. `message` is a NUL-terminated readable sentence when
+   status != UL_OK ("inv: input operand 0 has a mismatch in its core
+   dimension 1 ..."), empty otherwise. */
+typedef struct ul_call_info {
+    int status;               /* same as the return value                  */
+    int operand;              /* the operand an error concerns, or -1      */
+    ptrdiff_t outer_size;     /* matrices (outer iterations) computed      */
+    ptrdiff_t nfailed;        /* singular matrices (UL_ESINGULAR)          */
+    ptrdiff_t first_failed;   /* flat C-order outer index of the first; -1 */
+    char message[256];
+} ul_call_info;
+
+/* Checks g, the operand count, types (the loop whose row matches every
+ * operand's type exactly is chosen), pointers, core dims against the
+ * signature and the outer dims against numpy's broadcasting rules (outputs
+ * must have the full broadcast shape), then runs the loop over the whole
+ * stack. On any validation error nothing is written. Returns UL_OK, or
+ * UL_ESINGULAR when the loop ran but some matrices failed (their outputs
+ * are NaN, the others are computed), or an error code. The caller's
+ * floating-point exception flags are left as they were. `info` may be
+ * NULL. Reentrant. */
+int ul_gufunc_call(const ul_gufunc *g, int nops, const ul_operand *ops,
+                   ul_call_info *info);
+
+/* The same with flat arrays, for bindings: data[nops], types[nops],
+   ndims[nops]; shapes and strides are the operands' shape and stride
+   arrays concatenated. */
+int ul_gufunc_callv(const ul_gufunc *g, int nops, char *const *data,
+                    const int *types, const int *ndims,
+                    const ptrdiff_t *shapes, const ptrdiff_t *strides,
+                    ul_call_info *info);
+
+/* Output shapes for given input shapes, without running anything: writes
+ * each output's ndim to out_ndims[nout] and its shape, concatenated, to
+ * out_shapes (room for out_cap sizes). Same checks and messages as
+ * ul_gufunc_call for the inputs. Output core dims that no input defines
+ * give UL_ESHAPE. */
+int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
+                     const ptrdiff_t *in_shapes, int *out_ndims,
+                     ptrdiff_t *out_shapes, size_t out_cap,
+                     ul_call_info *info);
+
+/* Index of the loop whose input types (nin numbers) match exactly, or -1. */
+int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types);
+
+/* ---- the loops (also reachable through the table) ---------------------- */
+/* s = float32, d = float64, c = complex64, z = complex128 */
+void ul_sinv_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_dinv_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_cinv_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_zinv_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_ssolve_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_dsolve_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_csolve_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_zsolve_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_ssolve1_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_dsolve1_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_csolve1_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_zsolve1_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_sdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_ddet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_cdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_zdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_sslogdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_dslogdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_cslogdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_zslogdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+
+/* ---- the copier (numpy's linearize / delinearize) ---------------------- */
+/* ul_?linearize: copy the rows x cols matrix at src, element (i, j) at byte
+ * offset i*row_stride + j*col_stride (any sign, zero included), into the
+ * Fortran-ordered (column-major) buffer dst with leading dimension ld >=
+ * rows (in elements): dst[i + j*ld] = src(i, j).
+ * ul_?delinearize is the inverse: dst(i, j) = src[i + j*ld]. Where a zero
+ * stride maps several elements to one address, the last one written wins
+ * (as numpy's delinearize). Both return UL_EINVAL for a NULL pointer with a
+ * non-empty matrix, negative sizes or ld < rows, and copy nothing then. */
+int ul_slinearize(void *dst, ptrdiff_t ld, const void *src, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride);
+int ul_dlinearize(void *dst, ptrdiff_t ld, const void *src, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride);
+int ul_clinearize(void *dst, ptrdiff_t ld, const void *src, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride);
+int ul_zlinearize(void *dst, ptrdiff_t ld, const void *src, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride);
+int ul_sdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride, const void *src, ptrdiff_t ld);
+int ul_ddelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride, const void *src, ptrdiff_t ld);
+int ul_cdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride, const void *src, ptrdiff_t ld);
+int ul_zdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride, const void *src, ptrdiff_t ld);
+
+/* UL_CDEF_END */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UMATH_LINALG_H */
