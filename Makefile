@@ -1,0 +1,114 @@
+# umath-linalg: everything but Python packaging (setup.py) is driven from here.
+# Build products go under build/out/ (ignored), never beside tracked files.
+
+PREFIX  ?= /usr/local
+PY      ?= /usr/bin/python3
+PYPY    ?= pypy3
+CC      ?= gcc
+OUT     := build/out
+SOMAJOR := 0
+SOVER   := 0.1.0
+
+# Recursive (=) so pkg-config runs after `make deps` has installed it.
+DEP_PKGS    = lapacke openblas libffi
+DEP_CFLAGS  = $(shell pkg-config --cflags $(DEP_PKGS))
+DEP_LIBS    = $(shell pkg-config --libs $(DEP_PKGS)) -lm -lpthread
+
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+CSTD    := -std=gnu11
+INC     := -Iumath_linalg -Igufunc -Ibridge
+CFLAGS  ?= -O2 -g
+LIB_CFLAGS = $(CSTD) $(CFLAGS) $(WARN) $(INC) $(DEP_CFLAGS) -fPIC -fvisibility=hidden
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRCS := $(sort $(wildcard umath_linalg/*.c gufunc/*.c bridge/*.c))
+LIB_HDRS := $(wildcard umath_linalg/*.h gufunc/*.h bridge/*.h)
+LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
+SAN_OBJS := $(patsubst %.c,$(OUT)/san/%.o,$(LIB_SRCS))
+LIBSO    := $(OUT)/lib/libumath_linalg.so
+CTESTS   := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
+TEST_CFLAGS = $(CSTD) -O2 -g $(WARN) -Iumath_linalg -Itests/c $(DEP_CFLAGS)
+
+.PHONY: all deps lib py test test-c test-san test-py demo bench install clean check-exports
+
+all: deps
+	@$(MAKE) --no-print-directory lib py
+
+deps:
+	@sh build/install-deps.sh
+
+lib: $(LIBSO)
+
+$(OUT)/obj/%.o: %.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+$(OUT)/san/%.o: %.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(SAN_FLAGS) $(WARN) $(INC) $(DEP_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(LIBSO).$(SOVER): $(LIB_OBJS) build/libumath_linalg.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $(LIB_OBJS) -Wl,-soname,libumath_linalg.so.$(SOMAJOR) \
+	    -Wl,--version-script=build/libumath_linalg.map -Wl,--no-undefined $(DEP_LIBS)
+
+$(LIBSO): $(LIBSO).$(SOVER)
+	ln -sf libumath_linalg.so.$(SOVER) $(LIBSO).$(SOMAJOR)
+	ln -sf libumath_linalg.so.$(SOVER) $(LIBSO)
+
+# The exported ABI: only ul_ symbols, no CPython import.
+check-exports: $(LIBSO)
+	@bad=$$(nm -D --defined-only $(LIBSO) | awk '{print $$NF}' | grep -v '^ul_' | grep -v '^UL_' || true); \
+	 if [ -n "$$bad" ]; then echo "non-ul_ exports: $$bad"; exit 1; fi
+	@if nm -D --undefined-only $(LIBSO) | grep -q ' _\?Py'; then echo "library imports Py* symbols"; exit 1; fi
+	@echo "exports: $$(nm -D --defined-only $(LIBSO) | grep -c ' ul_') ul_ symbols, no Py* import"
+
+# ---- Python extension (cffi, built in place for both interpreters) ----
+py: $(LIBSO)
+	@if [ -f bridge/ul_build.py ]; then \
+	    $(PY) bridge/ul_build.py && $(PYPY) bridge/ul_build.py; fi
+
+# ---- tests ----
+$(OUT)/tests/%: tests/c/%.c tests/c/ul_test.h $(LIBSO)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $< -o $@ -L$(OUT)/lib -lumath_linalg -Wl,-rpath,$(abspath $(OUT)/lib) $(DEP_LIBS)
+
+$(OUT)/tests-san/%: tests/c/%.c tests/c/ul_test.h $(SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(SAN_FLAGS) $(WARN) -Iumath_linalg -Itests/c $(DEP_CFLAGS) $< $(SAN_OBJS) -o $@ $(DEP_LIBS)
+
+test-c: check-exports $(addprefix $(OUT)/tests/,$(CTESTS))
+	@sh tests/run_c_tests.sh "C" $(addprefix $(OUT)/tests/,$(CTESTS))
+
+test-san: $(addprefix $(OUT)/tests-san/,$(CTESTS))
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    sh tests/run_c_tests.sh "C (ASan+UBSan)" $(addprefix $(OUT)/tests-san/,$(CTESTS))
+
+test-py: py
+	@sh tests/run_py_tests.sh "$(PY)" "$(PYPY)"
+
+test: deps
+	@$(MAKE) --no-print-directory lib py
+	@$(MAKE) --no-print-directory test-c test-san test-py
+
+# ---- the main job and benchmarks ----
+demo: deps
+	@$(MAKE) --no-print-directory lib py
+	@sh bench/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory lib py
+	@sh bench/run.sh
+
+# ---- install ----
+install: $(LIBSO)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(LIBSO).$(SOVER) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libumath_linalg.so.$(SOVER) $(DESTDIR)$(PREFIX)/lib/libumath_linalg.so.$(SOMAJOR)
+	ln -sf libumath_linalg.so.$(SOVER) $(DESTDIR)$(PREFIX)/lib/libumath_linalg.so
+	install -m 644 umath_linalg/umath_linalg.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(SOVER)|g' build/umath_linalg.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/umath_linalg.pc
+
+clean:
+	rm -rf $(OUT) build/lib.* build/temp.* umath_linalg/_ul*.so umath_linalg/_ul*.c umath_linalg/_ul*.o

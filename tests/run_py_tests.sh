@@ -1,0 +1,11 @@
+#!/bin/sh
+# Runs the Python test suite under CPython (Debian's, with numpy) and PyPy.
+# Usage: run_py_tests.sh PYTHON PYPY. Exit status non-zero if any run fails.
+py=$1; pypy=$2
+status=0
+export PYTHONPATH="$(pwd)${PYTHONPATH:+:$PYTHONPATH}"
+echo "== pytest under $py"
+"$py" -m pytest -q -p no:cacheprovider tests/py || status=1
+echo "== pytest under $pypy"
+"$pypy" -m pytest -q -p no:cacheprovider tests/py || status=1
+exit $status
