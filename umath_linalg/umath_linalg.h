@@ -213,6 +213,63 @@ int ul_ddelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_str
 int ul_cdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride, const void *src, ptrdiff_t ld);
 int ul_zdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride, const void *src, ptrdiff_t ld);
 
+/* ---- run-time gufuncs from scalar C functions (bridge/ul_ffi.c) ---- */
+/* A C function whose signature is only known at run time becomes a gufunc
+ * row like the built-ins: registered (ul_gufunc_find finds it), run by
+ * ul_gufunc_call / ul_gufunc_callv, usable by numpy. Calls go through a
+ * libffi call interface prepared once; double(double), double(double,
+ * double), float(float) and float(float, float) in the value-returning
+ * element-wise style take a direct-call fast path instead.
+ *
+ * types: ntypes*(nin+nout) type letters, one row per function, inputs then
+ *   outputs (numpy's type chars): '?' bool (C _Bool), 'i' int32_t, 'q'
+ *   int64_t, 'f' float, 'd' double, 'F' float complex, 'D' double complex.
+ *   Any other letter, or a string of the wrong length: UL_EBADTYPE.
+ * fns[ntypes]: the functions, fns[k] for row k (NULL: UL_EINVAL).
+ * flags: UL_FFI_RETURN (0), value-returning: out0 = f(in0, ..., in_{nin-1}),
+ *   nout must be 1 (else UL_EINVAL). UL_FFI_STACK_INPUTS (1), pointer
+ *   style (PyPy's stack_inputs): void f(in0, ..., out0 *, ...), inputs by
+ *   value, outputs by pointer. Add UL_FFI_GENERIC (2) to refuse the fast
+ *   path (every element goes through libffi).
+ * signature: NULL or "" for an element-wise gufunc (the row's signature is
+ *   then NULL, as numpy's for a plain ufunc). Otherwise a gufunc signature
+ *   such as "(n),(n)->()" (bad: UL_EBADSIG; its operand count must be
+ *   nin+nout). f is then called once per outer iteration (core block):
+ *   every operand, inputs then outputs, is passed as a POINTER to its core
+ *   block laid out C-contiguous (row-major, packed), followed by the size of
+ *   every distinct core dimension as one ptrdiff_t argument each, in order
+ *   of first appearance in the signature (the loop ABI's dimensions[1..]):
+ *     "(m,n),(n,p)->(m,p)", STACK_INPUTS:
+ *       void matmul(const double *a, const double *b, double *c,
+ *                   ptrdiff_t m, ptrdiff_t n, ptrdiff_t p);
+ *     "(n),(n)->()", RETURN (the output core must be "()"; it is the
+ *     return value and is not passed):
+ *       double dot(const double *a, const double *b, ptrdiff_t n);
+ *   Operands already C-contiguous are passed in place; others are copied
+ *   into scratch (outputs are copied back after the call). f must not
+ *   write its inputs. If the scratch cannot be allocated the loop writes
+ *   nothing and raises FE_INVALID.
+ * name (required, copied), doc (may be NULL, copied): the row's strings.
+ *   A name already registered (built-in or not): UL_EBUSY.
+ * out: receives the row on UL_OK (NULL otherwise). It stays valid until
+ *   ul_ffi_gufunc_release.
+ * msg, msglen: when msg is not NULL, a readable sentence about a failure
+ *   (empty on success).
+ * libffi refusing the described signature gives UL_EFFI. Thread-safe. */
+enum { UL_FFI_RETURN = 0, UL_FFI_STACK_INPUTS = 1, UL_FFI_GENERIC = 2 };
+int ul_ffi_gufunc_new(const char *name, int nin, int nout, int ntypes,
+                      void *const *fns, const char *types, int flags,
+                      const char *signature, const char *doc,
+                      const ul_gufunc **out, char *msg, size_t msglen);
+/* Unregisters and frees a row made by ul_ffi_gufunc_new. UL_ENOTFOUND if
+ * g is not such a live row (NULL, a built-in, already released); UL_EBUSY,
+ * with nothing changed, while one of its loops is running in any thread.
+ * The caller must not start new calls on g once it releases it. */
+int ul_ffi_gufunc_release(const ul_gufunc *g);
+/* 1 when loop k of g (a row of ul_ffi_gufunc_new) calls its function
+ * directly, 0 when through libffi, -1 for a bad g or k. */
+int ul_ffi_gufunc_is_direct(const ul_gufunc *g, int k);
+
 /* UL_CDEF_END */
 
 #ifdef __cplusplus
