@@ -37,6 +37,14 @@ UL_SMALL_DECL_OP(slogdet)
 #undef UL_SMALL_DECL_OP
 #undef UL_SMALL_DECL
 
+/* ---- fills used by the loops (ul_linearize.tmpl.h) ---- */
+#define UL_FILL_DECL(ch) \
+    UL_HIDDEN void ul_##ch##nan_fill(char *dst, ptrdiff_t rows, \
+        ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride); \
+    UL_HIDDEN void ul_##ch##identity(void *dst, ptrdiff_t n);
+UL_FILL_DECL(s) UL_FILL_DECL(d) UL_FILL_DECL(c) UL_FILL_DECL(z)
+#undef UL_FILL_DECL
+
 /* ---- LAPACK (Fortran symbols of Debian's OpenBLAS, LP64 int) ----------
  * Called directly: no LAPACKE NaN pre-scan, no hidden copies, no xerbla
  * printing for arguments we have already checked. */

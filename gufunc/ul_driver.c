@@ -1,0 +1,477 @@
+/*
+ * ul_driver.c - runs a gufunc over operands given as (data, type, ndim,
+ * shape, byte strides), for callers that are not numpy: checks everything
+ * first (nothing is written on a validation error), binds core dimensions
+ * against the signature, broadcasts the outer dimensions by numpy's rules,
+ * coalesces them, and calls the loop once per innermost run (once in all
+ * for the usual contiguous or broadcast stacks). Failures reported by the
+ * loops (ul_loop_report) come back as a count and the first flat index;
+ * the caller's FP exception flags are restored afterwards.
+ */
+#include "ul_impl.h"
+#include "ul_sig.h"
+#include <fenv.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define UL_MAX_NDIM 64     /* dimensions of one operand */
+
+typedef struct plan {
+    ul_sig sig;
+    int loop;                        /* chosen row of the table         */
+    int nouter;                      /* broadcast outer ndim            */
+    ptrdiff_t outer[UL_MAX_NDIM];    /* broadcast outer shape           */
+    ptrdiff_t outer_size;            /* product of outer                */
+    ptrdiff_t size[UL_MAX_CORE];     /* per distinct core dim, -1 unset */
+} plan;
+
+static int fail(ul_call_info *info, const ul_gufunc *g, int status,
+                int operand, const char *fmt, ...)
+{
+    info->status = status;
+    info->operand = operand;
+    int len = snprintf(info->message, sizeof info->message, "%s: ",
+                       g && g->name ? g->name : "gufunc");
+    if (len < 0 || (size_t)len >= sizeof info->message)
+        return status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(info->message + len, sizeof info->message - (size_t)len, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static void info_reset(ul_call_info *info)
+{
+    info->status = UL_OK;
+    info->operand = -1;
+    info->outer_size = 0;
+    info->nfailed = 0;
+    info->first_failed = -1;
+    info->message[0] = '\0';
+}
+
+static size_t type_size(int type)
+{
+    switch (type) {
+    case UL_BOOL: return 1;
+    case UL_INT32: case UL_FLOAT: return 4;
+    case UL_INT64: case UL_DOUBLE: case UL_CFLOAT: return 8;
+    case UL_CDOUBLE: return 16;
+    default: return 0;    /* unknown to the driver: extent not checked */
+    }
+}
+
+static char type_char(int type)
+{
+    static const char chars[] = "?bBhHiIlLqQfdgFDG";
+    return type >= 0 && type < (int)sizeof chars - 1 ? chars[type] : '#';
+}
+
+/* "(2,3,3)" into buf */
+static const char *shape_str(char *buf, size_t len, const ptrdiff_t *shape,
+                             int ndim)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    at += (size_t)snprintf(buf, len, "(");
+    for (int i = 0; i < ndim && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, i ? ",%td" : "%td", shape[i]);
+    if (at < len)
+        snprintf(buf + at, len - at, ndim == 1 ? ",)" : ")");
+    return buf;
+}
+
+static int check_gufunc(const ul_gufunc *g, plan *p, ul_call_info *info)
+{
+    if (g == NULL)
+        return fail(info, g, UL_EINVAL, -1, "the gufunc is NULL");
+    if (g->nin < 0 || g->nout < 0 || g->nin + g->nout > UL_MAX_ARGS ||
+        g->ntypes < 1 || g->types == NULL || g->funcs == NULL)
+        return fail(info, g, UL_EINVAL, -1, "malformed table row");
+    char err[200];
+    if (ul_sig_parse(g->signature, g->nin, g->nout, &p->sig, err,
+                     sizeof err) != UL_OK)
+        return fail(info, g, UL_EBADSIG, -1, "%s", err);
+    return UL_OK;
+}
+
+/* Binds core sizes and broadcasts outer dims for the first `n` operands
+ * (inputs first; outputs, if present, must have the exact outer shape). */
+static int bind(const ul_gufunc *g, plan *p, int n, const int *ndims,
+                const ptrdiff_t *const *shapes, ul_call_info *info)
+{
+    const ul_sig *s = &p->sig;
+    char b1[160], b2[160];
+    for (int d = 0; d < s->ndims; d++)
+        p->size[d] = s->frozen[d];
+    p->nouter = 0;
+    for (int i = 0; i < n; i++) {
+        const char *kind = i < g->nin ? "input" : "output";
+        int ix = i < g->nin ? i : i - g->nin;
+        if (ndims[i] < 0 || ndims[i] > UL_MAX_NDIM)
+            return fail(info, g, UL_EINVAL, i, "%s operand %d has %d "
+                        "dimensions (0 to %d allowed)", kind, ix, ndims[i],
+                        UL_MAX_NDIM);
+        if (ndims[i] > 0 && shapes[i] == NULL)
+            return fail(info, g, UL_EINVAL, i, "%s operand %d has a NULL "
+                        "shape", kind, ix);
+        for (int k = 0; k < ndims[i]; k++)
+            if (shapes[i][k] < 0)
+                return fail(info, g, UL_EINVAL, i, "%s operand %d has a "
+                            "negative size %td in dimension %d", kind, ix,
+                            shapes[i][k], k);
+        int nc = s->ncore[i];
+        if (ndims[i] < nc)
+            return fail(info, g, UL_ESHAPE, i, "%s operand %d does not have "
+                        "enough dimensions (has %d, gufunc core with "
+                        "signature %s requires %d)", kind, ix, ndims[i],
+                        g->signature, nc);
+        for (int k = 0; k < nc; k++) {
+            int d = s->dim_ix[s->offset[i] + k];
+            ptrdiff_t got = shapes[i][ndims[i] - nc + k];
+            if (p->size[d] < 0)
+                p->size[d] = got;
+            else if (p->size[d] != got)
+                return fail(info, g, UL_ESHAPE, i, "%s operand %d has a "
+                            "mismatch in its core dimension %d, with gufunc "
+                            "signature %s (size %td is different from %td)",
+                            kind, ix, k, g->signature, got, p->size[d]);
+        }
+        int no = ndims[i] - nc;
+        if (i < g->nin) {
+            /* numpy broadcasting, right-aligned */
+            if (no > p->nouter) {
+                memmove(p->outer + (no - p->nouter), p->outer,
+                        (size_t)p->nouter * sizeof p->outer[0]);
+                for (int a = 0; a < no - p->nouter; a++)
+                    p->outer[a] = 1;
+                p->nouter = no;
+            }
+            for (int a = 0; a < no; a++) {
+                ptrdiff_t have = p->outer[p->nouter - no + a], got = shapes[i][a];
+                if (got == have || got == 1)
+                    continue;
+                if (have != 1) {
+                    return fail(info, g, UL_ESHAPE, i, "operands could not be "
+                                "broadcast together: input operand %d has "
+                                "outer shape %s, the others broadcast to %s",
+                                ix, shape_str(b1, sizeof b1, shapes[i], no),
+                                shape_str(b2, sizeof b2, p->outer, p->nouter));
+                }
+                p->outer[p->nouter - no + a] = got;
+            }
+        } else {
+            int same = no == p->nouter;
+            for (int a = 0; same && a < no; a++)
+                same = shapes[i][a] == p->outer[a];
+            if (!same)
+                return fail(info, g, UL_ESHAPE, i, "output operand %d has "
+                            "outer shape %s but the inputs broadcast to %s",
+                            ix, shape_str(b1, sizeof b1, shapes[i], no),
+                            shape_str(b2, sizeof b2, p->outer, p->nouter));
+        }
+    }
+    p->outer_size = 1;
+    for (int a = 0; a < p->nouter; a++)
+        if (__builtin_mul_overflow(p->outer_size, p->outer[a], &p->outer_size))
+            return fail(info, g, UL_EOVERFLOW, -1, "the broadcast outer shape "
+                        "has more elements than fit in ptrdiff_t");
+    return UL_OK;
+}
+
+static int choose_loop(const ul_gufunc *g, plan *p, const ul_operand *ops,
+                       ul_call_info *info)
+{
+    int nargs = g->nin + g->nout;
+    for (int t = 0; t < g->ntypes; t++) {
+        int k = 0;
+        while (k < nargs && g->types[t * nargs + k] == ops[k].type)
+            k++;
+        if (k == nargs) {
+            p->loop = t;
+            return UL_OK;
+        }
+    }
+    char given[UL_MAX_ARGS + 3], rows[160];
+    size_t at = 0, r = 0;
+    for (int k = 0; k < nargs; k++) {
+        if (k == g->nin)
+            given[at++] = '-', given[at++] = '>';
+        given[at++] = type_char(ops[k].type);
+    }
+    given[at] = '\0';
+    for (int t = 0; t < g->ntypes && r + nargs + 4 < sizeof rows; t++) {
+        rows[r++] = ' ';
+        for (int k = 0; k < nargs; k++) {
+            if (k == g->nin)
+                rows[r++] = '-', rows[r++] = '>';
+            rows[r++] = type_char(g->types[t * nargs + k]);
+        }
+    }
+    rows[r] = '\0';
+    return fail(info, g, UL_EBADTYPE, -1, "no loop for types %s (numpy type "
+                "numbers; loops:%s)", given, rows);
+}
+
+/* Every check; on success the plan is ready to run. */
+static int validate(const ul_gufunc *g, int nops, const ul_operand *ops,
+                    plan *p, ul_call_info *info)
+{
+    int rc = check_gufunc(g, p, info);
+    if (rc != UL_OK)
+        return rc;
+    int nargs = g->nin + g->nout;
+    if (nops != nargs)
+        return fail(info, g, UL_EINVAL, -1, "expected %d operands (%d inputs "
+                    "and %d outputs), got %d", nargs, g->nin, g->nout, nops);
+    if (ops == NULL)
+        return fail(info, g, UL_EINVAL, -1, "the operand array is NULL");
+    rc = choose_loop(g, p, ops, info);
+    if (rc != UL_OK)
+        return rc;
+    int ndims[UL_MAX_ARGS];
+    const ptrdiff_t *shapes[UL_MAX_ARGS];
+    for (int i = 0; i < nargs; i++) {
+        ndims[i] = ops[i].ndim;
+        shapes[i] = ops[i].shape;
+    }
+    rc = bind(g, p, nargs, ndims, shapes, info);
+    if (rc != UL_OK)
+        return rc;
+    for (int d = 0; d < p->sig.ndims; d++)
+        if (p->size[d] > INT_MAX)
+            return fail(info, g, UL_EOVERFLOW, -1, "core dimension of size "
+                        "%td is larger than LAPACK's int", p->size[d]);
+    for (int i = 0; i < nargs; i++) {
+        const char *kind = i < g->nin ? "input" : "output";
+        int ix = i < g->nin ? i : i - g->nin;
+        if (ops[i].ndim > 0 && ops[i].strides == NULL)
+            return fail(info, g, UL_EINVAL, i, "%s operand %d has NULL "
+                        "strides", kind, ix);
+        ptrdiff_t count = 1;
+        for (int k = 0; k < ops[i].ndim; k++)
+            if (__builtin_mul_overflow(count, ops[i].shape[k], &count))
+                return fail(info, g, UL_EOVERFLOW, i, "%s operand %d has "
+                            "more elements than fit in ptrdiff_t", kind, ix);
+        ptrdiff_t bytes;
+        if (__builtin_mul_overflow(count, (ptrdiff_t)type_size(ops[i].type), &bytes))
+            return fail(info, g, UL_EOVERFLOW, i, "%s operand %d is larger "
+                        "than the address space", kind, ix);
+        if (count > 0 && ops[i].data == NULL)
+            return fail(info, g, UL_EINVAL, i, "%s operand %d has a NULL "
+                        "data pointer", kind, ix);
+    }
+    return UL_OK;
+}
+
+/* Runs the validated plan. */
+static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
+               ul_call_info *info)
+{
+    const ul_sig *s = &p->sig;
+    int nargs = s->nargs;
+    info->outer_size = p->outer_size;
+    if (p->outer_size == 0)
+        return UL_OK;            /* numpy does not call the loop either */
+
+    /* outer axes with per-operand strides (0 where broadcast), size-1
+     * axes dropped, then neighbours merged where every operand allows */
+    ptrdiff_t shape[UL_MAX_NDIM], stride[UL_MAX_NDIM][UL_MAX_ARGS];
+    int na = 0;
+    for (int a = 0; a < p->nouter; a++) {
+        if (p->outer[a] == 1)
+            continue;
+        shape[na] = p->outer[a];
+        for (int i = 0; i < nargs; i++) {
+            int no = ops[i].ndim - s->ncore[i], ax = a - (p->nouter - no);
+            stride[na][i] = ax >= 0 && ops[i].shape[ax] != 1 ? ops[i].strides[ax] : 0;
+        }
+        if (na > 0) {
+            int merge = 1;
+            for (int i = 0; merge && i < nargs; i++)
+                merge = stride[na - 1][i] == stride[na][i] * shape[na];
+            if (merge) {
+                shape[na - 1] *= shape[na];
+                for (int i = 0; i < nargs; i++)
+                    stride[na - 1][i] = stride[na][i];
+                continue;
+            }
+        }
+        na++;
+    }
+    if (na == 0) {
+        shape[0] = 1;
+        for (int i = 0; i < nargs; i++)
+            stride[0][i] = 0;
+        na = 1;
+    }
+
+    ptrdiff_t dims[1 + UL_MAX_CORE], steps[UL_MAX_ARGS + UL_MAX_CORE];
+    dims[0] = shape[na - 1];
+    for (int d = 0; d < s->ndims; d++)
+        dims[1 + d] = p->size[d];
+    int at = nargs;
+    for (int i = 0; i < nargs; i++) {
+        steps[i] = stride[na - 1][i];
+        for (int k = 0; k < s->ncore[i]; k++)
+            steps[at++] = ops[i].strides[ops[i].ndim - s->ncore[i] + k];
+    }
+
+    fexcept_t saved;
+    fegetexceptflag(&saved, FE_ALL_EXCEPT);
+    ul_loop fn = g->funcs[p->loop];
+    void *table_data = g->data ? g->data[p->loop] : NULL;
+    char *args[UL_MAX_ARGS];
+    ptrdiff_t idx[UL_MAX_NDIM] = { 0 }, base = 0;
+    int enomem = 0;
+    for (;;) {
+        for (int i = 0; i < nargs; i++) {
+            ptrdiff_t off = 0;
+            for (int a = 0; a < na - 1; a++)
+                off += idx[a] * stride[a][i];
+            args[i] = ops[i].data + off;
+        }
+        ul_loop_report rep = { 0, -1, UL_OK };
+        fn(args, dims, steps, table_data ? table_data : &rep);
+        if (table_data == NULL) {
+            if (rep.nfailed > 0 && info->nfailed == 0)
+                info->first_failed = base + rep.first_failed;
+            info->nfailed += rep.nfailed;
+            enomem |= rep.status == UL_ENOMEM;
+        }
+        base += dims[0];
+        int a = na - 2;
+        while (a >= 0 && ++idx[a] == shape[a])
+            idx[a--] = 0;
+        if (a < 0)
+            break;
+    }
+    fesetexceptflag(&saved, FE_ALL_EXCEPT);
+
+    if (enomem)
+        return fail(info, g, UL_ENOMEM, -1, "no memory for the loop's "
+                    "workspace; the outputs were filled with NaN");
+    if (info->nfailed > 0)
+        return fail(info, g, UL_ESINGULAR, -1, "%td of %td matrices are "
+                    "singular (the first at outer index %td); their outputs "
+                    "are NaN", info->nfailed, p->outer_size, info->first_failed);
+    return UL_OK;
+}
+
+UL_API int ul_gufunc_call(const ul_gufunc *g, int nops, const ul_operand *ops,
+                          ul_call_info *info)
+{
+    ul_call_info local;
+    plan p;
+    if (info == NULL)
+        info = &local;
+    info_reset(info);
+    int rc = validate(g, nops, ops, &p, info);
+    return rc != UL_OK ? rc : run(g, ops, &p, info);
+}
+
+UL_API int ul_gufunc_callv(const ul_gufunc *g, int nops, char *const *data,
+                           const int *types, const int *ndims,
+                           const ptrdiff_t *shapes, const ptrdiff_t *strides,
+                           ul_call_info *info)
+{
+    ul_call_info local;
+    ul_operand ops[UL_MAX_ARGS];
+    if (info == NULL)
+        info = &local;
+    info_reset(info);
+    if (nops < 0 || nops > UL_MAX_ARGS)
+        return fail(info, g, UL_EINVAL, -1, "operand count %d out of range",
+                    nops);
+    if (nops > 0 && (data == NULL || types == NULL || ndims == NULL))
+        return fail(info, g, UL_EINVAL, -1, "NULL operand array");
+    ptrdiff_t at = 0;
+    for (int i = 0; i < nops; i++) {
+        if (ndims[i] < 0 || ndims[i] > UL_MAX_NDIM)
+            return fail(info, g, UL_EINVAL, i, "operand %d has %d dimensions "
+                        "(0 to %d allowed)", i, ndims[i], UL_MAX_NDIM);
+        if (ndims[i] > 0 && (shapes == NULL || strides == NULL))
+            return fail(info, g, UL_EINVAL, i, "NULL shapes or strides");
+        ops[i].data = data[i];
+        ops[i].type = types[i];
+        ops[i].ndim = ndims[i];
+        ops[i].shape = ndims[i] ? shapes + at : NULL;
+        ops[i].strides = ndims[i] ? strides + at : NULL;
+        at += ndims[i];
+    }
+    return ul_gufunc_call(g, nops, ops, info);
+}
+
+UL_API int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
+                            const ptrdiff_t *in_shapes, int *out_ndims,
+                            ptrdiff_t *out_shapes, size_t out_cap,
+                            ul_call_info *info)
+{
+    ul_call_info local;
+    plan p;
+    if (info == NULL)
+        info = &local;
+    info_reset(info);
+    int rc = check_gufunc(g, &p, info);
+    if (rc != UL_OK)
+        return rc;
+    if (nin != g->nin)
+        return fail(info, g, UL_EINVAL, -1, "expected %d inputs, got %d",
+                    g->nin, nin);
+    if ((nin > 0 && in_ndims == NULL) || out_ndims == NULL ||
+        (out_cap > 0 && out_shapes == NULL))
+        return fail(info, g, UL_EINVAL, -1, "NULL array argument");
+    const ptrdiff_t *shapes[UL_MAX_ARGS];
+    ptrdiff_t at = 0;
+    for (int i = 0; i < nin; i++) {
+        if (in_ndims[i] < 0 || in_ndims[i] > UL_MAX_NDIM)
+            return fail(info, g, UL_EINVAL, i, "input operand %d has %d "
+                        "dimensions", i, in_ndims[i]);
+        if (in_ndims[i] > 0 && in_shapes == NULL)
+            return fail(info, g, UL_EINVAL, i, "NULL shapes");
+        shapes[i] = in_ndims[i] ? in_shapes + at : NULL;
+        at += in_ndims[i];
+    }
+    rc = bind(g, &p, nin, in_ndims, shapes, info);
+    if (rc != UL_OK)
+        return rc;
+    size_t need = 0;
+    for (int o = 0; o < g->nout; o++)
+        need += (size_t)(p.nouter + p.sig.ncore[nin + o]);
+    if (need > out_cap)
+        return fail(info, g, UL_EINVAL, -1, "out_shapes has room for %zu "
+                    "sizes, %zu needed", out_cap, need);
+    size_t w = 0;
+    for (int o = 0; o < g->nout; o++) {
+        int i = nin + o;
+        out_ndims[o] = p.nouter + p.sig.ncore[i];
+        for (int a = 0; a < p.nouter; a++)
+            out_shapes[w++] = p.outer[a];
+        for (int k = 0; k < p.sig.ncore[i]; k++) {
+            ptrdiff_t sz = p.size[p.sig.dim_ix[p.sig.offset[i] + k]];
+            if (sz < 0)
+                return fail(info, g, UL_ESHAPE, i, "output operand %d: core "
+                            "dimension %d is not set by any input", o, k);
+            out_shapes[w++] = sz;
+        }
+    }
+    return UL_OK;
+}
+
+UL_API int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types)
+{
+    if (g == NULL || in_types == NULL || g->types == NULL)
+        return -1;
+    int nargs = g->nin + g->nout;
+    for (int t = 0; t < g->ntypes; t++) {
+        int k = 0;
+        while (k < g->nin && g->types[t * nargs + k] == in_types[k])
+            k++;
+        if (k == g->nin)
+            return t;
+    }
+    return -1;
+}

@@ -1,0 +1,166 @@
+/*
+ * ul_table.c - the dispatch table: one ul_gufunc row per built-in gufunc,
+ * in the shape numpy's PyUFunc_FromFuncAndDataAndSignature takes (numpy
+ * keeps these pointers without copying: static data satisfies that), and
+ * the registry of run-time gufuncs that ul_gufunc_find also searches.
+ */
+#include "ul_impl.h"
+#include "ul_sig.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- type rows: numpy type numbers, one row per loop ---- */
+static const char types_1_1[] = {        /* f->f d->d F->F D->D */
+    UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE,
+    UL_CFLOAT, UL_CFLOAT, UL_CDOUBLE, UL_CDOUBLE };
+static const char types_2_1[] = {        /* ff->f dd->d FF->F DD->D */
+    UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
+    UL_CFLOAT, UL_CFLOAT, UL_CFLOAT, UL_CDOUBLE, UL_CDOUBLE, UL_CDOUBLE };
+static const char types_slogdet[] = {    /* f->ff d->dd F->Ff D->Dd */
+    UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
+    UL_CFLOAT, UL_CFLOAT, UL_FLOAT, UL_CDOUBLE, UL_CDOUBLE, UL_DOUBLE };
+
+/* numpy passes NULL data to every linalg loop */
+static void *const null_data_4[4] = { NULL, NULL, NULL, NULL };
+
+#define UL_FUNCS(op) \
+    static const ul_loop op##_funcs[4] = { \
+        ul_s##op##_loop, ul_d##op##_loop, ul_c##op##_loop, ul_z##op##_loop };
+UL_FUNCS(inv)
+UL_FUNCS(solve)
+UL_FUNCS(solve1)
+UL_FUNCS(det)
+UL_FUNCS(slogdet)
+#undef UL_FUNCS
+
+static const ul_gufunc builtins[] = {
+    { "inv", 1, 1, "(m, m)->(m, m)", 4, types_1_1, inv_funcs, null_data_4,
+      "inverse of the last two dimensions and broadcast to the rest.\n"
+      "Results in the inverse matrices.\n    \"(m, m)->(m, m)\"\n" },
+    { "solve", 2, 1, "(m,m),(m,n)->(m,n)", 4, types_2_1, solve_funcs,
+      null_data_4,
+      "solve the system a x = b, on the last two dimensions, broadcast to "
+      "the rest.\nResults in matrices with the solutions.\n"
+      "    \"(m,m),(m,n)->(m,n)\"\n" },
+    { "solve1", 2, 1, "(m,m),(m)->(m)", 4, types_2_1, solve1_funcs,
+      null_data_4,
+      "solve the system a x = b, for b a vector, broadcast in the outer "
+      "dimensions.\nResults in vectors with the solutions.\n"
+      "    \"(m,m),(m)->(m)\"\n" },
+    { "det", 1, 1, "(m,m)->()", 4, types_1_1, det_funcs, null_data_4,
+      "det of the last two dimensions and broadcast on the rest.\n"
+      "Results in the determinants.\n    \"(m,m)->()\"\n" },
+    { "slogdet", 1, 2, "(m,m)->(),()", 4, types_slogdet, slogdet_funcs,
+      null_data_4,
+      "slogdet on the last two dimensions and broadcast on the rest.\n"
+      "Results in two arrays, one with sign and the other with log of the "
+      "determinants.\n    \"(m,m)->(),()\"\n" },
+};
+#define NBUILTIN (sizeof builtins / sizeof builtins[0])
+
+/* ---- registry of run-time gufuncs: pointers owned by their callers ---- */
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static const ul_gufunc **reg;
+static size_t reg_n, reg_cap;
+
+static const ul_gufunc *find_builtin(const char *name)
+{
+    for (size_t i = 0; i < NBUILTIN; i++)
+        if (strcmp(builtins[i].name, name) == 0)
+            return &builtins[i];
+    return NULL;
+}
+
+/* caller holds reg_lock */
+static ptrdiff_t find_registered(const char *name)
+{
+    for (size_t i = 0; i < reg_n; i++)
+        if (strcmp(reg[i]->name, name) == 0)
+            return (ptrdiff_t)i;
+    return -1;
+}
+
+UL_API const ul_gufunc *ul_gufunc_find(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    const ul_gufunc *g = find_builtin(name);
+    if (g != NULL)
+        return g;
+    pthread_mutex_lock(&reg_lock);
+    ptrdiff_t i = find_registered(name);
+    g = i >= 0 ? reg[i] : NULL;
+    pthread_mutex_unlock(&reg_lock);
+    return g;
+}
+
+UL_API size_t ul_gufunc_count(void)
+{
+    pthread_mutex_lock(&reg_lock);
+    size_t n = NBUILTIN + reg_n;
+    pthread_mutex_unlock(&reg_lock);
+    return n;
+}
+
+UL_API const ul_gufunc *ul_gufunc_at(size_t i)
+{
+    if (i < NBUILTIN)
+        return &builtins[i];
+    pthread_mutex_lock(&reg_lock);
+    const ul_gufunc *g = i - NBUILTIN < reg_n ? reg[i - NBUILTIN] : NULL;
+    pthread_mutex_unlock(&reg_lock);
+    return g;
+}
+
+UL_API int ul_gufunc_register(const ul_gufunc *g)
+{
+    ul_sig sig;
+    if (g == NULL || g->name == NULL || g->name[0] == '\0' || g->nin < 0 ||
+        g->nout < 1 || g->ntypes < 1 || g->types == NULL || g->funcs == NULL ||
+        g->data == NULL)
+        return UL_EINVAL;
+    for (int t = 0; t < g->ntypes; t++)
+        if (g->funcs[t] == NULL)
+            return UL_EINVAL;
+    if (ul_sig_parse(g->signature, g->nin, g->nout, &sig, NULL, 0) != UL_OK)
+        return UL_EBADSIG;
+    if (find_builtin(g->name) != NULL)
+        return UL_EBUSY;
+    int rc = UL_OK;
+    pthread_mutex_lock(&reg_lock);
+    if (find_registered(g->name) >= 0) {
+        rc = UL_EBUSY;
+    } else {
+        if (reg_n == reg_cap) {
+            size_t cap = reg_cap ? 2 * reg_cap : 8;
+            const ul_gufunc **grown = realloc(reg, cap * sizeof *grown);
+            if (grown == NULL) {
+                rc = UL_ENOMEM;
+                goto out;
+            }
+            reg = grown;
+            reg_cap = cap;
+        }
+        reg[reg_n++] = g;
+    }
+out:
+    pthread_mutex_unlock(&reg_lock);
+    return rc;
+}
+
+UL_API int ul_gufunc_unregister(const ul_gufunc *g)
+{
+    int rc = UL_ENOTFOUND;
+    pthread_mutex_lock(&reg_lock);
+    for (size_t i = 0; i < reg_n; i++) {
+        if (reg[i] == g) {
+            memmove(&reg[i], &reg[i + 1], (reg_n - i - 1) * sizeof *reg);
+            reg_n--;
+            rc = UL_OK;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&reg_lock);
+    return rc;
+}
