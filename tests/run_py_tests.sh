@@ -8,4 +8,8 @@ echo "== pytest under $py"
 "$py" -m pytest -q -p no:cacheprovider tests/py || status=1
 echo "== pytest under $pypy"
 "$pypy" -m pytest -q -p no:cacheprovider tests/py || status=1
+# numpy's own linalg test suite (the installed numpy's test_linalg.py) with
+# pypy_compat.numpy_backend installed; CPython only (issue 3).
+echo "== numpy's linalg test suite with the umath_linalg backend, under $py"
+sh tests/numpy_suite/run.sh "$py" || status=1
 exit $status
