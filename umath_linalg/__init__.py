@@ -1,0 +1,107 @@
+"""umath_linalg: numpy's linear-algebra gufunc loops as a plain C library,
+driven from PyPy and CPython through cffi with one C call per Python call.
+
+    import umath_linalg as ul
+    ul.inv(a)                  # a: ndarray, cffi array, buffer or nested lists
+    ul.inv(a, out=o)           # no allocation
+    ul.solve(a, b); ul.det(a); ul.slogdet(a)
+    g = ul.gufunc("inv"); g.signature, g.types, g(a)
+
+Results come back in the kind of the inputs: ndarray for ndarray, the same
+cffi array type for cffi arrays, a shaped memoryview for other buffers,
+nested lists for lists (0-d results as scalars).  Stacks (..., m, m)
+broadcast as numpy gufuncs do.  inv and solve raise LinAlgError("Singular
+matrix") when a matrix is singular (the other matrices of the stack and
+out= are written nonetheless, the singular ones NaN); det gives 0 and slogdet
+(0, -inf) for those.
+"""
+from ._core import LinAlgError, ffi, lib, CData, _ctype_info, \
+    _cffi_ctype_info
+from ._gufunc import Gufunc
+
+__all__ = ["inv", "solve", "det", "slogdet", "gufunc", "gufuncs",
+           "LinAlgError", "Gufunc", "ffi", "lib"]
+
+_shared = {}
+
+
+def gufunc(name):
+    """The Gufunc object of the table row called `name` (KeyError if none).
+
+    The object has .name .signature .types .nin .nout .ntypes; singular
+    matrices leave NaN outputs (numpy's raw gufunc behaviour)."""
+    g = _shared.get(name)
+    if g is None:
+        row = lib.ul_gufunc_find(name.encode() if isinstance(name, str) else name)
+        if row == ffi.NULL:
+            raise KeyError("no gufunc named %r in libumath_linalg" % (name,))
+        g = _shared[name] = Gufunc(row)
+    return g
+
+
+def gufuncs():
+    """Names of every gufunc in the dispatch table, in table order."""
+    n = lib.ul_gufunc_count()
+    return [ffi.string(lib.ul_gufunc_at(i).name).decode() for i in range(n)]
+
+
+def _raising(name):
+    return Gufunc(lib.ul_gufunc_find(name.encode()), singular="raise")
+
+
+_INV = _raising("inv")
+_SOLVE = _raising("solve")
+_SOLVE1 = _raising("solve1")
+_DET = gufunc("det")
+_SLOGDET = gufunc("slogdet")
+
+
+def inv(a, out=None):
+    """Inverse of each matrix of a stack (..., m, m).
+
+    Raises LinAlgError("Singular matrix") if any matrix is singular."""
+    return _INV(a, out=out)
+
+
+def _ndim(x):
+    if isinstance(x, CData):
+        info = _ctype_info.get(ffi.typeof(x))
+        if info is None:
+            info = _cffi_ctype_info(ffi.typeof(x))
+        return len(info[1])
+    nd = getattr(x, "ndim", None)
+    if nd is not None:
+        return nd
+    if isinstance(x, (list, tuple)):
+        n = 0
+        while isinstance(x, (list, tuple)):
+            n += 1
+            if not x:
+                break
+            x = x[0]
+        return n
+    try:
+        return memoryview(x).ndim
+    except TypeError:
+        return 0
+
+
+def solve(a, b, out=None):
+    """Solve a x = b for x over stacks: a (..., m, m), b (..., m, n) or,
+    when b has one dimension fewer than a (numpy 1.24's rule), (..., m).
+
+    Raises LinAlgError("Singular matrix") if any matrix is singular."""
+    if _ndim(b) == _ndim(a) - 1:
+        return _SOLVE1(a, b, out=out)
+    return _SOLVE(a, b, out=out)
+
+
+def det(a, out=None):
+    """Determinant of each matrix of a stack (..., m, m); 0 when singular."""
+    return _DET(a, out=out)
+
+
+def slogdet(a):
+    """(sign, log|det|) of each matrix of a stack (..., m, m); (0, -inf)
+    when singular."""
+    return _SLOGDET(a)

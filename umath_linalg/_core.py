@@ -1,0 +1,476 @@
+"""The engine behind umath_linalg: operands -> one ul_gufunc_callv -> results.
+
+Every call reaches C exactly once, whatever the stack size.  Per gufunc,
+"plans" (the constant type/ndim/shape/stride arrays the driver reads, and the
+output allocation recipe) are cached by operand signature, so a repeated call
+with operands of the same type, shape and strides does only: classify, one
+dict lookup, (allocate the output), one C call.
+
+Operand kinds, in order of precedence for the kind of the results:
+numpy ndarray > cffi array > buffer (memoryview, array.array, ...) > nested
+list / scalar.
+"""
+import sys
+
+from ._ul import ffi, lib
+
+NULL = ffi.NULL
+CData = ffi.CData
+_typeof = ffi.typeof
+_new = ffi.new
+_from_buffer = ffi.from_buffer
+
+K_LIST, K_BUF, K_CFFI, K_NUMPY = 0, 1, 2, 3
+
+UL_OK = lib.UL_OK
+UL_ESINGULAR = lib.UL_ESINGULAR
+
+# numpy type numbers used by the table, with C names and item sizes.
+# Internal kinds for inputs that only ever reach a loop after a cast:
+T_SMALLINT = -2     # int8/16, uint8/16: safely castable to float32
+T_UINT32 = -3       # castable to int64 / float64
+T_UINT64 = -4       # castable to float64 only
+TYPECHARS = {0: "?", 1: "b", 2: "B", 3: "h", 4: "H", 5: "i", 6: "I", 7: "l",
+             8: "L", 9: "q", 10: "Q", 11: "f", 12: "d", 13: "g", 14: "F",
+             15: "D", 16: "G", 23: "e"}
+CNAMES = {0: "_Bool", 5: "int32_t", 7: "int64_t", 11: "float", 12: "double",
+          14: "float _Complex", 15: "double _Complex"}
+ITEMSIZE = {0: 1, 5: 4, 7: 8, 11: 4, 12: 8, 14: 8, 15: 16}
+FORMATS = {0: "?", 5: "i", 7: "q", 11: "f", 12: "d"}     # memoryview formats
+_SAFE = {
+    0: (0, 5, 7, 11, 12, 14, 15),
+    T_SMALLINT: (5, 7, 11, 12, 14, 15),
+    5: (5, 7, 12, 15),
+    T_UINT32: (7, 12, 15),
+    7: (7, 12, 15),
+    T_UINT64: (12, 15),
+    11: (11, 12, 14, 15),
+    12: (12, 15),
+    14: (14, 15),
+    15: (15,),
+}
+_CFFI_TYPES = {
+    "double": 12, "float": 11, "double _Complex": 15, "float _Complex": 14,
+    "_Bool": 0, "int": 5, "int32_t": 5, "long": 7, "long long": 7,
+    "int64_t": 7, "ssize_t": 7, "ptrdiff_t": 7, "intptr_t": 7,
+    "char": T_SMALLINT, "signed char": T_SMALLINT, "unsigned char": T_SMALLINT,
+    "short": T_SMALLINT, "unsigned short": T_SMALLINT, "int8_t": T_SMALLINT,
+    "uint8_t": T_SMALLINT, "int16_t": T_SMALLINT, "uint16_t": T_SMALLINT,
+    "unsigned int": T_UINT32, "uint32_t": T_UINT32,
+    "unsigned long": T_UINT64, "unsigned long long": T_UINT64,
+    "uint64_t": T_UINT64, "size_t": T_UINT64, "uintptr_t": T_UINT64,
+}
+_LITTLE = sys.byteorder == "little"
+
+
+class LinAlgError(Exception):
+    """Raised by linear-algebra functions on a numerically failed input
+    (a singular matrix for inv/solve).  Same role and message as
+    numpy.linalg.LinAlgError."""
+
+
+def _numpy():
+    """The numpy module if the caller has imported it (never imports it)."""
+    return sys.modules.get("numpy")
+
+
+# ---------------------------------------------------------------- operands
+class Operand(object):
+    """One operand as the driver sees it."""
+    __slots__ = ("kind", "type", "shape", "strides", "ptr", "obj", "values",
+                 "itemsize", "cname", "writable")
+
+    def __init__(self, kind, typenum, shape, strides, ptr, obj, values=None,
+                 itemsize=0, cname=None, writable=True):
+        self.kind = kind
+        self.type = typenum
+        self.shape = shape
+        self.strides = strides
+        self.ptr = ptr          # something cffi accepts as void* (or None)
+        self.obj = obj          # keeps the memory alive
+        self.values = values    # flat list (lists/scalars) when ptr is None
+        self.itemsize = itemsize
+        self.cname = cname
+        self.writable = writable
+
+
+def _c_strides(shape, itemsize):
+    strides = []
+    s = itemsize
+    for n in reversed(shape):
+        strides.append(s)
+        s *= n if n > 0 else 1
+    strides.reverse()
+    return tuple(strides)
+
+
+def _prod(shape):
+    p = 1
+    for n in shape:
+        p *= n
+    return p
+
+
+_ctype_info = {}
+
+
+def _cffi_ctype_info(ct):
+    """(typenum, shape, strides, itemsize, cname) of a cffi array ctype."""
+    info = _ctype_info.get(ct)
+    if info is not None:
+        return info
+    shape = []
+    t = ct
+    while t.kind == "array":
+        if t.length is None:
+            raise TypeError("cffi array %r has no known length" % (ct.cname,))
+        shape.append(t.length)
+        t = t.item
+    if t.kind != "primitive":
+        raise TypeError("cffi operand %r: items must be numbers, not %s"
+                        % (ct.cname, t.kind))
+    typenum = _CFFI_TYPES.get(t.cname)
+    if typenum is None:
+        raise TypeError("cffi operand %r: unsupported item type %r"
+                        % (ct.cname, t.cname))
+    itemsize = ffi.sizeof(t)
+    if typenum in ITEMSIZE and ITEMSIZE[typenum] != itemsize:
+        typenum = T_SMALLINT if itemsize <= 2 else (5 if itemsize == 4 else 7)
+    shape = tuple(shape)
+    info = (typenum, shape, _c_strides(shape, itemsize), itemsize, t.cname)
+    _ctype_info[ct] = info
+    return info
+
+
+def _format_type(fmt, itemsize):
+    f = fmt
+    if f[:1] in ("@", "=") or (_LITTLE and f[:1] == "<") or \
+            (not _LITTLE and f[:1] in (">", "!")):
+        f = f[1:]
+    if f == "d":
+        return 12
+    if f == "f":
+        return 11
+    if f == "Zd":
+        return 15
+    if f == "Zf":
+        return 14
+    if f == "?":
+        return 0
+    if f in ("b", "B", "h", "H", "c"):
+        return T_SMALLINT
+    if f in ("i", "l", "q", "n"):
+        return 5 if itemsize == 4 else 7
+    if f in ("I", "L", "Q", "N"):
+        return T_UINT32 if itemsize == 4 else T_UINT64
+    raise TypeError("unsupported buffer format %r (linalg needs float, double, "
+                    "complex or integer items in native byte order)" % (fmt,))
+
+
+def _list_shape_values(x):
+    """Shape and flat values of nested lists/tuples (or a scalar)."""
+    if isinstance(x, (list, tuple)):
+        shape = []
+        t = x
+        while isinstance(t, (list, tuple)):
+            shape.append(len(t))
+            if not t:
+                break
+            t = t[0]
+        shape = tuple(shape)
+        flat = []
+        _flatten(x, shape, 0, flat)
+        return shape, flat
+    if isinstance(x, (int, float, complex)):
+        return (), [x]
+    raise TypeError("operand of type %s is not an array: pass a numpy array, "
+                    "a cffi array, a buffer (memoryview, array.array) or "
+                    "nested lists of numbers" % type(x).__name__)
+
+
+def _flatten(x, shape, depth, flat):
+    n = shape[depth]
+    if len(x) != n:
+        raise ValueError("nested lists are ragged: length %d where %d was "
+                         "expected at depth %d" % (len(x), n, depth))
+    if depth == len(shape) - 1:
+        for v in x:
+            if isinstance(v, (list, tuple)):
+                raise ValueError("nested lists are ragged at depth %d" % depth)
+            flat.append(v)
+    else:
+        for v in x:
+            if not isinstance(v, (list, tuple)):
+                raise ValueError("nested lists are ragged at depth %d" % depth)
+            _flatten(v, shape, depth + 1, flat)
+
+
+def _values_type(values):
+    t = 0
+    for v in values:
+        tv = type(v)
+        if tv is float:
+            if t < 12:
+                t = 12
+        elif tv is bool:
+            pass
+        elif tv is int:
+            if t < 7:
+                t = 7
+        elif tv is complex:
+            t = 15
+        elif isinstance(v, bool):
+            pass
+        elif isinstance(v, int):
+            if t < 7:
+                t = 7
+        elif isinstance(v, float):
+            if t < 12:
+                t = 12
+        elif isinstance(v, complex):
+            t = 15
+        else:
+            raise TypeError("list item of type %s is not a number"
+                            % type(v).__name__)
+    if not values:
+        t = 12          # numpy: an empty list is float64
+    return t
+
+
+def to_operand(x, writable=False, what="operand"):
+    """Classify x and describe it (no copy unless unavoidable)."""
+    if isinstance(x, CData):
+        typenum, shape, strides, itemsize, cname = _cffi_ctype_info(_typeof(x))
+        return Operand(K_CFFI, typenum, shape, strides, x, x, None, itemsize,
+                       cname)
+    np = _numpy()
+    if np is not None and isinstance(x, np.ndarray):
+        return _numpy_operand(np, x, writable)
+    if isinstance(x, (list, tuple, int, float, complex)):
+        if writable:
+            raise TypeError("%s must be a writable array (numpy array, cffi "
+                            "array or writable buffer), not %s"
+                            % (what, type(x).__name__))
+        shape, values = _list_shape_values(x)
+        return Operand(K_LIST, _values_type(values), shape, None, None, x,
+                       values)
+    try:
+        mv = memoryview(x)
+    except TypeError:
+        if np is not None and hasattr(x, "__array_interface__"):
+            return _numpy_operand(np, np.asarray(x), writable)
+        raise TypeError("operand of type %s is not an array: pass a numpy "
+                        "array, a cffi array, a buffer (memoryview, "
+                        "array.array) or nested lists of numbers"
+                        % type(x).__name__)
+    return _buffer_operand(mv, x, writable, what)
+
+
+def _buffer_operand(mv, x, writable, what):
+    if writable and mv.readonly:
+        raise ValueError("%s is read-only" % what)
+    typenum = _format_type(mv.format, mv.itemsize)
+    shape = tuple(mv.shape)
+    if mv.c_contiguous:
+        ptr = _from_buffer("char[]", mv, require_writable=writable)
+        strides = _c_strides(shape, mv.itemsize)
+    else:
+        if writable:
+            raise ValueError("%s: a non-contiguous memoryview cannot be "
+                             "written; pass a C-contiguous buffer" % what)
+        data = bytearray(mv.tobytes())
+        ptr = _from_buffer("char[]", data)
+        strides = _c_strides(shape, mv.itemsize)
+        x = data
+    return Operand(K_BUF, typenum, shape, strides, ptr, (x, mv), None,
+                   mv.itemsize, None, not mv.readonly)
+
+
+def _numpy_type(dt):
+    if not dt.isnative and dt.itemsize > 1:
+        raise TypeError("array of non-native byte order %s is unsupported"
+                        % (dt,))
+    num = dt.num
+    k = dt.kind
+    if num in ITEMSIZE:
+        return num
+    if k == "b":
+        return 0
+    if k == "i" or k == "u":
+        sz = dt.itemsize
+        if sz <= 2:
+            return T_SMALLINT
+        if k == "i":
+            return 5 if sz == 4 else 7
+        return T_UINT32 if sz == 4 else T_UINT64
+    if k == "f" and dt.itemsize == 8:
+        return 12
+    if k == "c" and dt.itemsize == 16:
+        return 15
+    raise TypeError("array type %s is unsupported in linalg" % (dt.name,))
+
+
+def _numpy_operand(np, a, writable):
+    if writable and not a.flags.writeable:
+        raise ValueError("output array is read-only")
+    typenum = _numpy_type(a.dtype)
+    try:
+        ptr = _from_buffer("char[]", a, require_writable=writable)
+    except (BufferError, ValueError, TypeError):
+        ptr = ffi.cast("char *", a.__array_interface__["data"][0])
+    return Operand(K_NUMPY, typenum, a.shape, a.strides, ptr, a, None,
+                   a.itemsize)
+
+
+# ----------------------------------------------------------- conversions
+def flat_values(op):
+    """The operand's items as a flat C-order Python list."""
+    if op.values is not None:
+        return op.values
+    n = _prod(op.shape)
+    if op.kind == K_NUMPY:
+        return op.obj.ravel().tolist()
+    if op.kind == K_CFFI:
+        if n == 0:
+            return []
+        return ffi.unpack(ffi.cast(op.cname + " *", op.obj), n)
+    # buffer: read through a private contiguous copy
+    x, mv = op.obj
+    if n == 0:
+        return []
+    if op.type in (14, 15):
+        raw = ffi.cast(CNAMES[op.type] + " *", op.ptr)
+        return ffi.unpack(raw, n)
+    return mv.cast("B").cast(mv.format.lstrip("@=<")).tolist() \
+        if mv.c_contiguous else _flatten_nested(mv.tolist(), len(op.shape))
+
+
+def _flatten_nested(x, ndim):
+    if ndim <= 1:
+        return list(x) if ndim == 1 else [x]
+    out = []
+    for v in x:
+        out.extend(_flatten_nested(v, ndim - 1))
+    return out
+
+
+def cast_operand(op, typenum):
+    """A new C-contiguous operand holding op's items as typenum."""
+    if op.kind == K_NUMPY:
+        np = _numpy()
+        a = np.ascontiguousarray(op.obj, dtype=np.dtype(TYPECHARS[typenum]))
+        res = _numpy_operand(np, a, False)
+        return res
+    values = flat_values(op)
+    if typenum in (11, 12) and op.type in (14, 15):
+        raise TypeError("cannot cast complex input to a real loop")
+    cname = CNAMES[typenum]
+    buf = _new(cname + "[]", max(len(values), 1))
+    if values:
+        if typenum in (11, 12):
+            buf[0:len(values)] = [float(v) for v in values]
+        elif typenum in (14, 15):
+            buf[0:len(values)] = [complex(v) for v in values]
+        else:
+            buf[0:len(values)] = values
+    shape = op.shape
+    return Operand(op.kind, typenum, shape,
+                   _c_strides(shape, ITEMSIZE[typenum]), buf, buf, None,
+                   ITEMSIZE[typenum], cname)
+
+
+# ------------------------------------------------------------ results
+_ctype_cache = {}
+
+
+def cffi_array_type(cname, shape):
+    """The cffi ctype 'cname[d0][d1]...' (cached)."""
+    key = (cname, shape)
+    ct = _ctype_cache.get(key)
+    if ct is None:
+        ct = _typeof(cname + "".join("[%d]" % n for n in shape))
+        _ctype_cache[key] = ct
+    return ct
+
+
+class _Result(object):
+    """An output buffer of a given kind, and how to hand it to the caller."""
+    __slots__ = ("kind", "type", "shape", "obj", "ptr")
+
+    def __init__(self, kind, typenum, shape):
+        self.kind = kind
+        self.type = typenum
+        self.shape = shape
+        n = _prod(shape)
+        if kind == K_NUMPY:
+            np = _numpy()
+            self.obj = np.empty(shape, dtype=TYPECHARS[typenum])
+            self.ptr = _from_buffer("char[]", self.obj, require_writable=True)
+        elif kind == K_CFFI and shape:
+            self.obj = _new(cffi_array_type(CNAMES[typenum], shape))
+            self.ptr = self.obj
+        else:
+            self.obj = _new(CNAMES[typenum] + "[]", max(n, 1))
+            self.ptr = self.obj
+
+    def value(self):
+        """The result in its caller-facing kind."""
+        kind = self.kind
+        shape = self.shape
+        if kind == K_NUMPY:
+            return self.obj if shape else self.obj[()]
+        if kind == K_CFFI and shape:
+            return self.obj
+        if not shape:
+            return self.obj[0]
+        n = _prod(shape)
+        if kind == K_BUF and self.type in FORMATS:
+            return make_memoryview(ffi.buffer(self.obj, n * ITEMSIZE[self.type]),
+                                   FORMATS[self.type], shape)
+        return nest(ffi.unpack(self.obj, n) if n else [], shape)
+
+
+def make_memoryview(raw, fmt, shape):
+    """A C-contiguous memoryview of format fmt and shape over a copy of raw."""
+    data = bytearray(raw)
+    if 0 in shape:
+        if shape[0] == 0 and 0 not in shape[1:]:
+            size = struct_size(fmt)
+            one = memoryview(bytearray(size * _prod(shape[1:]))).cast(
+                fmt, (1,) + tuple(shape[1:]))
+            return one[0:0]
+        return memoryview(data).cast(fmt)
+    return memoryview(data).cast(fmt, shape)
+
+
+def struct_size(fmt):
+    """Item size of a single-character struct format."""
+    import struct
+    return struct.calcsize(fmt)
+
+
+def nest(flat, shape):
+    """Nested lists of the given shape from a flat C-order list."""
+    if not shape:
+        return flat[0]
+    if 0 in shape:
+        return _empty_nest(shape)
+    rows = flat
+    for n in reversed(shape[1:]):
+        rows = [rows[i:i + n] for i in range(0, len(rows), n)]
+    return list(rows)
+
+
+def _empty_nest(shape):
+    if shape[0] == 0:
+        return []
+    return [_empty_nest(shape[1:]) for _ in range(shape[0])]
+
+
+def result_kind(ops):
+    """Kind of the results: the highest of the inputs' kinds."""
+    k = K_LIST
+    for op in ops:
+        if op.kind > k:
+            k = op.kind
+    return k

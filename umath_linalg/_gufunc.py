@@ -1,0 +1,421 @@
+"""Gufunc objects: a row of the C dispatch table, callable from Python.
+
+A call classifies the operands, picks the loop (exact type match, else the
+first loop every input casts to safely, numpy's rule), computes the output
+shapes (ul_gufunc_shapes, cached), allocates the outputs in the caller's kind
+and runs the whole stack in one ul_gufunc_callv.  Repeated calls with the
+same operand types/shapes/strides take a fast path: one dict lookup and one
+C call, with nothing allocated when out= is given.
+"""
+from . import _core
+from ._core import (ffi, lib, NULL, CData, LinAlgError, Operand, to_operand,
+                    cast_operand, result_kind, _Result, _c_strides,
+                    cffi_array_type, TYPECHARS, CNAMES, ITEMSIZE, _SAFE,
+                    K_CFFI, K_NUMPY, UL_ESINGULAR)
+
+_typeof = ffi.typeof
+_new = ffi.new
+_from_buffer = ffi.from_buffer
+_MAX_PLANS = 512
+
+_EXC = {
+    lib.UL_ENOMEM: MemoryError,
+    lib.UL_EINVAL: ValueError,
+    lib.UL_EBADSIG: ValueError,
+    lib.UL_EBADTYPE: TypeError,
+    lib.UL_ESHAPE: ValueError,
+    lib.UL_ENOTFOUND: KeyError,
+    lib.UL_EOVERFLOW: OverflowError,
+}
+
+
+def _cstr(p):
+    return ffi.string(p).decode("utf-8", "replace") if p != NULL else ""
+
+
+class Gufunc(object):
+    """A generalized ufunc of libumath_linalg (numpy-style broadcasting over
+    stacks, out=, one C call per Python call).
+
+    Attributes: name, signature, types (numpy's 'dd->d' strings), nin, nout,
+    ntypes.  Call as g(*inputs, out=None); out is one array (nout == 1) or a
+    tuple of nout arrays/None.  Results come back in the kind of the inputs
+    (ndarray, cffi array, memoryview or nested lists; 0-d results as
+    scalars).  `singular` ("ignore" or "raise") says what a singular matrix
+    does: "ignore" leaves its output NaN (numpy's raw gufunc), "raise"
+    raises LinAlgError("Singular matrix") after the call.
+    """
+
+    def __init__(self, row, singular="ignore"):
+        if row == NULL:
+            raise ValueError("NULL gufunc row")
+        self._g = row
+        self.name = _cstr(row.name)
+        self.nin = row.nin
+        self.nout = row.nout
+        self.nops = nops = self.nin + self.nout
+        self.signature = _cstr(row.signature)
+        self.ntypes = row.ntypes
+        raw = bytearray(ffi.buffer(row.types, self.ntypes * nops))
+        self._rows = [tuple(raw[k * nops:(k + 1) * nops])
+                      for k in range(self.ntypes)]
+        self.types = ["".join(TYPECHARS.get(t, "?") for t in r[:self.nin]) +
+                      "->" +
+                      "".join(TYPECHARS.get(t, "?") for t in r[self.nin:])
+                      for r in self._rows]
+        self.__doc__ = _cstr(row.doc)
+        self.singular = singular
+        self._raise_singular = singular == "raise"
+        self._callfn = {2: lib.ulpy_call2, 3: lib.ulpy_call3,
+                        4: lib.ulpy_call4}.get(nops)
+        self._select_cache = {}
+        self._shape_cache = {}
+        self._plans = {}
+        self._fast = {}
+        self._npfast = {}
+        self._ncore = None
+
+    def __repr__(self):
+        return "<umath_linalg gufunc %r %s>" % (self.name, self.signature)
+
+    # ------------------------------------------------------------ fast path
+    def __call__(self, *args, out=None):
+        """Run the gufunc over (broadcast) stacks: g(*inputs, out=None)."""
+        nargs = len(args)
+        if nargs == 1:
+            a = args[0]
+            if isinstance(a, CData):
+                if out is None:
+                    p = self._fast.get(_typeof(a))
+                    if p is not None:
+                        return self._fast_cffi(p, a, None)
+                elif isinstance(out, CData):
+                    p = self._fast.get((_typeof(a), _typeof(out)))
+                    if p is not None:
+                        st = p[0](self._g, a, out, p[1], p[2], p[3], p[4])
+                        if st:
+                            self._status(st, (a, out), p)
+                        return out
+            elif type(a) is _ND[0]:
+                p = self._npfast.get((a.dtype, a.shape, a.strides) if out is None
+                                     else (a.dtype, a.shape, a.strides,
+                                           _npkey(out)))
+                if p is not None:
+                    r = self._fast_np(p, (a,), out)
+                    if r is not None:
+                        return r
+        elif nargs == 2:
+            a, b = args
+            if isinstance(a, CData) and isinstance(b, CData):
+                if out is None:
+                    p = self._fast.get((_typeof(a), _typeof(b)))
+                    if p is not None:
+                        return self._fast_cffi(p, a, b)
+                elif isinstance(out, CData):
+                    p = self._fast.get((_typeof(a), _typeof(b), _typeof(out)))
+                    if p is not None:
+                        st = p[0](self._g, a, b, out, p[1], p[2], p[3], p[4])
+                        if st:
+                            self._status(st, (a, b, out), p)
+                        return out
+            elif type(a) is _ND[0] and type(b) is _ND[0]:
+                key = (a.dtype, a.shape, a.strides, b.dtype, b.shape, b.strides)
+                if out is not None:
+                    key = key + (_npkey(out),)
+                p = self._npfast.get(key)
+                if p is not None:
+                    r = self._fast_np(p, args, out)
+                    if r is not None:
+                        return r
+        return self.call(args, out)
+
+    def _fast_cffi(self, p, a, b):
+        # p = (fn, types, ndims, shapes, strides, out_ctypes, scalar flags)
+        outs = [_new(ct) for ct in p[5]]
+        ptrs = (a,) + tuple(outs) if b is None else (a, b) + tuple(outs)
+        st = p[0](self._g, *(ptrs + (p[1], p[2], p[3], p[4])))
+        if st:
+            self._status(st, ptrs, p)
+        res = [o[0] if sc else o for o, sc in zip(outs, p[6])]
+        return res[0] if len(res) == 1 else tuple(res)
+
+    def _fast_np(self, p, args, out):
+        # p = (fn, types, ndims, shapes, strides, [(shape, dtype)], scalar flags)
+        try:
+            ptrs = [_from_buffer("char[]", x) for x in args]
+            if out is None:
+                empty = _ND[1]
+                outs = [empty(s, dt) for s, dt in p[5]]
+            else:
+                outs = [out]
+            ptrs.extend([_from_buffer("char[]", o, require_writable=True)
+                         for o in outs])
+        except (BufferError, ValueError, TypeError):
+            return None
+        st = p[0](self._g, *(ptrs + [p[1], p[2], p[3], p[4]]))
+        if st:
+            self._status(st, ptrs, p)
+        if out is not None:
+            return out
+        res = [o[()] if sc else o for o, sc in zip(outs, p[6])]
+        return res[0] if len(res) == 1 else tuple(res)
+
+    # --------------------------------------------------------- general path
+    def select(self, in_types):
+        """(row index, loop input types, loop output types) for the inputs'
+        numpy type numbers: an exact match, else the first loop every input
+        casts to safely."""
+        r = self._select_cache.get(in_types)
+        if r is not None:
+            return r
+        nin = self.nin
+        found = None
+        for k, row in enumerate(self._rows):
+            if row[:nin] == in_types:
+                found = k
+                break
+        if found is None:
+            for k, row in enumerate(self._rows):
+                if all(row[i] in _SAFE.get(in_types[i], ())
+                       for i in range(nin)):
+                    found = k
+                    break
+        if found is None:
+            names = ",".join(TYPECHARS.get(t, "int") if t >= 0 else "int"
+                             for t in in_types)
+            raise TypeError("%s: no loop for input types (%s); loops: %s"
+                            % (self.name, names, " ".join(self.types)))
+        row = self._rows[found]
+        r = (found, row[:nin], row[nin:])
+        self._select_cache[in_types] = r
+        return r
+
+    def out_shapes(self, in_shapes):
+        """Output shapes for the given input shapes (broadcast outer dims,
+        core dims from the signature); ValueError as the driver words it."""
+        r = self._shape_cache.get(in_shapes)
+        if r is not None:
+            return r
+        nin, nout = self.nin, self.nout
+        if len(in_shapes) != nin:
+            raise TypeError("%s takes %d inputs, %d given"
+                            % (self.name, nin, len(in_shapes)))
+        ndims = [len(s) for s in in_shapes]
+        flat = [n for s in in_shapes for n in s]
+        cap = nout * (max(ndims + [0]) + 64)
+        c_ndims = _new("int[]", max(nin, 1))
+        c_ndims[0:nin] = ndims
+        c_shapes = _new("ptrdiff_t[]", max(len(flat), 1))
+        c_shapes[0:len(flat)] = flat
+        o_ndims = _new("int[]", nout)
+        o_shapes = _new("ptrdiff_t[]", cap)
+        info = _new("ul_call_info *")
+        st = lib.ul_gufunc_shapes(self._g, nin, c_ndims, c_shapes, o_ndims,
+                                  o_shapes, cap, info)
+        if st != lib.UL_OK:
+            raise _EXC.get(st, ValueError)(self._message(st, info))
+        res = []
+        pos = 0
+        for j in range(nout):
+            nd = o_ndims[j]
+            res.append(tuple(o_shapes[pos:pos + nd]))
+            pos += nd
+        res = tuple(res)
+        if len(self._shape_cache) > _MAX_PLANS:
+            self._shape_cache.clear()
+        self._shape_cache[in_shapes] = res
+        return res
+
+    def _message(self, st, info):
+        msg = _cstr(info.message) if info != NULL else ""
+        return msg or ("%s: %s" % (self.name, _cstr(lib.ul_strerror(st))))
+
+    def _plan(self, types, shapes, strides):
+        key = (types, shapes, strides)
+        p = self._plans.get(key)
+        if p is None:
+            nops = self.nops
+            flat_sh = [n for s in shapes for n in s]
+            flat_st = [n for s in strides for n in s]
+            c_types = _new("int[]", nops)
+            c_types[0:nops] = list(types)
+            c_ndims = _new("int[]", nops)
+            c_ndims[0:nops] = [len(s) for s in shapes]
+            c_sh = _new("ptrdiff_t[]", max(len(flat_sh), 1))
+            c_sh[0:len(flat_sh)] = flat_sh
+            c_st = _new("ptrdiff_t[]", max(len(flat_st), 1))
+            c_st[0:len(flat_st)] = flat_st
+            p = (self._callfn, c_types, c_ndims, c_sh, c_st)
+            if len(self._plans) > _MAX_PLANS:
+                self._plans.clear()
+            self._plans[key] = p
+        return p
+
+    def _run(self, p, ptrs):
+        if p[0] is not None:
+            return p[0](self._g, *(list(ptrs) + [p[1], p[2], p[3], p[4]]))
+        data = _new("char *[]", [ffi.cast("char *", x) for x in ptrs])
+        return lib.ul_gufunc_callv(self._g, self.nops, data, p[1], p[2], p[3],
+                                   p[4], NULL)
+
+    def _status(self, st, ptrs, p):
+        """Turn a non-zero driver status into the Python outcome."""
+        if st == UL_ESINGULAR:
+            if self._raise_singular:
+                raise LinAlgError("Singular matrix")
+            return
+        # Validation errors write nothing and are deterministic: ask again
+        # with an info block for the driver's message.
+        info = _new("ul_call_info *")
+        data = _new("char *[]", [ffi.cast("char *", x) for x in ptrs])
+        st2 = lib.ul_gufunc_callv(self._g, self.nops, data, p[1], p[2], p[3],
+                                  p[4], info)
+        if st2 == lib.UL_OK or st2 == UL_ESINGULAR:
+            st2 = st
+        raise _EXC.get(st2, RuntimeError)(self._message(st2, info))
+
+    def call(self, args, out=None, loop_types=None, kind=None):
+        """The general path (any operand kinds, casting, broadcasting).
+
+        loop_types forces the loop by its input types (numpy's signature=);
+        kind forces the kind of the results."""
+        nin, nout = self.nin, self.nout
+        if _ND[0] is None:
+            note_numpy()
+        if len(args) != nin:
+            raise TypeError("%s() takes %d positional operand%s, %d given"
+                            % (self.name, nin, "s" if nin != 1 else "",
+                               len(args)))
+        if out is None:
+            outs = (None,) * nout
+        elif isinstance(out, tuple):
+            if len(out) != nout:
+                raise ValueError("%s: out must be a tuple of %d arrays"
+                                 % (self.name, nout))
+            outs = out
+        elif nout == 1:
+            outs = (out,)
+        else:
+            raise TypeError("%s has %d outputs: out must be a tuple"
+                            % (self.name, nout))
+        ops = [to_operand(x, what="input %d" % i) for i, x in enumerate(args)]
+        out_ops = [None if o is None else
+                   to_operand(o, writable=True, what="out[%d]" % j)
+                   for j, o in enumerate(outs)]
+        in_types = tuple(op.type for op in ops)
+        k, lin, lout = self.select(in_types if loop_types is None
+                                   else tuple(loop_types))
+        exact = True
+        for i, op in enumerate(ops):
+            if op.ptr is None or op.type != lin[i]:
+                if op.type not in (lin[i],) and \
+                        lin[i] not in _SAFE.get(op.type, ()):
+                    raise TypeError("%s: input %d of type %s cannot be cast "
+                                    "safely to the loop type %s"
+                                    % (self.name, i, TYPECHARS.get(op.type, "int"),
+                                       TYPECHARS.get(lin[i])))
+                ops[i] = cast_operand(op, lin[i])
+                exact = False
+        oshapes = self.out_shapes(tuple(op.shape for op in ops))
+        for j, o in enumerate(out_ops):
+            if o is None:
+                continue
+            if o.type != lout[j]:
+                raise TypeError("%s: out[%d] has type %s, the loop writes %s"
+                                % (self.name, j, TYPECHARS.get(o.type, "int"),
+                                   TYPECHARS[lout[j]]))
+            if tuple(o.shape) != oshapes[j]:
+                raise ValueError("%s: out[%d] has shape %s, expected %s"
+                                 % (self.name, j, tuple(o.shape), oshapes[j]))
+        if kind is None:
+            kind = result_kind(ops + [o for o in out_ops if o is not None])
+        results = []
+        for j, o in enumerate(out_ops):
+            if o is None:
+                r = _Result(kind, lout[j], oshapes[j])
+                results.append(r)
+                out_ops[j] = Operand(kind, lout[j], oshapes[j],
+                                     _c_strides(oshapes[j], ITEMSIZE[lout[j]]),
+                                     r.ptr, r.obj)
+            else:
+                results.append(None)
+        allops = ops + out_ops
+        types = tuple(op.type for op in allops)
+        shapes = tuple(tuple(op.shape) for op in allops)
+        strides = tuple(tuple(op.strides) for op in allops)
+        p = self._plan(types, shapes, strides)
+        ptrs = [op.ptr for op in allops]
+        st = self._run(p, ptrs)
+        if st:
+            self._status(st, ptrs, p)
+        if exact and p[0] is not None:
+            self._remember(ops, out_ops, outs, results, p)
+        vals = [o if r is None else r.value() for o, r in zip(outs, results)]
+        return vals[0] if nout == 1 else tuple(vals)
+
+    def _remember(self, ops, out_ops, outs, results, p):
+        """Record a fast-path plan for operands like these."""
+        nin = self.nin
+        kinds = set(op.kind for op in ops)
+        if len(kinds) != 1 or nin > 2:
+            return
+        kind = kinds.pop()
+        given = [o is not None for o in outs]
+        if any(given) and (self.nout != 1 or not all(given)):
+            return
+        if kind == K_CFFI:
+            if any(given):
+                if out_ops[0].kind != K_CFFI:
+                    return
+                key = tuple(_typeof(op.obj) for op in ops) + \
+                    (_typeof(outs[0]),)
+                self._fast[key] = p
+                return
+            if any(r.kind != K_CFFI for r in results):
+                return
+            cts = tuple(_typeof(r.obj) for r in results)
+            scal = tuple(not r.shape for r in results)
+            key = _typeof(ops[0].obj) if nin == 1 else \
+                tuple(_typeof(op.obj) for op in ops)
+            self._fast[key] = p + (cts, scal)
+        elif kind == K_NUMPY:
+            arrs = [op.obj for op in ops]
+            if not all(type(x) is _ND[0] for x in arrs):
+                return
+            key = ()
+            for x in arrs:
+                key += (x.dtype, x.shape, x.strides)
+            if any(given):
+                if type(outs[0]) is not _ND[0]:
+                    return
+                self._npfast[key + (_npkey(outs[0]),)] = p
+                return
+            if any(r.kind != K_NUMPY for r in results):
+                return
+            specs = [(r.shape, r.obj.dtype) for r in results]
+            scal = tuple(not r.shape for r in results)
+            self._npfast[key] = p + (specs, scal)
+
+
+def _npkey(o):
+    try:
+        return (o.dtype, o.shape, o.strides)
+    except AttributeError:
+        return None
+
+
+# numpy's ndarray type and np.empty once numpy has been seen (never imported
+# here: on PyPy `import numpy` fails, on CPython it is the caller's choice).
+_ND = [None, None]
+
+
+def note_numpy():
+    """Pick up numpy's ndarray type if the caller has imported numpy."""
+    np = _core._numpy()
+    if np is not None and _ND[0] is None:
+        try:
+            _ND[1] = np.empty
+            _ND[0] = np.ndarray
+        except AttributeError:
+            pass
+    return _ND[0]
