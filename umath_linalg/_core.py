@@ -239,6 +239,10 @@ def _values_type(values):
 
 def to_operand(x, writable=False, what="operand"):
     """Classify x and describe it (no copy unless unavoidable)."""
+    if type(x) is Operand:
+        if writable and not x.writable:
+            raise ValueError("%s is read-only" % what)
+        return x
     if isinstance(x, CData):
         typenum, shape, strides, itemsize, cname = _cffi_ctype_info(_typeof(x))
         return Operand(K_CFFI, typenum, shape, strides, x, x, None, itemsize,
@@ -253,7 +257,7 @@ def to_operand(x, writable=False, what="operand"):
                             % (what, type(x).__name__))
         shape, values = _list_shape_values(x)
         return Operand(K_LIST, _values_type(values), shape, None, None, x,
-                       values)
+                       values, writable=False)
     try:
         mv = memoryview(x)
     except TypeError:
@@ -319,7 +323,7 @@ def _numpy_operand(np, a, writable):
     except (BufferError, ValueError, TypeError):
         ptr = ffi.cast("char *", a.__array_interface__["data"][0])
     return Operand(K_NUMPY, typenum, a.shape, a.strides, ptr, a, None,
-                   a.itemsize)
+                   a.itemsize, None, bool(a.flags.writeable))
 
 
 # ----------------------------------------------------------- conversions

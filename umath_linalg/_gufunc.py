@@ -17,6 +17,7 @@ _typeof = ffi.typeof
 _new = ffi.new
 _from_buffer = ffi.from_buffer
 _MAX_PLANS = 512
+MISS = object()     # try_fast: no cached plan applies
 
 _EXC = {
     lib.UL_ENOMEM: MemoryError,
@@ -81,6 +82,13 @@ class Gufunc(object):
     # ------------------------------------------------------------ fast path
     def __call__(self, *args, out=None):
         """Run the gufunc over (broadcast) stacks: g(*inputs, out=None)."""
+        r = self.try_fast(args, out)
+        if r is MISS:
+            return self.call(args, out)
+        return r
+
+    def try_fast(self, args, out=None):
+        """The result through a cached plan, or MISS (nothing done)."""
         nargs = len(args)
         if nargs == 1:
             a = args[0]
@@ -127,7 +135,7 @@ class Gufunc(object):
                     r = self._fast_np(p, args, out)
                     if r is not None:
                         return r
-        return self.call(args, out)
+        return MISS
 
     def _fast_cffi(self, p, a, b):
         # p = (fn, types, ndims, shapes, strides, out_ctypes, scalar flags)

@@ -1,0 +1,217 @@
+"""numpy.linalg's functions with numpy.linalg's (1.24) semantics, without numpy.
+
+Operands: nested lists, buffers (memoryview, array.array ...), cffi arrays,
+or numpy arrays when numpy is loaded.  Results come back in the operand's
+kind (lists for lists, memoryview for buffers, the cffi array type for cffi
+arrays, ndarray for ndarray; 0-d results as scalars).
+
+As numpy.linalg does: every computation runs in double (or complex double);
+integers and bools become float64; a result is float32 (complex64) only when
+every input is float32 (complex64), in which case the double result is cast
+back.  Errors: LinAlgError("Singular matrix") for inv/solve,
+LinAlgError("%d-dimensional array given. Array must be at least
+two-dimensional"), LinAlgError("Last 2 dimensions of the array must be
+square"), TypeError("array type %s is unsupported in linalg").  Empty
+matrices give empty inverses/solutions, det 1.0 and slogdet (1.0, 0.0).
+"""
+import array as _array
+
+from umath_linalg import _core
+from umath_linalg._core import (ffi, lib, LinAlgError, to_operand, CData,
+                                K_LIST, K_BUF, K_CFFI, K_NUMPY, FORMATS,
+                                CNAMES, cffi_array_type, make_memoryview,
+                                result_kind, _prod)
+from umath_linalg._gufunc import Gufunc, MISS
+
+__all__ = ["inv", "solve", "det", "slogdet", "LinAlgError"]
+
+_typeof = ffi.typeof
+
+
+def _row(name):
+    row = lib.ul_gufunc_find(name.encode())
+    if row == ffi.NULL:
+        raise ImportError("libumath_linalg has no gufunc %r" % name)
+    return row
+
+
+# Private Gufunc objects: their fast-path caches only ever hold plans made
+# here (double / complex double loops, operands already checked).
+_INV = Gufunc(_row("inv"), singular="raise")
+_SOLVE = Gufunc(_row("solve"), singular="raise")
+_SOLVE1 = Gufunc(_row("solve1"), singular="raise")
+_DET = Gufunc(_row("det"))
+_SLOGDET = Gufunc(_row("slogdet"))
+
+_NAMES = {0: "bool", 5: "int32", 7: "int64", 11: "float32", 12: "float64",
+          14: "complex64", 15: "complex128"}
+
+
+# ------------------------------------------------------------ numpy's rules
+def _assert_stacked_2d(*ops):
+    for op in ops:
+        if len(op.shape) < 2:
+            raise LinAlgError("%d-dimensional array given. Array must be at "
+                              "least two-dimensional" % len(op.shape))
+
+
+def _assert_stacked_square(*ops):
+    for op in ops:
+        m, n = op.shape[-2:]
+        if m != n:
+            raise LinAlgError("Last 2 dimensions of the array must be square")
+
+
+def _common_type(*ops):
+    """(computation type, result type) as numpy's _commonType: always
+    double or complex double to compute; single only if every input is."""
+    single = True
+    cplx = False
+    for op in ops:
+        t = op.type
+        if t in (14, 15):
+            cplx = True
+        if t not in (11, 14):
+            single = False
+    if cplx:
+        return 15, (14 if single else 15)
+    return 12, (11 if single else 12)
+
+
+def _real(t):
+    return {14: 11, 15: 12}.get(t, t)
+
+
+# ------------------------------------------------------- casting results
+def _cast_result(value, kind, t):
+    """Cast a double (complex double) result to float32 (complex64) in the
+    caller's kind, as numpy's .astype(result_t) does."""
+    if kind == K_NUMPY:
+        np = _core._numpy()
+        return np.asarray(value).astype(np.dtype(_core.TYPECHARS[t]))[()] \
+            if not getattr(value, "shape", ()) else \
+            value.astype(np.dtype(_core.TYPECHARS[t]))
+    if isinstance(value, (float, int)):
+        return float(ffi.cast("float", value))
+    if isinstance(value, complex):
+        c = ffi.cast("float _Complex", value)
+        return complex(c)
+    if kind == K_CFFI and isinstance(value, CData):
+        info = _core._cffi_ctype_info(_typeof(value))
+        shape = info[1]
+        n = _prod(shape)
+        dst = ffi.new(cffi_array_type(CNAMES[t], shape))
+        if n:
+            src = ffi.cast(info[4] + " *", value)
+            ffi.cast(CNAMES[t] + " *", dst)[0:n] = ffi.unpack(src, n)
+        return dst
+    if isinstance(value, memoryview):
+        shape = tuple(value.shape)
+        n = _prod(shape)
+        flat = value.cast("B").cast("d").tolist() if n else []
+        return make_memoryview(_array.array("f", flat).tobytes(), "f", shape)
+    if isinstance(value, list):
+        flat = _flatten_nested(value)
+        return _core.nest([_cast_result(v, kind, t) for v in flat],
+                          _list_shape(value))
+    return value
+
+
+def _flatten_nested(x):
+    if not isinstance(x, list):
+        return [x]
+    out = []
+    for v in x:
+        out.extend(_flatten_nested(v))
+    return out
+
+
+def _list_shape(x):
+    shape = []
+    while isinstance(x, list):
+        shape.append(len(x))
+        if not x:
+            break
+        x = x[0]
+    return tuple(shape)
+
+
+def _run(g, ops, t, result_t, real_out=()):
+    """Run g on ops with the t loop, results in the callers' kind, cast
+    back to result_t (and its real type for the outputs in real_out)."""
+    kind = result_kind(ops)
+    r = g.call(tuple(ops), None, loop_types=(t,) * len(ops), kind=kind)
+    if result_t == t:
+        return r
+    if g.nout == 1:
+        return _cast_result(r, kind, result_t)
+    return tuple(_cast_result(v, kind, _real(result_t) if j in real_out
+                              else result_t) for j, v in enumerate(r))
+
+
+# -------------------------------------------------------------- the API
+def inv(a):
+    """Inverse of a square matrix or of each matrix of a stack (..., M, M).
+
+    Raises LinAlgError("Singular matrix") if a matrix is singular, and
+    numpy's LinAlgError messages for non-square or 1-d input."""
+    r = _INV.try_fast((a,))
+    if r is not MISS:
+        return r
+    op = to_operand(a)
+    _assert_stacked_2d(op)
+    _assert_stacked_square(op)
+    t, result_t = _common_type(op)
+    return _run(_INV, [op], t, result_t)
+
+
+def solve(a, b):
+    """Solve a @ x = b.  a: (..., M, M); b: (..., M, K), or (..., M) when
+    b.ndim == a.ndim - 1 (numpy 1.24's rule).  Broadcasts over stacks.
+
+    Raises LinAlgError("Singular matrix") if a matrix of a is singular."""
+    r = _SOLVE.try_fast((a, b))
+    if r is not MISS:
+        return r
+    r = _SOLVE1.try_fast((a, b))
+    if r is not MISS:
+        return r
+    aop = to_operand(a)
+    _assert_stacked_2d(aop)
+    _assert_stacked_square(aop)
+    bop = to_operand(b)
+    t, result_t = _common_type(aop, bop)
+    g = _SOLVE1 if len(bop.shape) == len(aop.shape) - 1 else _SOLVE
+    kind = result_kind([aop, bop])
+    r = g.call((aop, bop), None, loop_types=(t, t), kind=kind)
+    if result_t != t:
+        r = _cast_result(r, kind, result_t)
+    return r
+
+
+def det(a):
+    """Determinant of a square matrix or of each matrix of a stack
+    (..., M, M).  A singular matrix gives 0.0; an empty one 1.0."""
+    r = _DET.try_fast((a,))
+    if r is not MISS:
+        return r
+    op = to_operand(a)
+    _assert_stacked_2d(op)
+    _assert_stacked_square(op)
+    t, result_t = _common_type(op)
+    return _run(_DET, [op], t, result_t)
+
+
+def slogdet(a):
+    """(sign, logabsdet) of a square matrix or of each matrix of a stack
+    (..., M, M), such that det = sign * exp(logabsdet).  A singular matrix
+    gives (0.0, -inf); an empty one (1.0, 0.0).  sign has the result type
+    (complex for complex input), logabsdet its real type."""
+    r = _SLOGDET.try_fast((a,))
+    if r is not MISS:
+        return r
+    op = to_operand(a)
+    _assert_stacked_2d(op)
+    _assert_stacked_square(op)
+    t, result_t = _common_type(op)
+    return _run(_SLOGDET, [op], t, result_t, real_out=(1,))
