@@ -232,7 +232,7 @@ int ul_zdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_str
  *   value, outputs by pointer. Add UL_FFI_GENERIC (2) to refuse the fast
  *   path (every element goes through libffi).
  * signature: NULL or "" for an element-wise gufunc (the row's signature is
- *   then NULL, as numpy's for a plain ufunc). Otherwise a gufunc signature
+ *   then all scalar cores, "(),()->()"). Otherwise a gufunc signature
  *   such as "(n),(n)->()" (bad: UL_EBADSIG; its operand count must be
  *   nin+nout). f is then called once per outer iteration (core block):
  *   every operand, inputs then outputs, is passed as a POINTER to its core
