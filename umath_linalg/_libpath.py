@@ -1,7 +1,8 @@
 """Where libumath_linalg.so.0 is: one place for every Python loader.
 
 Order: $UMATH_LINALG_LIB, the in-place build (build/out/lib beside this
-package's parent folder), then the system's library search path.
+package's parent folder), a copy shipped inside the package (what setup.py
+installs), then the system's library search path.
 """
 import os
 
@@ -17,6 +18,9 @@ def library_path():
     inplace = os.path.join(os.path.dirname(_HERE), "build", "out", "lib", SONAME)
     if os.path.exists(inplace):
         return inplace
+    shipped = os.path.join(_HERE, SONAME)
+    if os.path.exists(shipped):
+        return shipped
     return SONAME
 
 
