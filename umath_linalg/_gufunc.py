@@ -381,7 +381,8 @@ class Gufunc(object):
                 return
             if any(r.kind != K_CFFI for r in results):
                 return
-            cts = tuple(_typeof(r.obj) for r in results)
+            cts = tuple(cffi_array_type(CNAMES[r.type], r.shape or (1,))
+                        for r in results)
             scal = tuple(not r.shape for r in results)
             key = _typeof(ops[0].obj) if nin == 1 else \
                 tuple(_typeof(op.obj) for op in ops)
