@@ -1,15 +1,172 @@
 /*
- * ul_small.c - small-n fast paths (n <= UL_SMALL_MAX). This placeholder
- * declines every call, so the LAPACK path runs; the kernels replace it.
+ * ul_small.c - small-n fast paths (1 <= n <= UL_SMALL_MAX) for inv, solve,
+ * solve1, det and slogdet, float32 and float64. Complex declines (the
+ * LAPACK path runs).
+ *
+ * The kernels (ul_small_kern.h) are instantiated twice per dtype: a
+ * baseline x86-64 build (SSE2, 16-byte vectors: 2 doubles / 4 floats per
+ * vector) and an AVX2+FMA build (32-byte: 4 doubles / 8 floats) of the
+ * same source.
+ * Which one runs is chosen once per process, at the first call, by
+ * pthread_once (the only mutable global state of this file):
+ *
+ *     UL_CPU=baseline   forces the baseline path (for tests and comparisons);
+ *     otherwise the AVX2+FMA path when the CPU has both.
+ *
+ * Both paths follow the same algorithm (pivoted, LAPACK's pivot choice) and
+ * are held to the same LAPACK residual bounds by tests/c/test_small_*.c,
+ * which run every check under both settings.
  */
 #include "ul_impl.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KCAT_(a, b) a##b
+#define KCAT(a, b) KCAT_(a, b)
+
+/* ---- float64 ---- */
+#define KT double
+#define KI int64_t
+#define KEXPSHIFT 52
+#define KEXPMASK 0x7ff
+#define KBIAS 1023
+#define KGUARD 0x1p-45        /* 2^7 * eps per unit of n */
+#define KTINY 0x1p-1018       /* pivots below this go to LAPACK */
+#define KGESV dgesv_
+#define KGETRF dgetrf_
+#define KLOG log
+#define KEXP exp
+
+#define KV 2
+#define VT vd_base
+#define VI vdi_base
+#define KS(x) KCAT(x, _d_base)
+#include "ul_small_kern.h"
+#undef VT
+#undef VI
+#undef KS
+#undef KV
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#define KV 4
+#define VT vd_avx2
+#define VI vdi_avx2
+#define KS(x) KCAT(x, _d_avx2)
+#include "ul_small_kern.h"
+#undef VT
+#undef VI
+#undef KS
+#undef KV
+#pragma GCC pop_options
+
+#undef KT
+#undef KI
+#undef KEXPSHIFT
+#undef KEXPMASK
+#undef KBIAS
+#undef KGUARD
+#undef KTINY
+#undef KGESV
+#undef KGETRF
+#undef KLOG
+#undef KEXP
+
+/* ---- float32 ---- */
+#define KT float
+#define KI int32_t
+#define KEXPSHIFT 23
+#define KEXPMASK 0xff
+#define KBIAS 127
+#define KGUARD 0x1p-16f
+#define KTINY 0x1p-122f
+#define KGESV sgesv_
+#define KGETRF sgetrf_
+#define KLOG logf
+#define KEXP expf
+
+#define KV 4
+#define VT vs_base
+#define VI vsi_base
+#define KS(x) KCAT(x, _s_base)
+#include "ul_small_kern.h"
+#undef VT
+#undef VI
+#undef KS
+#undef KV
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#define KV 8
+#define VT vs_avx2
+#define VI vsi_avx2
+#define KS(x) KCAT(x, _s_avx2)
+#include "ul_small_kern.h"
+#undef VT
+#undef VI
+#undef KS
+#undef KV
+#pragma GCC pop_options
+
+/* ---- one-time dispatch ---- */
+
+typedef ptrdiff_t (*ul_small_fn)(char **, const ptrdiff_t *,
+                                 const ptrdiff_t *, ptrdiff_t *);
+typedef struct ul_small_tab {
+    ul_small_fn dinv, dsolve, dsolve1, ddet, dslogdet;
+    ul_small_fn sinv, ssolve, ssolve1, sdet, sslogdet;
+} ul_small_tab;
+
+#define UL_TAB(sfx) { \
+    inv_d_##sfx, solve_d_##sfx, solve1_d_##sfx, det_d_##sfx, slogdet_d_##sfx, \
+    inv_s_##sfx, solve_s_##sfx, solve1_s_##sfx, det_s_##sfx, slogdet_s_##sfx }
+static const ul_small_tab ul_small_base = UL_TAB(base);
+static const ul_small_tab ul_small_avx2 = UL_TAB(avx2);
+
+static const ul_small_tab *ul_small_chosen;
+static pthread_once_t ul_small_once = PTHREAD_ONCE_INIT;
+
+static void ul_small_choose(void)
+{
+    const char *env = getenv("UL_CPU");
+    int avx2 = 0;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        avx2 = 1;
+    if (env != NULL && strcmp(env, "baseline") == 0)
+        avx2 = 0;
+    ul_small_chosen = avx2 ? &ul_small_avx2 : &ul_small_base;
+}
+
+static const ul_small_tab *ul_small_tab_get(void)
+{
+    pthread_once(&ul_small_once, ul_small_choose);
+    return ul_small_chosen;
+}
+
+#define UL_HOOK(ch, op) \
+    ptrdiff_t ul_small_##ch##op(char **args, const ptrdiff_t *dimensions, \
+                                const ptrdiff_t *steps, ptrdiff_t *first_failed) \
+    { \
+        if (dimensions[0] <= 0 || dimensions[1] < 1 || \
+            dimensions[1] > UL_SMALL_MAX) \
+            return -1; \
+        return ul_small_tab_get()->ch##op(args, dimensions, steps, first_failed); \
+    }
+UL_HOOK(d, inv) UL_HOOK(d, solve) UL_HOOK(d, solve1) UL_HOOK(d, det)
+UL_HOOK(d, slogdet)
+UL_HOOK(s, inv) UL_HOOK(s, solve) UL_HOOK(s, solve1) UL_HOOK(s, det)
+UL_HOOK(s, slogdet)
 
 #define UL_DECLINE(ch, op) \
     ptrdiff_t ul_small_##ch##op(char **args, const ptrdiff_t *dimensions, \
                                 const ptrdiff_t *steps, ptrdiff_t *first_failed) \
     { (void)args; (void)dimensions; (void)steps; (void)first_failed; return -1; }
-#define UL_DECLINE_OP(op) \
-    UL_DECLINE(s, op) UL_DECLINE(d, op) UL_DECLINE(c, op) UL_DECLINE(z, op)
+#define UL_DECLINE_OP(op) UL_DECLINE(c, op) UL_DECLINE(z, op)
 UL_DECLINE_OP(inv)
 UL_DECLINE_OP(solve)
 UL_DECLINE_OP(solve1)

@@ -1,0 +1,478 @@
+/*
+ * ul_small_kern.h - the small-n kernels for one real dtype and one target,
+ * included by ul_small.c once per (dtype, target). Not a public header.
+ *
+ * Layout ("compact", SIMD across matrices): KV matrices of one call are
+ * gathered into an aligned scratch where element (i, j) of all KV matrices
+ * is one vector VT: A[i * ld + j][lane]. Missing tail lanes are padded with
+ * the identity. Every kernel is branch-free across lanes: pivot search by
+ * compare + select, row interchange lane by lane (scalar moves), so each
+ * lane does exactly LAPACK's partial pivoting (first index of max |a_ik|).
+ *
+ * Singularity and accuracy guard: a lane whose input is not finite, or
+ * whose pivot is small, |p| <= n * 2^-(mantissa bits - 7) * max|A| (or below
+ * a few times the smallest normal number), is recomputed by LAPACK itself
+ * (?gesv / ?getrf on a Fortran copy, exactly as the LAPACK path of the
+ * loops), so exact singularity, NaN and Inf input, and nearly singular
+ * matrices give the LAPACK path's results bit for bit; every other lane
+ * has pivots far from zero, where the kernel's result is within LAPACK's
+ * accuracy bounds (tests/c/test_small_*.c).
+ *
+ * Parameters (defined by the includer, undefined at the end):
+ *   KT scalar type, KV lanes, KI same-width integer, VT/VI vector typedef
+ *   names, KS(x) name suffixing, KEXPSHIFT/KEXPMASK/KBIAS float format,
+ *   KGUARD guard factor, KTINY smallest accepted pivot, KGESV/KGETRF the
+ *   LAPACK symbols.
+ */
+
+typedef KT VT __attribute__((vector_size(KV * sizeof(KT))));
+typedef KI VI __attribute__((vector_size(KV * sizeof(KT))));
+
+#define KALWAYS static inline __attribute__((always_inline))
+
+KALWAYS VT KS(splat)(KT x) { VT v; for (int l = 0; l < KV; l++) v[l] = x; return v; }
+KALWAYS VT KS(vabs)(VT x)
+{
+    VI sgn = (VI)KS(splat)((KT)-0.0);
+    return (VT)((VI)x & ~sgn);
+}
+/* m ? a : b, m all-ones or zero per lane */
+KALWAYS VT KS(sel)(VI m, VT a, VT b) { return (VT)((m & (VI)a) | (~m & (VI)b)); }
+
+/* ---- gather / scatter --------------------------------------------------- */
+
+/* Gathers nl <= KV matrices (n x nc, strides rs, cs) starting at src, one
+ * every `step` bytes, into columns c0.. of the compact A (row length ld);
+ * lanes nl.. get the identity (its first nc columns past c0 when c0 == 0,
+ * zeros otherwise). */
+KALWAYS void KS(gather)(VT *restrict A, int n, int nc, int ld, int c0,
+    const char *src, ptrdiff_t step, ptrdiff_t rs, ptrdiff_t cs, int nl)
+{
+    KT *a = (KT *)A;
+    for (int l = 0; l < nl; l++) {
+        const char *s = src + l * step;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < nc; j++)
+                a[(i * ld + c0 + j) * KV + l] =
+                    *(const KT *)(s + i * rs + j * cs);
+    }
+    for (int l = nl; l < KV; l++)
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < nc; j++)
+                a[(i * ld + c0 + j) * KV + l] = (c0 == 0 && i == j) ? 1 : 0;
+}
+
+/* Lanes that must go to LAPACK because some entry is not finite; also
+ * returns the per-lane pivot threshold. */
+KALWAYS VI KS(scan)(const VT *restrict A, int n, int ld, VT *thr)
+{
+    VT mx = KS(splat)(0), nf = KS(splat)(0);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            VT a = KS(vabs)(A[i * ld + j]);
+            mx = KS(sel)(a > mx, a, mx);
+            nf += a * 0;                       /* NaN if any Inf or NaN */
+        }
+    VT t = mx * ((KT)n * KGUARD);
+    VT tiny = KS(splat)(KTINY);
+    *thr = KS(sel)(t > tiny, t, tiny);
+    return nf != nf;
+}
+
+/* ---- pivot search and row interchange ---------------------------------- */
+
+/* idx = first i >= k with the largest |A[i][k]| (LAPACK's i?amax); bad
+ * gets the lanes whose pivot is within the threshold (or NaN). */
+KALWAYS VT KS(pivot)(VT *restrict A, int n, int ld, int k, int j0, int j1,
+                     VT thr, VI *bad, int *restrict perm)
+{
+    VT m = KS(vabs)(A[k * ld + k]);
+    VT idx = KS(splat)((KT)k);
+    for (int i = k + 1; i < n; i++) {
+        VT a = KS(vabs)(A[i * ld + k]);
+        VI gt = a > m;
+        m = KS(sel)(gt, a, m);
+        idx = KS(sel)(gt, KS(splat)((KT)i), idx);
+    }
+    *bad |= ~(m > thr);
+    /* swap rows k and idx[l] in lane l, columns j0..j1-1 */
+    KT *a = (KT *)A;
+    for (int l = 0; l < KV; l++) {
+        int p = (int)idx[l];
+        perm[l] = p;
+        KT *rk = a + (k * ld) * KV + l, *rp = a + (p * ld) * KV + l;
+        for (int j = j0; j < j1; j++) {
+            KT t = rk[j * KV];
+            rk[j * KV] = rp[j * KV];
+            rp[j * KV] = t;
+        }
+    }
+    return idx;
+}
+
+/* ---- inverse: in-place Gauss-Jordan with partial pivoting -------------- */
+
+/* On return A holds inv(P A) for lane's row permutation P; perm[k][l] is
+ * the row swapped with row k at step k. */
+KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
+                      int (*restrict perm)[KV])
+{
+    VI bad = (VI)KS(splat)(0);
+    const VT one = KS(splat)(1), zero = KS(splat)(0);
+    for (int k = 0; k < n; k++) {
+        KS(pivot)(A, n, n, k, 0, n, thr, &bad, perm[k]);
+        VT r = one / A[k * n + k];
+        A[k * n + k] = one;
+        for (int j = 0; j < n; j++)
+            A[k * n + j] *= r;
+        for (int i = 0; i < n; i++) {
+            if (i == k)
+                continue;
+            VT f = A[i * n + k];
+            A[i * n + k] = zero;
+            for (int j = 0; j < n; j++)
+                A[i * n + j] -= f * A[k * n + j];
+        }
+    }
+    return bad;
+}
+
+/* ---- LU with partial pivoting (det, slogdet, solve) --------------------
+ * A is n x ld: the matrix, then ld - n right-hand sides, which get
+ * forward-eliminated and then back-substituted into the solution. The
+ * determinant is accumulated as mantissa (sign included) * 2^exponent so
+ * that no product of pivots overflows or underflows. */
+KALWAYS VI KS(lu)(VT *restrict A, const int n, const int ld, VT thr,
+                  VT *detm, VI *dete)
+{
+    VI bad = (VI)KS(splat)(0);
+    const VT one = KS(splat)(1);
+    const VI emask = (VI)KS(splat)(0) + ((KI)KEXPMASK << KEXPSHIFT);
+    const VI ebias = (VI)KS(splat)(0) + ((KI)KBIAS << KEXPSHIFT);
+    VT m = one;
+    VI e = (VI)KS(splat)(0);
+    VT rinv[UL_SMALL_MAX];
+    int perm[KV];
+    for (int k = 0; k < n; k++) {
+        VT idx = KS(pivot)(A, n, ld, k, k, ld, thr, &bad, perm);
+        VT p = A[k * ld + k];
+        VT r = one / p;
+        rinv[k] = r;
+        for (int i = k + 1; i < n; i++) {
+            VT f = A[i * ld + k] * r;
+            for (int j = k + 1; j < ld; j++)
+                A[i * ld + j] -= f * A[k * ld + j];
+        }
+        if (detm) {
+            /* swap -> flip sign; multiply mantissas, add exponents (p is a
+             * normal number in every lane that is not sent to LAPACK) */
+            VI sw = idx != KS(splat)((KT)k);
+            p = KS(sel)(sw, -p, p);
+            p = KS(sel)(bad, one, p);
+            VI pb = (VI)p;
+            e += ((pb & emask) >> KEXPSHIFT) - KBIAS;
+            m *= (VT)((pb & ~emask) | ebias);
+            VI mb = (VI)m;
+            e += ((mb & emask) >> KEXPSHIFT) - KBIAS;
+            m = (VT)((mb & ~emask) | ebias);
+        }
+    }
+    if (detm) {
+        *detm = m;
+        *dete = e;
+    }
+    /* back substitution: x_k = (b_k - sum_{j>k} u_kj x_j) / u_kk */
+    for (int c = n; c < ld; c++)
+        for (int k = n - 1; k >= 0; k--) {
+            VT x = A[k * ld + c];
+            for (int j = k + 1; j < n; j++)
+                x -= A[k * ld + j] * A[j * ld + c];
+            A[k * ld + c] = x * rinv[k];
+        }
+    return bad;
+}
+
+/* ---- LAPACK for one matrix (guarded lanes) ------------------------------ */
+
+/* Fortran copy of an n x nc strided matrix into buf (ld n). */
+static void KS(lin)(KT *buf, int n, int nc, const char *s, ptrdiff_t rs,
+                    ptrdiff_t cs)
+{
+    for (int j = 0; j < nc; j++)
+        for (int i = 0; i < n; i++)
+            buf[j * n + i] = *(const KT *)(s + i * rs + j * cs);
+}
+
+static void KS(nanfill)(char *d, int n, int nc, ptrdiff_t rs, ptrdiff_t cs)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < nc; j++)
+            *(KT *)(d + i * rs + j * cs) = (KT)NAN;
+}
+
+/* ?gesv of one matrix; b NULL means B = I. Returns info. */
+static int KS(lapack_gesv)(int n, int nrhs, const char *a, ptrdiff_t ar,
+    ptrdiff_t ac, const char *b, ptrdiff_t br, ptrdiff_t bc, char *x,
+    ptrdiff_t xr, ptrdiff_t xc)
+{
+    KT A[UL_SMALL_MAX * UL_SMALL_MAX], B[UL_SMALL_MAX * UL_SMALL_MAX];
+    int ipiv[UL_SMALL_MAX], info = 0;
+    KS(lin)(A, n, n, a, ar, ac);
+    if (b)
+        KS(lin)(B, n, nrhs, b, br, bc);
+    else
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++)
+                B[j * n + i] = i == j;
+    KGESV(&n, &nrhs, A, &n, ipiv, B, &n, &info);
+    if (info == 0) {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < nrhs; j++)
+                *(KT *)(x + i * xr + j * xc) = B[j * n + i];
+    } else {
+        KS(nanfill)(x, n, nrhs, xr, xc);
+    }
+    return info;
+}
+
+/* numpy's det/slogdet from ?getrf of one matrix: sign and log|det|. */
+static void KS(lapack_slogdet)(int n, const char *a, ptrdiff_t ar,
+                               ptrdiff_t ac, KT *sign, KT *logdet)
+{
+    KT A[UL_SMALL_MAX * UL_SMALL_MAX];
+    int ipiv[UL_SMALL_MAX], info = 0;
+    KS(lin)(A, n, n, a, ar, ac);
+    KGETRF(&n, &n, A, &n, ipiv, &info);
+    if (info != 0) {
+        *sign = 0;
+        *logdet = -(KT)INFINITY;
+        return;
+    }
+    KT s = 1, ld = 0;
+    for (int i = 0; i < n; i++) {
+        KT u = A[i * n + i];
+        if (ipiv[i] != i + 1)
+            s = -s;
+        if (u < 0) {
+            s = -s;
+            u = -u;
+        }
+        ld += KLOG(u);
+    }
+    *sign = s;
+    *logdet = ld;
+}
+
+/* ---- the hooks' bodies --------------------------------------------------- */
+
+#define KSCRATCH(name, elems) \
+    VT name[elems] __attribute__((aligned(64)))
+
+KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
+                            const ptrdiff_t *steps, ptrdiff_t *first_failed)
+{
+    const ptrdiff_t N = dims[0];
+    const ptrdiff_t si = steps[0], so = steps[1], ar = steps[2], ac = steps[3],
+                    xr = steps[4], xc = steps[5];
+    KSCRATCH(A, UL_SMALL_MAX * UL_SMALL_MAX);
+    int perm[UL_SMALL_MAX][KV];
+    ptrdiff_t nfail = 0;
+    *first_failed = -1;
+    for (ptrdiff_t b = 0; b < N; b += KV) {
+        const int nl = N - b < KV ? (int)(N - b) : KV;
+        const char *in = args[0] + b * si;
+        char *out = args[1] + b * so;
+        VT thr;
+        KS(gather)(A, n, n, n, 0, in, si, ar, ac, nl);
+        VI bad = KS(scan)(A, n, n, &thr);
+        bad |= KS(gj_inv)(A, n, thr, perm);
+        const KT *a = (const KT *)A;
+        for (int l = 0; l < nl; l++) {
+            char *o = out + l * so;
+            if (bad[l]) {
+                if (KS(lapack_gesv)(n, n, in + l * si, ar, ac, NULL, 0, 0,
+                                    o, xr, xc) != 0) {
+                    if (nfail++ == 0)
+                        *first_failed = b + l;
+                }
+                continue;
+            }
+            /* undo the row interchanges: swap columns in reverse order */
+            int col[UL_SMALL_MAX];
+            for (int j = 0; j < n; j++)
+                col[j] = j;
+            for (int k = n - 1; k >= 0; k--) {
+                int p = perm[k][l], t = col[k];
+                col[k] = col[p];
+                col[p] = t;
+            }
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    *(KT *)(o + i * xr + j * xc) = a[(i * n + col[j]) * KV + l];
+        }
+    }
+    return nfail;
+}
+
+/* solve (nrhs columns) and solve1 (one vector, nrhs == 0 means solve1). */
+KALWAYS ptrdiff_t KS(solve_n)(const int n, const int nrhs, const int vec,
+    char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
+    ptrdiff_t *first_failed)
+{
+    const ptrdiff_t N = dims[0];
+    const ptrdiff_t sa = steps[0], sb = steps[1], sx = steps[2],
+                    ar = steps[3], ac = steps[4];
+    ptrdiff_t br, bc, xr, xc;
+    if (vec) {
+        br = steps[5]; bc = 0; xr = steps[6]; xc = 0;
+    } else {
+        br = steps[5]; bc = steps[6]; xr = steps[7]; xc = steps[8];
+    }
+    const int ld = n + nrhs;
+    KSCRATCH(A, UL_SMALL_MAX * 2 * UL_SMALL_MAX);
+    ptrdiff_t nfail = 0;
+    *first_failed = -1;
+    for (ptrdiff_t b = 0; b < N; b += KV) {
+        const int nl = N - b < KV ? (int)(N - b) : KV;
+        const char *ain = args[0] + b * sa, *bin = args[1] + b * sb;
+        char *out = args[2] + b * sx;
+        VT thr;
+        KS(gather)(A, n, n, ld, 0, ain, sa, ar, ac, nl);
+        KS(gather)(A, n, nrhs, ld, n, bin, sb, br, bc, nl);
+        VI bad = KS(scan)(A, n, ld, &thr);
+        bad |= KS(lu)(A, n, ld, thr, NULL, NULL);
+        const KT *a = (const KT *)A;
+        for (int l = 0; l < nl; l++) {
+            char *o = out + l * sx;
+            if (bad[l]) {
+                if (KS(lapack_gesv)(n, nrhs, ain + l * sa, ar, ac,
+                                    bin + l * sb, br, bc, o, xr, xc) != 0) {
+                    if (nfail++ == 0)
+                        *first_failed = b + l;
+                }
+                continue;
+            }
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < nrhs; j++)
+                    *(KT *)(o + i * xr + j * xc) = a[(i * ld + n + j) * KV + l];
+        }
+    }
+    return nfail;
+}
+
+/* det (logout NULL) and slogdet. */
+KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps)
+{
+    const ptrdiff_t N = dims[0];
+    const ptrdiff_t sa = steps[0], s1 = steps[1];
+    const ptrdiff_t s2 = slog ? steps[2] : 0;
+    const ptrdiff_t ar = steps[slog ? 3 : 2], ac = steps[slog ? 4 : 3];
+    KSCRATCH(A, UL_SMALL_MAX * UL_SMALL_MAX);
+    for (ptrdiff_t b = 0; b < N; b += KV) {
+        const int nl = N - b < KV ? (int)(N - b) : KV;
+        const char *ain = args[0] + b * sa;
+        VT thr, m;
+        VI e;
+        KS(gather)(A, n, n, n, 0, ain, sa, ar, ac, nl);
+        VI bad = KS(scan)(A, n, n, &thr);
+        bad |= KS(lu)(A, n, n, thr, &m, &e);
+        for (int l = 0; l < nl; l++) {
+            KT sign, logdet;
+            KT *o1 = (KT *)(args[1] + (b + l) * s1);
+            if (bad[l]) {
+                KS(lapack_slogdet)(n, ain + l * sa, ar, ac, &sign, &logdet);
+                if (slog) {
+                    *o1 = sign;
+                    *(KT *)(args[2] + (b + l) * s2) = logdet;
+                } else {
+                    *o1 = sign * KEXP(logdet);
+                }
+                continue;
+            }
+            if (slog) {
+                KT ml = m[l];
+                *o1 = ml < 0 ? -1 : 1;
+                *(KT *)(args[2] + (b + l) * s2) =
+                    (KT)(log(fabs((double)ml)) + (double)e[l] * M_LN2);
+            } else {
+                *o1 = (KT)ldexp((double)m[l], (int)e[l]);
+            }
+        }
+    }
+    return 0;
+}
+
+/* Dispatch on n to a fully specialized instance. */
+#define KCASES(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) \
+                  X(11) X(12) X(13) X(14) X(15) X(16)
+
+static ptrdiff_t KS(inv)(char **args, const ptrdiff_t *dims,
+                         const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    switch (dims[1]) {
+#define X(nn) case nn: return KS(inv_n)(nn, args, dims, steps, ff);
+    KCASES(X)
+#undef X
+    }
+    return -1;
+}
+
+static ptrdiff_t KS(solve1)(char **args, const ptrdiff_t *dims,
+                            const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    switch (dims[1]) {
+#define X(nn) case nn: return KS(solve_n)(nn, 1, 1, args, dims, steps, ff);
+    KCASES(X)
+#undef X
+    }
+    return -1;
+}
+
+static ptrdiff_t KS(solve)(char **args, const ptrdiff_t *dims,
+                           const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    const ptrdiff_t nrhs = dims[2];
+    if (nrhs < 1 || nrhs > UL_SMALL_MAX)
+        return -1;
+    if (nrhs == 1) {
+        switch (dims[1]) {
+#define X(nn) case nn: return KS(solve_n)(nn, 1, 0, args, dims, steps, ff);
+        KCASES(X)
+#undef X
+        }
+        return -1;
+    }
+    if (dims[1] < 1 || dims[1] > UL_SMALL_MAX)
+        return -1;
+    /* several right-hand sides: generic n */
+    return KS(solve_n)((int)dims[1], (int)nrhs, 0, args, dims, steps, ff);
+}
+
+static ptrdiff_t KS(det)(char **args, const ptrdiff_t *dims,
+                         const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    *ff = -1;
+    switch (dims[1]) {
+#define X(nn) case nn: return KS(det_n)(nn, 0, args, dims, steps);
+    KCASES(X)
+#undef X
+    }
+    return -1;
+}
+
+static ptrdiff_t KS(slogdet)(char **args, const ptrdiff_t *dims,
+                             const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    *ff = -1;
+    switch (dims[1]) {
+#define X(nn) case nn: return KS(det_n)(nn, 1, args, dims, steps);
+    KCASES(X)
+#undef X
+    }
+    return -1;
+}
+
+#undef KCASES
+#undef KSCRATCH
+#undef KALWAYS
