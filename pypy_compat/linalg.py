@@ -21,7 +21,7 @@ from umath_linalg._core import (ffi, lib, LinAlgError, to_operand, CData,
                                 K_LIST, K_BUF, K_CFFI, K_NUMPY, FORMATS,
                                 CNAMES, cffi_array_type, make_memoryview,
                                 result_kind, _prod)
-from umath_linalg._gufunc import Gufunc, MISS
+from umath_linalg._gufunc import Gufunc, MISS, make_fast11
 
 __all__ = ["inv", "solve", "det", "slogdet", "LinAlgError"]
 
@@ -150,19 +150,23 @@ def _run(g, ops, t, result_t, real_out=()):
 
 
 # -------------------------------------------------------------- the API
-def inv(a):
-    """Inverse of a square matrix or of each matrix of a stack (..., M, M).
-
-    Raises LinAlgError("Singular matrix") if a matrix is singular, and
-    numpy's LinAlgError messages for non-square or 1-d input."""
-    r = _INV.try_fast((a,))
-    if r is not MISS:
-        return r
+def _inv_general(a, out=None):
     op = to_operand(a)
     _assert_stacked_2d(op)
     _assert_stacked_square(op)
     t, result_t = _common_type(op)
     return _run(_INV, [op], t, result_t)
+
+
+_inv_fast = make_fast11(_INV, fallback=_inv_general)
+
+
+def inv(a):
+    """Inverse of a square matrix or of each matrix of a stack (..., M, M).
+
+    Raises LinAlgError("Singular matrix") if a matrix is singular, and
+    numpy's LinAlgError messages for non-square or 1-d input."""
+    return _inv_fast(a)
 
 
 def solve(a, b):
@@ -189,17 +193,21 @@ def solve(a, b):
     return r
 
 
-def det(a):
-    """Determinant of a square matrix or of each matrix of a stack
-    (..., M, M).  A singular matrix gives 0.0; an empty one 1.0."""
-    r = _DET.try_fast((a,))
-    if r is not MISS:
-        return r
+def _det_general(a, out=None):
     op = to_operand(a)
     _assert_stacked_2d(op)
     _assert_stacked_square(op)
     t, result_t = _common_type(op)
     return _run(_DET, [op], t, result_t)
+
+
+_det_fast = make_fast11(_DET, fallback=_det_general)
+
+
+def det(a):
+    """Determinant of a square matrix or of each matrix of a stack
+    (..., M, M).  A singular matrix gives 0.0; an empty one 1.0."""
+    return _det_fast(a)
 
 
 def slogdet(a):

@@ -17,7 +17,7 @@ out= are written nonetheless, the singular ones NaN); det gives 0 and slogdet
 """
 from ._core import LinAlgError, ffi, lib, CData, _ctype_info, \
     _cffi_ctype_info
-from ._gufunc import Gufunc
+from ._gufunc import Gufunc, make_fast11, MISS
 
 __all__ = ["inv", "solve", "det", "slogdet", "gufunc", "gufuncs",
            "LinAlgError", "Gufunc", "ffi", "lib"]
@@ -56,11 +56,10 @@ _DET = gufunc("det")
 _SLOGDET = gufunc("slogdet")
 
 
-def inv(a, out=None):
-    """Inverse of each matrix of a stack (..., m, m).
+inv = make_fast11(_INV, name="inv", doc="""Inverse of each matrix of a stack (..., m, m): inv(a, out=None).
 
-    Raises LinAlgError("Singular matrix") if any matrix is singular."""
-    return _INV(a, out=out)
+    Raises LinAlgError("Singular matrix") if any matrix is singular (out=,
+    if given, is written nonetheless: the singular matrices NaN).""")
 
 
 def _ndim(x):
@@ -91,14 +90,18 @@ def solve(a, b, out=None):
     when b has one dimension fewer than a (numpy 1.24's rule), (..., m).
 
     Raises LinAlgError("Singular matrix") if any matrix is singular."""
-    if _ndim(b) == _ndim(a) - 1:
-        return _SOLVE1(a, b, out=out)
-    return _SOLVE(a, b, out=out)
+    r = _SOLVE.try_fast((a, b), out)
+    if r is MISS:
+        r = _SOLVE1.try_fast((a, b), out)
+        if r is MISS:
+            g = _SOLVE1 if _ndim(b) == _ndim(a) - 1 else _SOLVE
+            r = g.call((a, b), out)
+    return r
 
 
-def det(a, out=None):
-    """Determinant of each matrix of a stack (..., m, m); 0 when singular."""
-    return _DET(a, out=out)
+det = make_fast11(_DET, name="det", doc="""Determinant of each matrix of a stack (..., m, m): det(a, out=None).
+
+    0 for a singular matrix, 1 for an empty (0 x 0) one.""")
 
 
 def slogdet(a):

@@ -391,19 +391,22 @@ class Gufunc(object):
             arrs = [op.obj for op in ops]
             if not all(type(x) is _ND[0] for x in arrs):
                 return
+            if not all(x.flags.c_contiguous for x in arrs):
+                return
             key = ()
             for x in arrs:
                 key += (x.dtype, x.shape, x.strides)
             if any(given):
                 if type(outs[0]) is not _ND[0]:
                     return
-                self._npfast[key + (_npkey(outs[0]),)] = p
+                self._npfast[key + (_npkey(outs[0]),)] = p + (
+                    bool(outs[0].flags.c_contiguous),)
                 return
             if any(r.kind != K_NUMPY for r in results):
                 return
             specs = [(r.shape, r.obj.dtype) for r in results]
             scal = tuple(not r.shape for r in results)
-            self._npfast[key] = p + (specs, scal)
+            self._npfast[key] = p + (specs, scal, True)
 
 
 def _npkey(o):
@@ -428,3 +431,71 @@ def note_numpy():
         except AttributeError:
             pass
     return _ND[0]
+
+
+def make_fast11(g, doc=None, name=None, fallback=None):
+    """A plain function f(a, out=None) for a one-input one-output gufunc,
+    with the fast paths inlined (fewest Python-level calls: this is what
+    umath_linalg.inv is).  Anything not cached goes to g.call."""
+    cffast = g._fast
+    npfast = g._npfast
+    gptr = g._g
+    status = g._status
+    nd = _ND
+    if fallback is None:
+        def fallback(a, out):
+            return g.call((a,), out)
+    empty_holder = _ND
+    isinst = isinstance
+    typeof = _typeof
+    new = _new
+    from_buffer = _from_buffer
+
+    def f(a, out=None):
+        if isinst(a, CData):
+            if out is None:
+                p = cffast.get(typeof(a))
+                if p is not None:
+                    o = new(p[5][0])
+                    st = p[0](gptr, a, o, p[1], p[2], p[3], p[4])
+                    if st:
+                        status(st, (a, o), p)
+                    return o[0] if p[6][0] else o
+            elif isinst(out, CData):
+                p = cffast.get((typeof(a), typeof(out)))
+                if p is not None:
+                    st = p[0](gptr, a, out, p[1], p[2], p[3], p[4])
+                    if st:
+                        status(st, (a, out), p)
+                    return out
+        elif type(a) is nd[0]:
+            if out is None:
+                p = npfast.get((a.dtype, a.shape, a.strides))
+                if p is not None and p[7]:
+                    spec = p[5][0]
+                    o = empty_holder[1](spec[0], spec[1])
+                    pa = from_buffer(a)
+                    st = p[0](gptr, pa, from_buffer(o), p[1], p[2], p[3], p[4])
+                    if st:
+                        status(st, (pa, o), p)
+                    return o[()] if p[6][0] else o
+            elif type(out) is nd[0]:
+                p = npfast.get((a.dtype, a.shape, a.strides,
+                                (out.dtype, out.shape, out.strides)))
+                if p is not None and p[5]:
+                    try:
+                        po = from_buffer(out, require_writable=True)
+                    except (BufferError, ValueError, TypeError):
+                        po = None
+                    if po is not None:
+                        pa = from_buffer(a)
+                        st = p[0](gptr, pa, po, p[1], p[2], p[3], p[4])
+                        if st:
+                            status(st, (pa, po), p)
+                        return out
+        return fallback(a, out)
+
+    f.__name__ = name or g.name
+    f.__qualname__ = f.__name__
+    f.__doc__ = doc or g.__doc__
+    return f
