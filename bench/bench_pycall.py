@@ -198,6 +198,8 @@ ROWS = [
     ("cpython_ul_numpy", "CPython umath_linalg.inv(ndarray)"),
     ("cpython_ul_numpy_out", "CPython umath_linalg.inv(ndarray, out=o)"),
     ("cpython_numpy_linalg_inv", "CPython numpy.linalg.inv(ndarray)"),
+    ("cpython1_numpy_linalg_inv", "CPython numpy.linalg.inv, OPENBLAS_NUM_THREADS=1"),
+    ("cpython1_ul_numpy", "CPython umath_linalg.inv(ndarray), OPENBLAS_NUM_THREADS=1"),
     ("cpython_ul_stack1000_per_matrix", "CPython umath_linalg.inv (1000,10,10), per matrix"),
     ("cpython_numpy_stack1000_per_matrix", "CPython numpy.linalg.inv (1000,10,10), per matrix"),
 ]
@@ -234,6 +236,10 @@ def report(files):
     if "cpython_ul_numpy" in res and npinv:
         target("numpy.linalg.inv / umath_linalg.inv (CPython, ndarray)",
                npinv / res["cpython_ul_numpy"], 3, "at least")
+    if "cpython1_ul_numpy" in res:
+        print("  %-58s %8.2f" % ("same, both with OPENBLAS_NUM_THREADS=1",
+                                 res["cpython1_numpy_linalg_inv"] /
+                                 res["cpython1_ul_numpy"]))
     return ok
 
 
@@ -244,5 +250,9 @@ if __name__ == "__main__":
         print(json.dumps(bench_pypy()))
     elif mode == "cpython":
         print(json.dumps(bench_cpython()))
+    elif mode == "cpython1":
+        r = bench_cpython()
+        print(json.dumps({"cpython1_numpy_linalg_inv": r["cpython_numpy_linalg_inv"],
+                          "cpython1_ul_numpy": r["cpython_ul_numpy"]}))
     else:
         report(sys.argv[2:])

@@ -8,7 +8,11 @@ py=${1:-/usr/bin/python3}; pypy=${2:-pypy3}
 out=bench/out/pycall
 mkdir -p "$out"
 export PYTHONPATH="$(pwd)${PYTHONPATH:+:$PYTHONPATH}"
-export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+# The environment as users have it (OpenBLAS picks its thread count), plus
+# numpy.linalg.inv once more with OPENBLAS_NUM_THREADS=1 for reference.
 "$pypy" bench/bench_pycall.py pypy > "$out/pypy.json" || exit 1
 "$py" bench/bench_pycall.py cpython > "$out/cpython.json" || exit 1
-"$py" bench/bench_pycall.py report "$out/pypy.json" "$out/cpython.json" | tee "$out/report.txt"
+OPENBLAS_NUM_THREADS=1 "$py" bench/bench_pycall.py cpython1 > "$out/cpython1.json" || exit 1
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (timings are wall clock)"
+"$py" bench/bench_pycall.py report "$out/pypy.json" "$out/cpython.json" "$out/cpython1.json" \
+    | tee "$out/report.txt"

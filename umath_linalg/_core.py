@@ -10,6 +10,7 @@ Operand kinds, in order of precedence for the kind of the results:
 numpy ndarray > cffi array > buffer (memoryview, array.array, ...) > nested
 list / scalar.
 """
+import numbers
 import sys
 
 from ._ul import ffi, lib
@@ -228,6 +229,14 @@ def _values_type(values):
             if t < 12:
                 t = 12
         elif isinstance(v, complex):
+            t = 15
+        elif isinstance(v, numbers.Integral):       # numpy integer scalars
+            if t < 7:
+                t = 7
+        elif isinstance(v, numbers.Real):
+            if t < 12:
+                t = 12
+        elif isinstance(v, numbers.Complex):
             t = 15
         else:
             raise TypeError("list item of type %s is not a number"
