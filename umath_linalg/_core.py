@@ -19,6 +19,7 @@ NULL = ffi.NULL
 CData = ffi.CData
 _typeof = ffi.typeof
 _new = ffi.new
+_new_noclear = ffi.new_allocator(should_clear_after_alloc=False)
 _from_buffer = ffi.from_buffer
 
 K_LIST, K_BUF, K_CFFI, K_NUMPY = 0, 1, 2, 3
@@ -420,10 +421,10 @@ class _Result(object):
             self.obj = np.empty(shape, dtype=TYPECHARS[typenum])
             self.ptr = _from_buffer("char[]", self.obj, require_writable=True)
         elif kind == K_CFFI and shape:
-            self.obj = _new(cffi_array_type(CNAMES[typenum], shape))
+            self.obj = _new_noclear(cffi_array_type(CNAMES[typenum], shape))
             self.ptr = self.obj
         else:
-            self.obj = _new(CNAMES[typenum] + "[]", max(n, 1))
+            self.obj = _new_noclear(CNAMES[typenum] + "[]", max(n, 1))
             self.ptr = self.obj
 
     def value(self):

@@ -15,6 +15,8 @@ from ._core import (ffi, lib, NULL, CData, LinAlgError, Operand, to_operand,
 
 _typeof = ffi.typeof
 _new = ffi.new
+# Outputs are written in full by the driver before anyone sees them.
+_new_noclear = ffi.new_allocator(should_clear_after_alloc=False)
 _from_buffer = ffi.from_buffer
 _MAX_PLANS = 512
 MISS = object()     # try_fast: no cached plan applies
@@ -73,6 +75,7 @@ class Gufunc(object):
         self._shape_cache = {}
         self._plans = {}
         self._fast = {}
+        self._fast_out = {}     # nin == 1: {in ctype: {out ctype: plan}}
         self._npfast = {}
         self._ncore = None
 
@@ -139,7 +142,7 @@ class Gufunc(object):
 
     def _fast_cffi(self, p, a, b):
         # p = (fn, types, ndims, shapes, strides, out_ctypes, scalar flags)
-        outs = [_new(ct) for ct in p[5]]
+        outs = [_new_noclear(ct) for ct in p[5]]
         ptrs = (a,) + tuple(outs) if b is None else (a, b) + tuple(outs)
         st = p[0](self._g, *(ptrs + (p[1], p[2], p[3], p[4])))
         if st:
@@ -378,6 +381,8 @@ class Gufunc(object):
                 key = tuple(_typeof(op.obj) for op in ops) + \
                     (_typeof(outs[0]),)
                 self._fast[key] = p
+                if nin == 1:
+                    self._fast_out.setdefault(key[0], {})[key[1]] = p
                 return
             if any(r.kind != K_CFFI for r in results):
                 return
@@ -438,6 +443,7 @@ def make_fast11(g, doc=None, name=None, fallback=None):
     with the fast paths inlined (fewest Python-level calls: this is what
     umath_linalg.inv is).  Anything not cached goes to g.call."""
     cffast = g._fast
+    cffast_out = g._fast_out
     npfast = g._npfast
     gptr = g._g
     status = g._status
@@ -448,7 +454,7 @@ def make_fast11(g, doc=None, name=None, fallback=None):
     empty_holder = _ND
     isinst = isinstance
     typeof = _typeof
-    new = _new
+    new = _new_noclear
     from_buffer = _from_buffer
 
     def f(a, out=None):
@@ -462,12 +468,14 @@ def make_fast11(g, doc=None, name=None, fallback=None):
                         status(st, (a, o), p)
                     return o[0] if p[6][0] else o
             elif isinst(out, CData):
-                p = cffast.get((typeof(a), typeof(out)))
-                if p is not None:
-                    st = p[0](gptr, a, out, p[1], p[2], p[3], p[4])
-                    if st:
-                        status(st, (a, out), p)
-                    return out
+                d = cffast_out.get(typeof(a))
+                if d is not None:
+                    p = d.get(typeof(out))
+                    if p is not None:
+                        st = p[0](gptr, a, out, p[1], p[2], p[3], p[4])
+                        if st:
+                            status(st, (a, out), p)
+                        return out
         elif type(a) is nd[0]:
             if out is None:
                 p = npfast.get((a.dtype, a.shape, a.strides))

@@ -374,3 +374,41 @@ def test_fast_path_after_error_still_checks():
     with pytest.raises(ValueError):
         ul.inv(a, out=ffi.new("double[2][2]"))
     assert tolist(ul.inv(a, out=o)) == eye(3)
+
+
+def test_threads_share_plans():
+    import threading
+    rng = random.Random(21)
+    mats = [rand_matrix(rng, 6) for _ in range(8)]
+    errors = []
+
+    def work(rows):
+        a = ffi.new("double[6][6]", rows)
+        o = ffi.new("double[6][6]")
+        try:
+            for _ in range(300):
+                ul.inv(a, out=o)
+                if maxdiff(matmul(rows, tolist(o)), eye(6)) > 1e-10:
+                    errors.append("wrong result")
+                    return
+        except Exception as e:      # pragma: no cover
+            errors.append(repr(e))
+    threads = [threading.Thread(target=work, args=(m,)) for m in mats]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_pypy_compat_package_is_lazy():
+    import pypy_compat
+    assert pypy_compat.linalg.inv([[2.0]]) == [[0.5]]
+    try:
+        f = pypy_compat.frompyfunc
+    except AttributeError:
+        pass            # issue 6's module is not there (yet): no import error
+    else:
+        assert callable(f)
+    with pytest.raises(AttributeError):
+        pypy_compat.no_such_thing

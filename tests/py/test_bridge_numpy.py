@@ -166,3 +166,19 @@ def test_numpy_broadcasting_shapes():
     close(r, NUL.solve(a, b), np.float64)
     a2 = rand(rng, (3, 3), np.float64)
     close(ul.solve(a2, b), NUL.solve(a2, b), np.float64)
+
+
+def test_memoryviews_of_numpy_arrays():
+    rng = np.random.default_rng(3)
+    a = rand(rng, (4, 4), np.float64)
+    for x in (np.asfortranarray(a), a[::-1][::-1], np.ascontiguousarray(a)):
+        r = ul.inv(memoryview(x))
+        assert isinstance(r, memoryview) and r.shape == (4, 4)
+        close(np.array(r.tolist()), np.linalg.inv(a), np.float64)
+    out = memoryview(np.zeros((4, 4), order="F"))
+    with pytest.raises(ValueError):
+        ul.inv(a, out=out)          # non-contiguous memoryview out
+    assert np.all(np.asarray(out) == 0)
+    ok = np.zeros((4, 4))
+    ul.inv(memoryview(a), out=memoryview(ok))
+    close(ok, np.linalg.inv(a), np.float64)
