@@ -1,0 +1,108 @@
+"""plot_small.py CSV PNG - table, target check and plot of bench_small.sh.
+
+Reads rows impl,op,n,count,kind,ns (ns per matrix), prints the inverse
+table with ratios against numpy (OPENBLAS_NUM_THREADS=1) and LAPACKE
+getrf+getri, checks the issue-5 targets, and draws time per matrix vs n
+(log scale) for single matrices and stacks.
+"""
+import csv
+import sys
+
+rows = list(csv.DictReader(open(sys.argv[1])))
+png = sys.argv[2]
+t = {}
+for r in rows:
+    t[(r["impl"], r["op"], int(r["n"]), r["kind"])] = float(r["ns"])
+# numpy: best of the two thread settings
+for (impl, op, n, kind), v in list(t.items()):
+    if impl.startswith("numpy_"):
+        k = ("numpy_best", op, n, kind)
+        t[k] = min(t.get(k, 1e30), v)
+
+
+def g(impl, n, kind, op="inv"):
+    if impl == "eigen":
+        return t.get(("eigen_fixed", op, n, kind), t.get(("eigen_dynamic", op, n, kind)))
+    return t.get((impl, op, n, kind))
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    return "%.0f" % v if v >= 100 else "%.1f" % v
+
+
+ns = sorted({k[2] for k in t})
+cols = ["ul", "lapacke_getri", "lapacke_gesv", "numpy_t1", "numpy_best", "eigen"]
+print("float64 inverse, ns per matrix (min of repeats); x = speed-up of ul")
+for kind in ("single", "stack"):
+    print("\n%-6s %3s %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s" % (
+        kind, "n", "ul", "getrf+ri", "gesv", "np(1thr)", "np(best)", "eigen",
+        "x np1", "x getri", "ul det", "ul sol1"))
+    for n in ns:
+        v = [g(c, n, kind) for c in cols]
+        if v[0] is None:
+            continue
+        xnp = v[3] / v[0] if v[3] else None
+        xla = v[1] / v[0] if v[1] else None
+        print("%-6s %3d %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s" % (
+            "", n, fmt(v[0]), fmt(v[1]), fmt(v[2]), fmt(v[3]), fmt(v[4]), fmt(v[5]),
+            "%.1fx" % xnp if xnp else "-", "%.1fx" % xla if xla else "-",
+            fmt(g("ul", n, kind, "det")), fmt(g("ul", n, kind, "solve1"))))
+
+print("\ntargets (issue 5):")
+
+
+def target(label, ok, detail):
+    print("  [%s] %s: %s" % ("met " if ok else "MISS", label, detail))
+
+
+u, npv = g("ul", 4, "stack"), g("numpy_t1", 4, "stack")
+if u and npv:
+    target("4x4 stack >= 30x numpy(1 thread)", npv / u >= 30, "%.1fx (%s ns vs %s ns)" % (npv / u, fmt(u), fmt(npv)))
+u, npv = g("ul", 10, "stack"), g("numpy_t1", 10, "stack")
+if u and npv:
+    target("10x10 stack >= 12x numpy(1 thread)", npv / u >= 12, "%.1fx (%s ns vs %s ns)" % (npv / u, fmt(u), fmt(npv)))
+u, la, ei = g("ul", 10, "single"), g("lapacke_getri", 10, "single"), g("eigen", 10, "single")
+if u and la:
+    target("10x10 single >= 3x LAPACKE getrf+getri", la / u >= 3, "%.1fx (%s ns vs %s ns)" % (la / u, fmt(u), fmt(la)))
+if u and ei:
+    target("10x10 single faster than Eigen fixed", u < ei, "%s ns vs %s ns" % (fmt(u), fmt(ei)))
+for n in ns:
+    if n >= 64:
+        for kind in ("single", "stack"):
+            u, la = g("ul", n, kind), g("lapacke_gesv", n, kind)
+            if u and la:
+                target("n=%d %s within 10%% of LAPACK gesv" % (n, kind), u <= 1.1 * la,
+                       "%s ns vs %s ns" % (fmt(u), fmt(la)))
+
+try:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+except ImportError:
+    print("matplotlib missing: no plot")
+    sys.exit(0)
+fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
+names = {"ul": "umath-linalg", "lapacke_getri": "LAPACKE getrf+getri",
+         "lapacke_gesv": "LAPACKE gesv(A, I)", "numpy_t1": "numpy (1 thread)",
+         "numpy_best": "numpy (best of 1 / default threads)", "eigen": "Eigen 3 (fixed n<=16)"}
+for ax, kind in zip(axes, ("single", "stack")):
+    for c in cols:
+        pts = [(n, g(c, n, kind)) for n in ns if g(c, n, kind)]
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o",
+                    lw=2.5 if c == "ul" else 1.2, label=names[c])
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(ns)
+    ax.set_xticklabels([str(n) for n in ns])
+    ax.set_xlabel("n")
+    ax.set_title("float64 inverse, %s" % ("one matrix per call" if kind == "single"
+                 else "stacks (1e5 for n<=4, 1e4 n<=16, 1e3 above)"))
+    ax.grid(True, which="both", alpha=0.3)
+axes[0].set_ylabel("ns per matrix")
+axes[0].legend(fontsize=8)
+fig.tight_layout()
+fig.savefig(png, dpi=110)
+print("\nwrote %s and %s" % (sys.argv[1], png))
