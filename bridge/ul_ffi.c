@@ -486,10 +486,10 @@ UL_API int ul_ffi_gufunc_new(const char *name, int nin, int nout, int ntypes,
     if (flags & ~(UL_FFI_STACK_INPUTS | UL_FFI_GENERIC))
         return fail(UL_EINVAL, msg, msglen, "%s: unknown flags 0x%x", name,
                     (unsigned)flags);
-    if (nin < 0 || nout < 1 || nin > UL_FFI_MAXARGS
+    if (nin < 1 || nout < 1 || nin > UL_FFI_MAXARGS
         || nout > UL_FFI_MAXARGS - nin)
         return fail(UL_EINVAL, msg, msglen, "%s: nin %d, nout %d: need "
-                    "nin >= 0, nout >= 1, nin + nout <= %d", name, nin, nout,
+                    "nin >= 1, nout >= 1, nin + nout <= %d", name, nin, nout,
                     UL_FFI_MAXARGS);
     if (!(flags & UL_FFI_STACK_INPUTS) && nout != 1)
         return fail(UL_EINVAL, msg, msglen, "%s: a value-returning function "

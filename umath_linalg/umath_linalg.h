@@ -225,6 +225,7 @@ int ul_zdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_str
  *   outputs (numpy's type chars): '?' bool (C _Bool), 'i' int32_t, 'q'
  *   int64_t, 'f' float, 'd' double, 'F' float complex, 'D' double complex.
  *   Any other letter, or a string of the wrong length: UL_EBADTYPE.
+ * nin >= 1, nout >= 1, nin + nout <= 32; ntypes >= 1 (else UL_EINVAL).
  * fns[ntypes]: the functions, fns[k] for row k (NULL: UL_EINVAL).
  * flags: UL_FFI_RETURN (0), value-returning: out0 = f(in0, ..., in_{nin-1}),
  *   nout must be 1 (else UL_EINVAL). UL_FFI_STACK_INPUTS (1), pointer
