@@ -223,3 +223,14 @@ def slogdet(a):
     _assert_stacked_square(op)
     t, result_t = _common_type(op)
     return _run(_SLOGDET, [op], t, result_t, real_out=(1,))
+
+
+def __getattr__(name):
+    """numpy.linalg names this module does not provide (yet) fail with a
+    clear AttributeError naming what the C table offers."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from umath_linalg import gufuncs
+    raise AttributeError(
+        "pypy_compat.linalg has no %r: it provides %s (libumath_linalg's "
+        "table: %s)" % (name, ", ".join(__all__), ", ".join(gufuncs())))
