@@ -80,7 +80,7 @@ def _numpy():
 class Operand(object):
     """One operand as the driver sees it."""
     __slots__ = ("kind", "type", "shape", "strides", "ptr", "obj", "values",
-                 "itemsize", "cname", "writable")
+                 "itemsize", "cname", "writable", "open_len")
 
     def __init__(self, kind, typenum, shape, strides, ptr, obj, values=None,
                  itemsize=0, cname=None, writable=True):
@@ -94,6 +94,7 @@ class Operand(object):
         self.itemsize = itemsize
         self.cname = cname
         self.writable = writable
+        self.open_len = False   # a cffi 'T[]' array: its type has no length
 
 
 def _c_strides(shape, itemsize):
@@ -101,7 +102,7 @@ def _c_strides(shape, itemsize):
     s = itemsize
     for n in reversed(shape):
         strides.append(s)
-        s *= n if n > 0 else 1
+        s *= n if n > 0 else 1  # (an open length -1 is fixed up later)
     strides.reverse()
     return tuple(strides)
 
@@ -125,10 +126,18 @@ def _cffi_ctype_info(ct):
     t = ct
     while t.kind == "array":
         if t.length is None:
-            raise TypeError("cffi array %r has no known length" % (ct.cname,))
-        shape.append(t.length)
+            if t is not ct:
+                raise TypeError("cffi array %r has no known length"
+                                % (ct.cname,))
+            shape.append(-1)        # open array 'T[]': length from len(x)
+        else:
+            shape.append(t.length)
         t = t.item
     if t.kind != "primitive":
+        if t.kind == "pointer" and t is ct:
+            raise TypeError("cffi operand %r is a pointer and has no shape: "
+                            "pass a cffi array (ffi.new('double[4][4]')) or "
+                            "ffi.cast it to an array type" % (ct.cname,))
         raise TypeError("cffi operand %r: items must be numbers, not %s"
                         % (ct.cname, t.kind))
     typenum = _CFFI_TYPES.get(t.cname)
@@ -255,6 +264,13 @@ def to_operand(x, writable=False, what="operand"):
         return x
     if isinstance(x, CData):
         typenum, shape, strides, itemsize, cname = _cffi_ctype_info(_typeof(x))
+        if shape and shape[0] < 0:          # 'double[]' of len(x) items
+            shape = (len(x),) + shape[1:]
+            strides = _c_strides(shape, itemsize)
+            op = Operand(K_CFFI, typenum, shape, strides, x, x, None,
+                         itemsize, cname)
+            op.open_len = True              # its ctype cannot key a plan
+            return op
         return Operand(K_CFFI, typenum, shape, strides, x, x, None, itemsize,
                        cname)
     np = _numpy()

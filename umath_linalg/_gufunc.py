@@ -375,6 +375,9 @@ class Gufunc(object):
         if any(given) and (self.nout != 1 or not all(given)):
             return
         if kind == K_CFFI:
+            if any(op.open_len for op in ops) or \
+                    any(o is not None and o.open_len for o in out_ops):
+                return                      # open-length arrays
             if any(given):
                 if out_ops[0].kind != K_CFFI:
                     return

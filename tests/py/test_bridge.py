@@ -412,3 +412,22 @@ def test_pypy_compat_package_is_lazy():
         assert callable(f)
     with pytest.raises(AttributeError):
         pypy_compat.no_such_thing
+
+
+def test_cffi_open_arrays_and_pointers():
+    b1 = ffi.new("double[]", [1.0, 2.0])
+    b2 = ffi.new("double[]", [1.0, 2.0, 3.0])
+    a2 = ffi.new("double[2][2]", [[1, 0], [0, 2]])
+    a3 = ffi.new("double[3][3]", eye(3))
+    for _ in range(3):          # no plan may be keyed on 'double[]'
+        assert list(ul.solve(a2, b1)) == [1.0, 1.0]
+        assert list(ul.solve(a3, b2)) == [1.0, 2.0, 3.0]
+    o = ffi.new("double[]", 2)
+    for _ in range(2):
+        assert ul.solve(a2, b1, out=o) is o and list(o) == [1.0, 1.0]
+    with pytest.raises(ValueError):
+        ul.solve(a3, b2, out=o)
+    with pytest.raises(TypeError, match="pointer"):
+        ul.inv(ffi.cast("double *", a2))
+    st = ffi.new("double[][2][2]", [[[2, 0], [0, 2]]] * 3)
+    assert [tolist(m) for m in ul.inv(st)] == [[[0.5, 0.0], [0.0, 0.5]]] * 3
