@@ -29,7 +29,7 @@ LIBSO    := $(OUT)/lib/libumath_linalg.so
 CTESTS   := $(patsubst tests/c/%.c,%,$(wildcard tests/c/test_*.c))
 TEST_CFLAGS = $(CSTD) -O2 -g $(WARN) -Iumath_linalg -Itests/c $(DEP_CFLAGS)
 
-.PHONY: all deps lib py test test-c test-san test-py demo bench install clean check-exports
+.PHONY: all deps lib py test test-c test-san test-py test-install demo bench install clean check-exports
 
 all: deps
 	@$(MAKE) --no-print-directory lib py
@@ -87,9 +87,13 @@ test-san: $(addprefix $(OUT)/tests-san/,$(CTESTS))
 test-py: py
 	@sh tests/run_py_tests.sh "$(PY)" "$(PYPY)"
 
+test-install: $(LIBSO)
+	@sh tests/test_install.sh
+
+# Every suite, each to the end even if one fails, then one closing line.
 test: deps
 	@$(MAKE) --no-print-directory lib py
-	@$(MAKE) --no-print-directory test-c test-san test-py
+	@sh tests/run_all.sh "$(MAKE) --no-print-directory" test-c test-san test-py test-install
 
 # ---- the main job and benchmarks ----
 demo: deps
