@@ -1,0 +1,601 @@
+"""PyPy's extended frompyfunc over libumath_linalg's run-time gufuncs.
+
+    from pypy_compat import frompyfunc, dtype
+
+    def times2(in_array, out_array):
+        in_flat = in_array.flat
+        out_flat = out_array.flat
+        for i in range(in_array.size):
+            out_flat[i] = in_flat[i] * 2
+    ufunc = frompyfunc([times2, times2], 1, 1, signature='(i)->(i)',
+                       dtypes=[dtype(int), dtype(int), dtype(float), dtype(float)],
+                       stack_inputs=True)
+    ufunc([1, 2, 3])                    # -> [2, 4, 6]
+
+    hypot = frompyfunc(lib.hypot, 2, 1)  # a cffi function pointer: runs in C
+
+frompyfunc(funcs, nin, nout, signature=None, dtypes=None, stack_inputs=False,
+name=None, doc=None) returns a umath_linalg Gufunc (broadcasting over stacks,
+out=, lists / buffers / cffi arrays / numpy arrays as operands, results in the
+inputs' kind), whose row is registered in the library's table (so
+umath_linalg.gufunc(name), ul_gufunc_find from C and
+pypy_compat.numpy_backend.gufuncs() all see it) until the object is
+released (.release(), or garbage collection).
+
+funcs: one function or a list, one per row of dtypes. Each is either
+  * a cffi function pointer (any FFI instance; or an int address): the loop
+    runs entirely in C through libffi (bridge/ul_ffi.c), with a direct-call
+    fast path for double(double), double(double, double) and the float
+    versions. Without a signature the C function takes the inputs by value
+    and returns the output (stack_inputs=False) or takes pointers to the
+    outputs after the inputs (stack_inputs=True). With a signature it is
+    called once per core block with a pointer to each operand's C-contiguous
+    core block, then each distinct core dimension's size as a ptrdiff_t (see
+    umath_linalg.h, ul_ffi_gufunc_new).
+  * a Python callable: the driver calls it back through a cffi callback
+    (PyPy's JIT compiles the function body). Without a signature it gets
+    scalars: out = f(*ins) (stack_inputs=False), or f(*ins, *outs) with each
+    output a 0-d array to assign with out[()] = v or out.flat[0] = v. With a
+    signature it gets arrays (.flat, .size, .shape, .ndim, .dtype, indexing,
+    len, iteration, tolist()) over each core block: f(*ins, *outs) writes
+    the outputs (stack_inputs=True), or the value(s) f(*ins) returns are
+    stored into them (stack_inputs=False). An exception raised by f is
+    re-raised after the call (the remaining elements still ran).
+dtypes: a flat list of nin+nout dtypes per function (pypy_compat.dtype,
+  builtin int / float / complex / bool, numpy dtypes or type strings such as
+  'float64', 'int32', 'd'), or ['match'] (each Python function gets a row for
+  every supported type, outputs of the input type), or None: taken from the
+  cffi function's C type, and float64 everywhere for a Python function.
+Supported types: bool, int32, int64, float32, float64, complex64, complex128.
+"""
+import itertools
+import sys
+import threading
+
+from umath_linalg import ffi, lib
+from umath_linalg._gufunc import Gufunc
+
+__all__ = ["frompyfunc", "dtype", "FrompyfuncGufunc"]
+
+_CData = ffi.CData
+
+
+# ------------------------------------------------------------------ dtype
+class dtype(object):
+    """A minimal numpy-like dtype for frompyfunc's dtypes lists.
+
+    dtype(float), dtype(int), dtype('float32'), dtype('D'), dtype(np.int32)
+    ... Attributes: name, char (numpy's type char), num (numpy's type
+    number), itemsize, kind. Compares equal to dtypes of the same type and to
+    their name or char."""
+    __slots__ = ("name", "char", "num", "itemsize", "kind", "letter", "cname")
+
+    _TABLE = [
+        # name, numpy char, num, itemsize, kind, C API letter, C name
+        ("bool", "?", 0, 1, "b", "?", "_Bool"),
+        ("int32", "i", 5, 4, "i", "i", "int32_t"),
+        ("int64", "l", 7, 8, "i", "q", "int64_t"),
+        ("float32", "f", 11, 4, "f", "f", "float"),
+        ("float64", "d", 12, 8, "f", "d", "double"),
+        ("complex64", "F", 14, 8, "c", "F", "float _Complex"),
+        ("complex128", "D", 15, 16, "c", "D", "double _Complex"),
+    ]
+    _ALIASES = {
+        bool: "bool", int: "int64", float: "float64", complex: "complex128",
+        "?": "bool", "b1": "bool", "bool_": "bool", "i": "int32",
+        "i4": "int32", "int": "int64", "l": "int64", "q": "int64",
+        "i8": "int64", "f": "float32", "f4": "float32", "single": "float32",
+        "d": "float64", "f8": "float64", "float": "float64",
+        "double": "float64", "F": "complex64", "c8": "complex64",
+        "D": "complex128", "c16": "complex128", "complex": "complex128",
+        "_Bool": "bool", "int32_t": "int32", "int64_t": "int64",
+        "long": "int64", "long long": "int64", "int64_t ": "int64",
+        "double _Complex": "complex128", "float _Complex": "complex64",
+    }
+    _BY_NAME = {}
+    _BY_NUM = {}
+
+    def __new__(cls, spec):
+        if isinstance(spec, dtype):
+            return spec
+        key = spec
+        if not isinstance(spec, (str, type)) or \
+                getattr(spec, "__module__", "") == "numpy":
+            # numpy dtypes and scalar types: their name
+            name = getattr(spec, "name", None)
+            if name is None and isinstance(spec, type):
+                name = getattr(spec, "__name__", None)
+            key = name
+        if isinstance(key, type) or isinstance(key, str):
+            key = cls._ALIASES.get(key, key)
+        d = cls._BY_NAME.get(key)
+        if d is None:
+            raise TypeError("dtype %r is not supported (use bool, int32, "
+                            "int64, float32, float64, complex64 or "
+                            "complex128)" % (spec,))
+        return d
+
+    @classmethod
+    def _make(cls, row):
+        self = object.__new__(cls)
+        (self.name, self.char, self.num, self.itemsize, self.kind,
+         self.letter, self.cname) = row
+        return self
+
+    def __eq__(self, other):
+        if isinstance(other, dtype):
+            return self is other
+        try:
+            return dtype(other) is self
+        except TypeError:
+            return NotImplemented
+
+    def __ne__(self, other):
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __reduce__(self):
+        return (dtype, (self.name,))
+
+    def __repr__(self):
+        return "dtype(%r)" % self.name
+
+    __str__ = lambda self: self.name
+
+
+for _row in dtype._TABLE:
+    _d = dtype._make(_row)
+    dtype._BY_NAME[_d.name] = _d
+    dtype._BY_NUM[_d.num] = _d
+del _row, _d
+
+_BY_LETTER = dict((d.letter, d) for d in dtype._BY_NAME.values())
+_CTYPE_NAMES = {
+    "_Bool": "?", "bool": "?", "int32_t": "i", "int": "i", "int64_t": "q",
+    "long": "q", "long long": "q", "ssize_t": "q", "ptrdiff_t": "q",
+    "intptr_t": "q", "float": "f", "double": "d", "float _Complex": "F",
+    "double _Complex": "D",
+}
+
+
+# ----------------------------------------------------- arrays for Python
+class CoreArray(object):
+    """A C-contiguous array over one core block, handed to Python functions.
+
+    .flat is the typed cffi pointer itself (flat[i] reads and writes item
+    i); .shape, .size, .ndim, .dtype; a[i] / a[i, j] index like numpy
+    (a[i] on a 2-d array is a row view); a[()] is the item of a 0-d array;
+    len(a), iteration and tolist()."""
+    __slots__ = ("flat", "shape", "size", "ndim", "dtype", "_strides")
+
+    def __init__(self, ptr, shape, dt):
+        self.flat = ptr
+        self.shape = shape
+        self.ndim = len(shape)
+        n = 1
+        strides = []
+        for s in reversed(shape):
+            strides.append(n)
+            n *= s
+        strides.reverse()
+        self.size = n
+        self._strides = tuple(strides)
+        self.dtype = dt
+
+    def _offset(self, idx):
+        if not isinstance(idx, tuple):
+            idx = (idx,)
+        if len(idx) > self.ndim:
+            raise IndexError("too many indices for an array of %d dimensions"
+                             % self.ndim)
+        off = 0
+        for k, i in enumerate(idx):
+            n = self.shape[k]
+            if i < 0:
+                i += n
+            if not 0 <= i < n:
+                raise IndexError("index %d is out of bounds for axis %d with "
+                                 "size %d" % (idx[k], k, n))
+            off += i * self._strides[k]
+        return off, len(idx)
+
+    def __getitem__(self, idx):
+        if idx is Ellipsis:
+            idx = ()
+        off, used = self._offset(idx)
+        if used == self.ndim:
+            return self.flat[off]
+        return CoreArray(self.flat + off, self.shape[used:], self.dtype)
+
+    def __setitem__(self, idx, value):
+        if idx is Ellipsis:
+            idx = ()
+        off, used = self._offset(idx)
+        if used == self.ndim:
+            self.flat[off] = value
+            return
+        sub = CoreArray(self.flat + off, self.shape[used:], self.dtype)
+        _assign(sub, value)
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d array")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        for i in range(self.shape[0]):
+            yield self[i]
+
+    def tolist(self):
+        """Nested lists (a scalar for a 0-d array)."""
+        if not self.shape:
+            return self.flat[0]
+        if self.ndim == 1:
+            return [self.flat[i] for i in range(self.size)]
+        return [row.tolist() for row in self]
+
+    def __repr__(self):
+        return "CoreArray(%r, dtype=%s)" % (self.tolist(), self.dtype.name)
+
+
+def _assign(arr, value):
+    """Store value (a scalar, a CoreArray or nested sequences) into arr."""
+    if isinstance(value, CoreArray):
+        if value.shape != arr.shape:
+            raise ValueError("could not broadcast shape %s into %s"
+                             % (value.shape, arr.shape))
+        for i in range(arr.size):
+            arr.flat[i] = value.flat[i]
+        return
+    if not arr.shape:
+        arr.flat[0] = value
+        return
+    if isinstance(value, (int, float, complex)):
+        for i in range(arr.size):
+            arr.flat[i] = value
+        return
+    value = list(value)
+    if len(value) != arr.shape[0]:
+        raise ValueError("a sequence of length %d cannot fill an axis of "
+                         "length %d" % (len(value), arr.shape[0]))
+    if arr.ndim == 1:
+        for i, v in enumerate(value):
+            arr.flat[i] = v
+    else:
+        for i, v in enumerate(value):
+            _assign(arr[i], v)
+
+
+# ------------------------------------------------------------ the object
+class FrompyfuncGufunc(Gufunc):
+    """A Gufunc whose row frompyfunc made (see the module docstring).
+
+    Extra: .release() unregisters and frees the row (later calls raise);
+    .is_direct(k) tells whether loop k calls its C function directly;
+    .to_numpy() the real numpy.ufunc over the same loops (CPython with
+    numpy)."""
+
+    def __init__(self, row, keep, errors):
+        Gufunc.__init__(self, row)
+        self._keep = keep           # cffi callbacks and buffers the row uses
+        self._errors = errors       # exceptions raised inside callbacks
+        self._released = False
+
+    def __call__(self, *args, out=None):
+        if self._released:
+            raise ValueError("frompyfunc gufunc %r was released" % self.name)
+        errors = self._errors
+        del errors[:]
+        r = Gufunc.__call__(self, *args, out=out)
+        if errors:
+            exc = errors[0]
+            del errors[:]
+            raise exc
+        return r
+
+    def call(self, args, out=None, loop_types=None, kind=None):
+        if self._released:
+            raise ValueError("frompyfunc gufunc %r was released" % self.name)
+        return Gufunc.call(self, args, out, loop_types, kind)
+
+    def is_direct(self, k=0):
+        """True if loop k calls its C function directly (no libffi)."""
+        return lib.ul_ffi_gufunc_is_direct(self._g, k) == 1
+
+    def to_numpy(self):
+        """The numpy.ufunc over this row's loops (needs numpy; the ufunc
+        must not be called after release())."""
+        from pypy_compat import numpy_backend
+        return numpy_backend.gufuncs()[self.name]
+
+    def release(self):
+        """Unregister and free the row. RuntimeError while a loop of it is
+        running in another thread."""
+        if self._released:
+            return
+        st = lib.ul_ffi_gufunc_release(self._g)
+        if st == lib.UL_EBUSY:
+            raise RuntimeError("frompyfunc gufunc %r is running in another "
+                               "thread" % self.name)
+        self._released = True
+        _names.discard(self.name)
+        self._keep = None
+
+    def __del__(self):
+        try:
+            if not self._released:
+                self.release()
+        except Exception:
+            pass
+
+    def __repr__(self):
+        return "<frompyfunc gufunc %r %s %s>" % (self.name, self.signature,
+                                                 " ".join(self.types))
+
+
+_names = set()
+_names_lock = threading.Lock()
+_counter = itertools.count(1)
+
+
+# ------------------------------------------------------ building the rows
+def _is_cffi_function(f):
+    """A cffi function pointer (of any FFI instance) or an int address."""
+    return isinstance(f, (_CData, int)) and not isinstance(f, bool)
+
+
+def _cffi_letters(f, nin, nout, stack_inputs, signature):
+    """Type letters of a cffi function pointer, from its C type."""
+    try:
+        t = ffi.typeof(f)
+    except TypeError:
+        raise TypeError("cannot read the C type of %r: pass dtypes" % (f,))
+    if t.kind == "pointer" and t.item.kind == "function":
+        t = t.item
+    if t.kind != "function":
+        raise TypeError("%r is not a C function: pass dtypes" % (f,))
+    args = list(t.args)
+    if signature:
+        raise TypeError("with a signature the C function takes pointers: "
+                        "pass dtypes")
+    letters = []
+
+    def letter(ct, what):
+        if ct.kind == "pointer" and what == "out":
+            ct = ct.item
+        c = _CTYPE_NAMES.get(ct.cname)
+        if c is None:
+            raise TypeError("C type %r of %r is not supported by frompyfunc"
+                            % (ct.cname, f))
+        return c
+    if stack_inputs:
+        if len(args) != nin + nout:
+            raise TypeError("%s takes %d arguments, nin + nout is %d"
+                            % (t.cname, len(args), nin + nout))
+        letters = [letter(a, "in") for a in args[:nin]] + \
+            [letter(a, "out") for a in args[nin:]]
+    else:
+        if len(args) != nin or nout != 1:
+            raise TypeError("%s takes %d arguments and returns one value; "
+                            "nin is %d, nout %d" % (t.cname, len(args), nin,
+                                                    nout))
+        letters = [letter(a, "in") for a in args] + [letter(t.result, "in")]
+    return "".join(letters)
+
+
+def _py_callback(func, dts, nin, nout, stack_inputs, core, ndims, errors,
+                 pointers):
+    """A cffi callback running Python func for one row, in the C calling
+    convention of the gufunc: typed scalars (element-wise, pointers False:
+    out = f(*ins) or f(*ins, *out_ptrs)) or pointers to every operand's
+    block then the core sizes (pointers True; core None for element-wise
+    rows, else each operand's core dimension indices into the sizes)."""
+    nargs = nin + nout
+
+    def onerror(exc_type, exc_value, tb):
+        errors.append(exc_value if exc_value is not None else exc_type())
+        return None
+
+    if not pointers:
+        if not stack_inputs:
+            ctype = "%s(%s)" % (dts[nin].cname,
+                                ", ".join(d.cname for d in dts[:nin]))
+            return ffi.callback(ctype, func, onerror=onerror)
+        ctype = "void(%s)" % ", ".join([d.cname for d in dts[:nin]] +
+                                       [d.cname + " *" for d in dts[nin:]])
+
+        def cb(*a):
+            outs = [CoreArray(a[j], (), dts[j]) for j in range(nin, nargs)]
+            func(*(list(a[:nin]) + outs))
+        return ffi.callback(ctype, cb, onerror=onerror)
+    ptr_types = [ffi.typeof(d.cname + " *") for d in dts]
+    ctype = "void(%s)" % ", ".join(["void *"] * nargs + ["ptrdiff_t"] * ndims)
+    cast = ffi.cast
+    if core is None:
+        if stack_inputs:
+            def cb(*p):
+                ins = [cast(ptr_types[i], p[i])[0] for i in range(nin)]
+                outs = [CoreArray(cast(ptr_types[j], p[j]), (), dts[j])
+                        for j in range(nin, nargs)]
+                func(*(ins + outs))
+        else:
+            def cb(*p):
+                ins = [cast(ptr_types[i], p[i])[0] for i in range(nin)]
+                r = func(*ins)
+                if nout == 1:
+                    cast(ptr_types[nin], p[nin])[0] = r
+                else:
+                    for j, v in enumerate(r):
+                        cast(ptr_types[nin + j], p[nin + j])[0] = v
+    else:
+        def arrays(p):
+            sizes = p[nargs:]
+            return [CoreArray(cast(ptr_types[i], p[i]),
+                              tuple(sizes[d] for d in core[i]), dts[i])
+                    for i in range(nargs)]
+        if stack_inputs:
+            def cb(*p):
+                func(*arrays(p))
+        else:
+            def cb(*p):
+                arrs = arrays(p)
+                r = func(*arrs[:nin])
+                if nout == 1:
+                    _assign(arrs[nin], r)
+                else:
+                    for j, v in enumerate(r):
+                        _assign(arrs[nin + j], v)
+    return ffi.callback(ctype, cb, onerror=onerror)
+
+
+def _core_dims(signature, nin, nout):
+    """Each operand's core dimension indices (order of first appearance),
+    and the number of distinct names. Validation is the C parser's job
+    (ul_ffi_gufunc_new); this only maps names for the Python callbacks."""
+    try:
+        ins, outs = signature.replace(" ", "").split("->")
+    except ValueError:
+        raise ValueError("bad gufunc signature %r: one '->' expected"
+                         % (signature,))
+    names = {}
+    core = []
+    for part in (ins, outs):
+        if not part:
+            continue
+        if not (part.startswith("(") and part.endswith(")")):
+            raise ValueError("bad gufunc signature %r" % (signature,))
+        for op in part[1:-1].split("),("):
+            dims = []
+            for nm in op.split(","):
+                if nm:
+                    dims.append(names.setdefault(nm, len(names)))
+            core.append(dims)
+    if len(core) != nin + nout:
+        raise ValueError("gufunc signature %r has %d operands, nin + nout is "
+                         "%d" % (signature, len(core), nin + nout))
+    return core, len(names)
+
+
+def _unique_name(base):
+    with _names_lock:
+        name = base
+        while name in _names or lib.ul_gufunc_find(name.encode()) != ffi.NULL:
+            name = "%s_%d" % (base, next(_counter))
+        _names.add(name)
+        return name
+
+
+def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
+               stack_inputs=False, name=None, doc=None):
+    """A gufunc from Python functions or cffi function pointers (PyPy's
+    extended frompyfunc; see the module docstring)."""
+    if not isinstance(funcs, (list, tuple)):
+        funcs = [funcs]
+    funcs = list(funcs)
+    if not funcs:
+        raise ValueError("frompyfunc needs at least one function")
+    if not isinstance(nin, int) or not isinstance(nout, int) or nin < 1 \
+            or nout < 1:
+        raise ValueError("nin and nout must be positive integers")
+    nargs = nin + nout
+    signature = signature or None
+    for f in funcs:
+        if not (callable(f) or _is_cffi_function(f)):
+            raise TypeError("frompyfunc: %r is neither callable nor a cffi "
+                            "function pointer" % (f,))
+    # rows of types, one per function
+    rows = []           # (func, [dtype]*nargs)
+    if dtypes is not None and list(dtypes) == ["match"]:
+        for f in funcs:
+            if _is_cffi_function(f):
+                rows.append((f, None))
+            else:
+                for d in dtype._TABLE:
+                    rows.append((f, [dtype(d[0])] * nargs))
+    elif dtypes is not None:
+        dts = [dtype(d) for d in dtypes]
+        if len(dts) != nargs * len(funcs):
+            raise ValueError("dtypes has %d entries; %d functions of %d "
+                             "operands need %d" % (len(dts), len(funcs),
+                                                    nargs, nargs * len(funcs)))
+        for k, f in enumerate(funcs):
+            rows.append((f, dts[k * nargs:(k + 1) * nargs]))
+    else:
+        for f in funcs:
+            rows.append((f, None if _is_cffi_function(f)
+                         else [dtype(float)] * nargs))
+    core = ndims = None
+    if signature:
+        core, ndims = _core_dims(signature, nin, nout)
+    # Calling convention of the whole row list: (C flags, C signature).
+    # Python functions with a signature, or element-wise with a complex
+    # type (cffi callbacks take no complex by value), go through pointers.
+    py_rows = [dts for f, dts in rows if not _is_cffi_function(f)]
+    py_pointers = bool(signature) or any(
+        d.letter in "FD" for dts in py_rows for d in dts)
+    style = lib.UL_FFI_STACK_INPUTS if stack_inputs else lib.UL_FFI_RETURN
+    if py_pointers and not signature:
+        py_conv = (lib.UL_FFI_STACK_INPUTS, "->".join(
+            [",".join(["()"] * nin), ",".join(["()"] * nout)]))
+    elif py_pointers:
+        py_conv = (lib.UL_FFI_STACK_INPUTS, signature)
+    else:
+        py_conv = (style, None)
+    c_conv = (style, signature)
+    if py_rows and len(py_rows) < len(rows) and py_conv != c_conv:
+        raise TypeError("frompyfunc: the Python and the C functions need "
+                        "different calling conventions here (the Python ones "
+                        "take pointers%s); make two gufuncs"
+                        % ("" if signature else " for complex types"))
+    flags, c_signature = py_conv if py_rows else c_conv
+    errors = []
+    keep = []
+    fns = []
+    letters = []
+    for f, dts in rows:
+        if _is_cffi_function(f):
+            if dts is None:
+                row_letters = _cffi_letters(f, nin, nout, stack_inputs,
+                                            signature)
+            else:
+                row_letters = "".join(d.letter for d in dts)
+            fptr = ffi.cast("void *", f)
+            keep.append(f)
+        else:
+            row_letters = "".join(d.letter for d in dts)
+            cb = _py_callback(f, dts, nin, nout, stack_inputs, core,
+                              ndims or 0, errors, py_pointers)
+            fptr = ffi.cast("void *", cb)
+            keep.append(cb)
+        fns.append(fptr)
+        letters.append(row_letters)
+    if name is None:
+        f0 = funcs[0]
+        name = getattr(f0, "__name__", None) or "frompyfunc"
+        if not isinstance(name, str) or _is_cffi_function(f0):
+            name = "frompyfunc"
+    if isinstance(name, bytes):
+        name = name.decode()
+    reg_name = _unique_name(name)
+    c_fns = ffi.new("void *[]", fns)
+    c_types = ffi.new("char[]", "".join(letters).encode())
+    out = ffi.new("const ul_gufunc **")
+    msg = ffi.new("char[]", 256)
+    st = lib.ul_ffi_gufunc_new(
+        reg_name.encode(), nin, nout, len(fns), c_fns, c_types, flags,
+        c_signature.encode() if c_signature else ffi.NULL,
+        doc.encode() if doc else ffi.NULL, out, msg, 256)
+    if st != lib.UL_OK:
+        with _names_lock:
+            _names.discard(reg_name)
+        text = ffi.string(msg).decode("utf-8", "replace") or \
+            ffi.string(lib.ul_strerror(st)).decode()
+        exc = {lib.UL_EBADTYPE: TypeError, lib.UL_ENOMEM: MemoryError,
+               lib.UL_EFFI: TypeError}.get(st, ValueError)
+        raise exc(text)
+    return FrompyfuncGufunc(out[0], keep, errors)
