@@ -533,11 +533,12 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
     if signature:
         core, ndims = _core_dims(signature, nin, nout)
     # Calling convention of the whole row list: (C flags, C signature).
-    # Python functions with a signature, or element-wise with a complex
-    # type (cffi callbacks take no complex by value), go through pointers.
+    # Python functions with a signature, returning several outputs, or with
+    # a complex type (cffi callbacks take no complex by value) go through
+    # pointers.
     py_rows = [dts for f, dts in rows if not _is_cffi_function(f)]
-    py_pointers = bool(signature) or any(
-        d.letter in "FD" for dts in py_rows for d in dts)
+    py_pointers = bool(signature) or (nout > 1 and not stack_inputs) or \
+        any(d.letter in "FD" for dts in py_rows for d in dts)
     style = lib.UL_FFI_STACK_INPUTS if stack_inputs else lib.UL_FFI_RETURN
     if py_pointers and not signature:
         py_conv = (lib.UL_FFI_STACK_INPUTS, "->".join(
