@@ -4,6 +4,10 @@ Used as ``-p ul_numpy_backend_plugin`` (tests/numpy_suite on sys.path) on the
 installed numpy's ``numpy/linalg/tests/test_linalg.py`` (see run.sh beside
 this file); the test file is numpy's, not a copy.
 
+Environment: UL_NUMPY_SUITE_BACKEND=0 runs the same suite on numpy's own
+loops (a baseline); UL_NUMPY_SUITE_WARNINGS=default keeps pytest's warning
+handling instead of numpy's "every warning is an error".
+
 At configure time it installs the backend and checks, before any test runs,
 that numpy.linalg really reaches the project's gufuncs: for every name the
 table and numpy share, the object linalg.py sees is the backend's ufunc, its
@@ -14,6 +18,7 @@ project's gufuncs and how many only on numpy's own loops. At unconfigure it
 uninstalls and checks that numpy is restored.
 """
 import collections
+import os
 import types
 
 import pytest
@@ -38,9 +43,28 @@ def _fail(msg):
     raise pytest.UsageError("umath_linalg numpy backend: " + msg)
 
 
+# numpy's own pytest.ini turns every warning into an error, less a few
+# import-time messages; the same here, so a loop that raises an FP flag numpy's
+# does not (a new "divide by zero encountered in det" warning) fails the test.
+NUMPY_FILTERWARNINGS = (
+    "error",
+    "ignore:Not importing directory",
+    "ignore:numpy.dtype size changed",
+    "ignore:numpy.ufunc size changed",
+    "ignore::UserWarning:cpuinfo",
+    "ignore:the matrix subclass is not",
+    "ignore:Importing from numpy.matlib is",
+)
+
+
 def pytest_configure(config):
     for mark in ("slow", "xslow", "valgrind_error", "leaks_references"):
         config.addinivalue_line("markers", "%s: numpy test-suite marker" % mark)
+    if os.environ.get("UL_NUMPY_SUITE_WARNINGS", "error") == "error":
+        for line in NUMPY_FILTERWARNINGS:
+            config.addinivalue_line("filterwarnings", line)
+    if os.environ.get("UL_NUMPY_SUITE_BACKEND", "1") == "0":
+        return  # baseline: numpy's own loops, same settings
     import numpy as np
     import pypy_compat.numpy_backend as backend
 
@@ -81,6 +105,9 @@ def pytest_configure(config):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
+    if "counting" not in _state:
+        yield
+        return
     counts = _state["counting"].__dict__["_counts"]
     before = counts.copy()
     yield
