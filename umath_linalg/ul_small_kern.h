@@ -38,6 +38,16 @@ KALWAYS VT KS(vabs)(VT x)
 }
 /* m ? a : b, m all-ones or zero per lane */
 KALWAYS VT KS(sel)(VI m, VT a, VT b) { return (VT)((m & (VI)a) | (~m & (VI)b)); }
+/* all-ones in lane l only (a compare, so it stays in registers) */
+KALWAYS VI KS(lanemask)(int l)
+{
+    VI iota, ll;
+    for (int i = 0; i < KV; i++) {
+        iota[i] = i;
+        ll[i] = l;
+    }
+    return iota == ll;
+}
 
 /* ---- gather / scatter --------------------------------------------------- */
 
@@ -95,17 +105,25 @@ KALWAYS VT KS(pivot)(VT *restrict A, int n, int ld, int k, int j0, int j1,
         idx = KS(sel)(gt, KS(splat)((KT)i), idx);
     }
     *bad |= ~(m > thr);
-    /* swap rows k and idx[l] in lane l, columns j0..j1-1 */
-    KT *a = (KT *)A;
+    /* Swap rows k and idx[l] in lane l, columns j0..j1-1, with whole-vector
+     * loads, constant-mask blends and stores only (no scalar lane writes,
+     * so no store-forwarding stalls): the new row k takes lane l of row
+     * p_l; row p_l takes lane l of the old row k, lane by lane in order so
+     * that lanes sharing a pivot row compose. */
+    int p[KV];
     for (int l = 0; l < KV; l++) {
-        int p = (int)idx[l];
-        perm[l] = p;
-        KT *rk = a + (k * ld) * KV + l, *rp = a + (p * ld) * KV + l;
-        for (int j = j0; j < j1; j++) {
-            KT t = rk[j * KV];
-            rk[j * KV] = rp[j * KV];
-            rp[j * KV] = t;
+        p[l] = (int)idx[l];
+        perm[l] = p[l];
+    }
+    for (int j = j0; j < j1; j++) {
+        VT K = A[k * ld + j], r = K;
+        for (int l = 0; l < KV; l++) {
+            VI lm = KS(lanemask)(l);
+            VT v = A[p[l] * ld + j];
+            r = KS(sel)(lm, v, r);
+            A[p[l] * ld + j] = KS(sel)(lm, K, v);
         }
+        A[k * ld + j] = r;
     }
     return idx;
 }
@@ -132,6 +150,77 @@ KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
             A[i * n + k] = zero;
             for (int j = 0; j < n; j++)
                 A[i * n + j] -= f * A[k * n + j];
+        }
+    }
+    return bad;
+}
+
+/* ---- one matrix: row-major, each row as ceil(n / KV) vectors ------------
+ * Used when a call has fewer matrices than lanes. Same algorithm as
+ * gj_inv (partial pivoting, LAPACK's pivot choice), the row interchange is
+ * a swap of whole vectors, the pivot search a branch-free scalar scan. */
+#define KNV(n) (((n) + KV - 1) / KV)
+
+/* Row-major copy with zero padding to whole vectors; returns 1 when an
+ * entry is not finite, and the pivot threshold in *thr. */
+KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
+                        ptrdiff_t cs, KT *thr)
+{
+    const int ldk = KNV(n) * KV;
+    KT *a = (KT *)R, mx = 0, nf = 0;
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+            KT v = *(const KT *)(s + i * rs + j * cs), av = v < 0 ? -v : v;
+            a[i * ldk + j] = v;
+            mx = av > mx ? av : mx;
+            nf += av * 0;
+        }
+        for (int j = n; j < ldk; j++)
+            a[i * ldk + j] = 0;
+    }
+    KT t = mx * ((KT)n * KGUARD);
+    *thr = t > KTINY ? t : KTINY;
+    return nf != nf;
+}
+
+KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, KT thr,
+                        int *restrict perm)
+{
+    const int nv = KNV(n), ldk = nv * KV;
+    KT *a = (KT *)R;
+    const VT one = KS(splat)(1), zero = KS(splat)(0);
+    int bad = 0;
+    for (int k = 0; k < n; k++) {
+        KT m = a[k * ldk + k];
+        m = m < 0 ? -m : m;
+        int p = k;
+        for (int i = k + 1; i < n; i++) {
+            KT v = a[i * ldk + k];
+            v = v < 0 ? -v : v;
+            p = v > m ? i : p;
+            m = v > m ? v : m;
+        }
+        bad |= !(m > thr);
+        perm[k] = p;
+        if (p != k)
+            for (int c = 0; c < nv; c++) {
+                VT t = R[k * nv + c];
+                R[k * nv + c] = R[p * nv + c];
+                R[p * nv + c] = t;
+            }
+        const int ck = k / KV;
+        VI mk = KS(lanemask)(k % KV);
+        const KT r = 1 / a[k * ldk + k];
+        R[k * nv + ck] = KS(sel)(mk, one, R[k * nv + ck]);
+        for (int c = 0; c < nv; c++)
+            R[k * nv + c] *= r;
+        for (int i = 0; i < n; i++) {
+            if (i == k)
+                continue;
+            const KT f = a[i * ldk + k];
+            R[i * nv + ck] = KS(sel)(mk, zero, R[i * nv + ck]);
+            for (int c = 0; c < nv; c++)
+                R[i * nv + c] -= f * R[k * nv + c];
         }
     }
     return bad;
@@ -278,6 +367,36 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
     int perm[UL_SMALL_MAX][KV];
     ptrdiff_t nfail = 0;
     *first_failed = -1;
+    if (N < KV) {
+        /* too few matrices to fill the lanes: one at a time, row-major */
+        for (ptrdiff_t b = 0; b < N; b++) {
+            const char *in = args[0] + b * si;
+            char *o = args[1] + b * so;
+            KT thr;
+            int p1[UL_SMALL_MAX], col[UL_SMALL_MAX];
+            int bad = KS(gather1)(A, n, in, ar, ac, &thr);
+            bad |= KS(gj_inv1)(A, n, thr, p1);
+            if (bad) {
+                if (KS(lapack_gesv)(n, n, in, ar, ac, NULL, 0, 0, o, xr, xc) != 0)
+                    if (nfail++ == 0)
+                        *first_failed = b;
+                continue;
+            }
+            for (int j = 0; j < n; j++)
+                col[j] = j;
+            for (int k = n - 1; k >= 0; k--) {
+                int p = p1[k], t = col[k];
+                col[k] = col[p];
+                col[p] = t;
+            }
+            const KT *a = (const KT *)A;
+            const int ldk = KNV(n) * KV;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    *(KT *)(o + i * xr + j * xc) = a[i * ldk + col[j]];
+        }
+        return nfail;
+    }
     for (ptrdiff_t b = 0; b < N; b += KV) {
         const int nl = N - b < KV ? (int)(N - b) : KV;
         const char *in = args[0] + b * si;
@@ -418,15 +537,23 @@ static ptrdiff_t KS(inv)(char **args, const ptrdiff_t *dims,
     return -1;
 }
 
-static ptrdiff_t KS(solve1)(char **args, const ptrdiff_t *dims,
-                            const ptrdiff_t *steps, ptrdiff_t *ff)
+/* solve1 and single-rhs solve share one instance per n (vec says how to
+ * read the strides). */
+static ptrdiff_t KS(solve_1rhs)(int vec, char **args, const ptrdiff_t *dims,
+                                const ptrdiff_t *steps, ptrdiff_t *ff)
 {
     switch (dims[1]) {
-#define X(nn) case nn: return KS(solve_n)(nn, 1, 1, args, dims, steps, ff);
+#define X(nn) case nn: return KS(solve_n)(nn, 1, vec, args, dims, steps, ff);
     KCASES(X)
 #undef X
     }
     return -1;
+}
+
+static ptrdiff_t KS(solve1)(char **args, const ptrdiff_t *dims,
+                            const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(solve_1rhs)(1, args, dims, steps, ff);
 }
 
 static ptrdiff_t KS(solve)(char **args, const ptrdiff_t *dims,
@@ -435,44 +562,39 @@ static ptrdiff_t KS(solve)(char **args, const ptrdiff_t *dims,
     const ptrdiff_t nrhs = dims[2];
     if (nrhs < 1 || nrhs > UL_SMALL_MAX)
         return -1;
-    if (nrhs == 1) {
-        switch (dims[1]) {
-#define X(nn) case nn: return KS(solve_n)(nn, 1, 0, args, dims, steps, ff);
-        KCASES(X)
-#undef X
-        }
-        return -1;
-    }
+    if (nrhs == 1)
+        return KS(solve_1rhs)(0, args, dims, steps, ff);
     if (dims[1] < 1 || dims[1] > UL_SMALL_MAX)
         return -1;
     /* several right-hand sides: generic n */
     return KS(solve_n)((int)dims[1], (int)nrhs, 0, args, dims, steps, ff);
 }
 
-static ptrdiff_t KS(det)(char **args, const ptrdiff_t *dims,
-                         const ptrdiff_t *steps, ptrdiff_t *ff)
+static ptrdiff_t KS(det_any)(int slog, char **args, const ptrdiff_t *dims,
+                             const ptrdiff_t *steps, ptrdiff_t *ff)
 {
     *ff = -1;
     switch (dims[1]) {
-#define X(nn) case nn: return KS(det_n)(nn, 0, args, dims, steps);
+#define X(nn) case nn: return KS(det_n)(nn, slog, args, dims, steps);
     KCASES(X)
 #undef X
     }
     return -1;
+}
+
+static ptrdiff_t KS(det)(char **args, const ptrdiff_t *dims,
+                         const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(det_any)(0, args, dims, steps, ff);
 }
 
 static ptrdiff_t KS(slogdet)(char **args, const ptrdiff_t *dims,
                              const ptrdiff_t *steps, ptrdiff_t *ff)
 {
-    *ff = -1;
-    switch (dims[1]) {
-#define X(nn) case nn: return KS(det_n)(nn, 1, args, dims, steps);
-    KCASES(X)
-#undef X
-    }
-    return -1;
+    return KS(det_any)(1, args, dims, steps, ff);
 }
 
 #undef KCASES
+#undef KNV
 #undef KSCRATCH
 #undef KALWAYS
