@@ -367,3 +367,53 @@ def test_loops_run_without_the_gil(ours, one_blas_thread):
     gaps.sort()
     assert len(gaps) > 10 * reps, (len(gaps), reps, single)
     assert gaps[-reps // 2 - 1] < single / 2, (gaps[-reps:], single)
+
+
+# ------------------------------------------------------- registered rows --
+_KEEP_ALIVE = []  # buffers of the row registered below: numpy keeps pointers to them
+
+
+def test_gufuncs_reflect_rows_registered_at_run_time(ours):
+    import ctypes
+    lib = backend._library()
+    lib.ul_gufunc_register.argtypes = [ctypes.POINTER(backend._Row)]
+    lib.ul_gufunc_unregister.argtypes = [ctypes.POINTER(backend._Row)]
+    loop = ctypes.cast(lib.ul_dinv_loop, ctypes.c_void_p).value
+    funcs = (ctypes.c_void_p * 1)(loop)
+    data = (ctypes.c_void_p * 1)()
+    typ = ctypes.create_string_buffer(bytes([12, 12]), 2)
+    name = ctypes.create_string_buffer(b"np_backend_test_inv")
+    sig = ctypes.create_string_buffer(b"(m,m)->(m,m)")
+    doc = ctypes.create_string_buffer(b"test row: inv on doubles")
+    row = backend._Row(ctypes.addressof(name), 1, 1, ctypes.addressof(sig), 1,
+                       ctypes.addressof(typ), ctypes.addressof(funcs),
+                       ctypes.addressof(data), ctypes.addressof(doc))
+    _KEEP_ALIVE.extend([funcs, data, typ, name, sig, doc, row])
+    assert lib.ul_gufunc_register(ctypes.byref(row)) == 0
+    try:
+        g = backend.gufuncs()
+        assert "np_backend_test_inv" in g
+        uf = g["np_backend_test_inv"]
+        assert type(uf) is np.ufunc and uf.types == ["d->d"]
+        assert uf.signature == "(m,m)->(m,m)" and backend.owns(uf)
+        a = well_conditioned((3, 4, 4), np.float64, 5)
+        np.testing.assert_allclose(uf(a), NUMPY_UL.inv(a), rtol=1e-10, atol=1e-12)
+        assert set(ours) <= set(g)
+    finally:
+        assert lib.ul_gufunc_unregister(ctypes.byref(row)) == 0
+    assert "np_backend_test_inv" not in backend.gufuncs()
+    # install() replaces only names numpy has
+    try:
+        backend.install()
+        assert not hasattr(LINALG_PY._umath_linalg, "np_backend_test_inv")
+    finally:
+        backend.uninstall()
+
+
+def test_install_reports_missing_library(monkeypatch):
+    monkeypatch.setattr(backend, "_lib", None)
+    monkeypatch.setenv("UMATH_LINALG_LIB", "/nonexistent/libumath_linalg.so.0")
+    with pytest.raises(backend.BackendError, match="cannot load libumath_linalg"):
+        backend.install()
+    assert not backend.installed()
+    assert LINALG_PY._umath_linalg is NUMPY_UL
