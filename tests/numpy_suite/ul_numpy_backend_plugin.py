@@ -115,6 +115,12 @@ def pytest_runtest_call(item):
     _state["per_test"][item.nodeid] = used
 
 
+def pytest_runtest_logreport(report):
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        _state.setdefault("outcomes", {})[report.nodeid] = (
+            "xfailed" if hasattr(report, "wasxfail") else report.outcome)
+
+
 def pytest_terminal_summary(terminalreporter):
     if "per_test" not in _state:
         return
@@ -130,10 +136,13 @@ def pytest_terminal_summary(terminalreporter):
     tr.write_line("numpy %s linalg suite with the backend installed (library %s)"
                   % (_state["numpy_version"], _state["library"]))
     tr.write_line("project gufuncs installed: %s" % ", ".join(_state["replaced"]))
-    tr.write_line("tests run: %d; used the project's gufuncs: %d; used only numpy's "
-                  "own loops: %d; no gufunc: %d"
-                  % (len(per_test), len(ours_tests), len(numpy_only),
-                     len(per_test) - len(ours_tests) - len(numpy_only)))
+    outcomes = _state.get("outcomes", {})
+    ours_outcomes = collections.Counter(outcomes.get(n, "?") for n in ours_tests)
+    tr.write_line("tests called: %d; used the project's gufuncs: %d (%s); used only "
+                  "numpy's own loops: %d; no gufunc: %d"
+                  % (len(per_test), len(ours_tests),
+                     ", ".join("%d %s" % (v, k) for k, v in sorted(ours_outcomes.items())),
+                     len(numpy_only), len(per_test) - len(ours_tests) - len(numpy_only)))
     tr.write_line("calls through the project's gufuncs: " + ", ".join(
         "%s=%d" % (k[1], v) for k, v in sorted(total.items()) if k[0] == "ours"))
     tr.write_line("calls through numpy's own gufuncs: " + ", ".join(
