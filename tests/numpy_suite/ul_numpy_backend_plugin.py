@@ -68,11 +68,14 @@ def pytest_configure(config):
     import numpy as np
     import pypy_compat.numpy_backend as backend
 
-    info = backend._numpy_info()
-    linalg_py = info.linalg_py
-    original = linalg_py._umath_linalg
-    replaced = backend.install()
-    ours = backend.gufuncs()
+    try:
+        info = backend._numpy_info()
+        linalg_py = info.linalg_py
+        original = linalg_py._umath_linalg
+        replaced = backend.install()
+        ours = backend.gufuncs()
+    except (backend.BackendError, ImportError) as exc:
+        _fail("install() failed: %s" % exc)
     proxy = linalg_py._umath_linalg
     if proxy is original:
         _fail("install() did not replace numpy.linalg's _umath_linalg")
