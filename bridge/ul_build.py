@@ -50,9 +50,12 @@ int ulpy_call3(const ul_gufunc *g, void *d0, void *d1, void *d2, const int *type
 int ulpy_call4(const ul_gufunc *g, void *d0, void *d1, void *d2, void *d3,
                const int *types, const int *ndims, const ptrdiff_t *shapes,
                const ptrdiff_t *strides);
+void ulpy_put_d(void *dst, const double *src, size_t n);
+void ulpy_put_f(void *dst, const float *src, size_t n);
 """
 
 HELPERS_SRC = r"""
+#include <string.h>
 #include "umath_linalg.h"
 static int ulpy_call2(const ul_gufunc *g, void *d0, void *d1, const int *types,
                       const int *ndims, const ptrdiff_t *shapes, const ptrdiff_t *strides)
@@ -72,6 +75,16 @@ static int ulpy_call4(const ul_gufunc *g, void *d0, void *d1, void *d2, void *d3
 {
     char *data[4] = {(char *)d0, (char *)d1, (char *)d2, (char *)d3};
     return ul_gufunc_callv(g, 4, data, types, ndims, shapes, strides, NULL);
+}
+/* Copy n items into dst; called with a Python list as src, which cffi
+   converts into a temporary C array (no GC-tracked allocation). */
+static void ulpy_put_d(void *dst, const double *src, size_t n)
+{
+    memcpy(dst, src, n * sizeof(double));
+}
+static void ulpy_put_f(void *dst, const float *src, size_t n)
+{
+    memcpy(dst, src, n * sizeof(float));
 }
 """
 

@@ -108,7 +108,8 @@ def _cast_result(value, kind, t):
     if isinstance(value, memoryview):
         shape = tuple(value.shape)
         n = _prod(shape)
-        flat = value.cast("B").cast("d").tolist() if n else []
+        flat = ffi.unpack(ffi.cast("double *", ffi.from_buffer(value)), n) \
+            if n else []
         return make_memoryview(_array.array("f", flat).tobytes(), "f", shape)
     if isinstance(value, list):
         flat = _flatten_nested(value)

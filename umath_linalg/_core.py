@@ -10,6 +10,7 @@ Operand kinds, in order of precedence for the kind of the results:
 numpy ndarray > cffi array > buffer (memoryview, array.array, ...) > nested
 list / scalar.
 """
+import array as _array
 import numbers
 import sys
 
@@ -39,6 +40,8 @@ CNAMES = {0: "_Bool", 5: "int32_t", 7: "int64_t", 11: "float", 12: "double",
           14: "float _Complex", 15: "double _Complex"}
 ITEMSIZE = {0: 1, 5: 4, 7: 8, 11: 4, 12: 8, 14: 8, 15: 16}
 FORMATS = {0: "?", 5: "i", 7: "q", 11: "f", 12: "d"}     # memoryview formats
+_ARRAY_CODES = {5: "i", 7: "q", 11: "f", 12: "d"}          # array.array codes
+_PUT = {12: lib.ulpy_put_d, 11: lib.ulpy_put_f}
 _SAFE = {
     0: (0, 5, 7, 11, 12, 14, 15),
     T_SMALLINT: (5, 7, 11, 12, 14, 15),
@@ -205,10 +208,7 @@ def _flatten(x, shape, depth, flat):
         raise ValueError("nested lists are ragged: length %d where %d was "
                          "expected at depth %d" % (len(x), n, depth))
     if depth == len(shape) - 1:
-        for v in x:
-            if isinstance(v, (list, tuple)):
-                raise ValueError("nested lists are ragged at depth %d" % depth)
-            flat.append(v)
+        flat.extend(x)          # items checked by _values_type
     else:
         for v in x:
             if not isinstance(v, (list, tuple)):
@@ -240,6 +240,9 @@ def _values_type(values):
                 t = 12
         elif isinstance(v, complex):
             t = 15
+        elif isinstance(v, (list, tuple)):
+            raise ValueError("nested lists are ragged: a sequence where a "
+                             "number was expected")
         elif isinstance(v, numbers.Integral):       # numpy integer scalars
             if t < 7:
                 t = 7
@@ -364,15 +367,13 @@ def flat_values(op):
         if n == 0:
             return []
         return ffi.unpack(ffi.cast(op.cname + " *", op.obj), n)
-    # buffer: read through a private contiguous copy
+    # buffer: op.ptr is C-contiguous (a private copy if the view was not)
     x, mv = op.obj
     if n == 0:
         return []
-    if op.type in (14, 15):
-        raw = ffi.cast(CNAMES[op.type] + " *", op.ptr)
-        return ffi.unpack(raw, n)
-    return mv.cast("B").cast(mv.format.lstrip("@=<")).tolist() \
-        if mv.c_contiguous else _flatten_nested(mv.tolist(), len(op.shape))
+    if op.type in CNAMES and ITEMSIZE[op.type] == op.itemsize:
+        return ffi.unpack(ffi.cast(CNAMES[op.type] + " *", op.ptr), n)
+    return _flatten_nested(mv.tolist(), len(op.shape))
 
 
 def _flatten_nested(x, ndim):
@@ -395,17 +396,29 @@ def cast_operand(op, typenum):
     if typenum in (11, 12) and op.type in (14, 15):
         raise TypeError("cannot cast complex input to a real loop")
     cname = CNAMES[typenum]
-    buf = _new(cname + "[]", max(len(values), 1))
-    if values:
-        if typenum in (11, 12):
-            buf[0:len(values)] = [float(v) for v in values]
-        elif typenum in (14, 15):
-            buf[0:len(values)] = [complex(v) for v in values]
-        else:
-            buf[0:len(values)] = values
     shape = op.shape
+    n = len(values)
+    put = _PUT.get(typenum)
+    if put is not None:
+        # A bytearray (GC memory: no raw-malloc pressure on PyPy) filled by
+        # one C call that takes the Python list itself.
+        buf = bytearray(max(n, 1) * ITEMSIZE[typenum])
+        ptr = _from_buffer("char[]", buf)
+        if n:
+            try:
+                put(ptr, values, n)
+            except TypeError:
+                put(ptr, [float(v) for v in values], n)
+    elif typenum in _ARRAY_CODES:
+        buf = _array.array(_ARRAY_CODES[typenum], [int(v) for v in values] or [0])
+        ptr = _from_buffer("char[]", buf)
+    else:
+        buf = _new(cname + "[]", max(n, 1))
+        if n:
+            buf[0:n] = [complex(v) for v in values]
+        ptr = buf
     return Operand(op.kind, typenum, shape,
-                   _c_strides(shape, ITEMSIZE[typenum]), buf, buf, None,
+                   _c_strides(shape, ITEMSIZE[typenum]), ptr, buf, None,
                    ITEMSIZE[typenum], cname)
 
 
@@ -439,6 +452,9 @@ class _Result(object):
         elif kind == K_CFFI and shape:
             self.obj = _new_noclear(cffi_array_type(CNAMES[typenum], shape))
             self.ptr = self.obj
+        elif typenum in FORMATS:
+            self.obj = bytearray(max(n, 1) * ITEMSIZE[typenum])
+            self.ptr = _from_buffer("char[]", self.obj, require_writable=True)
         else:
             self.obj = _new_noclear(CNAMES[typenum] + "[]", max(n, 1))
             self.ptr = self.obj
@@ -451,6 +467,17 @@ class _Result(object):
             return self.obj if shape else self.obj[()]
         if kind == K_CFFI and shape:
             return self.obj
+        if type(self.obj) is bytearray:
+            typed = ffi.cast(CNAMES[self.type] + " *", self.ptr)
+            if not shape:
+                return typed[0]
+            n = _prod(shape)
+            if kind == K_BUF:
+                if n:
+                    return memoryview(self.obj).cast(FORMATS[self.type], shape)
+                return make_memoryview(b"", FORMATS[self.type], shape)
+            return nest(ffi.unpack(typed, n), shape) if n else \
+                _empty_nest(shape)
         if not shape:
             return self.obj[0]
         n = _prod(shape)
