@@ -8,10 +8,12 @@ same operand types/shapes/strides take a fast path: one dict lookup and one
 C call, with nothing allocated when out= is given.
 """
 from . import _core
+from ._core import _PUT, _prod, _list_shape_values, _values_type, nest, \
+    _empty_nest
 from ._core import (ffi, lib, NULL, CData, LinAlgError, Operand, to_operand,
                     cast_operand, result_kind, _Result, _c_strides,
                     cffi_array_type, TYPECHARS, CNAMES, ITEMSIZE, _SAFE,
-                    K_CFFI, K_NUMPY, UL_ESINGULAR)
+                    K_LIST, K_CFFI, K_NUMPY, UL_ESINGULAR)
 
 _typeof = ffi.typeof
 _new = ffi.new
@@ -77,6 +79,7 @@ class Gufunc(object):
         self._fast = {}
         self._fast_out = {}     # nin == 1: {in ctype: {out ctype: plan}}
         self._npfast = {}
+        self._listfast = {}     # nin == 1 nested lists: {(shape, type): plan}
         self._ncore = None
 
     def __repr__(self):
@@ -309,7 +312,7 @@ class Gufunc(object):
         else:
             raise TypeError("%s has %d outputs: out must be a tuple"
                             % (self.name, nout))
-        ops = [to_operand(x, what="input %d" % i) for i, x in enumerate(args)]
+        ops = [to_operand(x) for x in args]
         out_ops = [None if o is None else
                    to_operand(o, writable=True, what="out[%d]" % j)
                    for j, o in enumerate(outs)]
@@ -361,6 +364,13 @@ class Gufunc(object):
             self._status(st, ptrs, p)
         if exact and p[0] is not None:
             self._remember(ops, out_ops, outs, results, p)
+        elif nin == 1 and nout == 1 and out is None and p[0] is not None \
+                and kind == K_LIST and lin[0] in _PUT and lout[0] in (11, 12):
+            n_out = _prod(oshapes[0])
+            self._listfast[(ops[0].shape, in_types[0])] = p + (
+                _PUT[lin[0]], ITEMSIZE[lin[0]], oshapes[0],
+                CNAMES[lout[0]] + " *", max(n_out, 1) * ITEMSIZE[lout[0]],
+                n_out)
         vals = [o if r is None else r.value() for o, r in zip(outs, results)]
         return vals[0] if nout == 1 else tuple(vals)
 
@@ -447,6 +457,11 @@ def make_fast11(g, doc=None, name=None, fallback=None):
     umath_linalg.inv is).  Anything not cached goes to g.call."""
     cffast = g._fast
     cffast_out = g._fast_out
+    listfast = g._listfast
+    shape_values = _list_shape_values
+    values_type = _values_type
+    cast = ffi.cast
+    unpack = ffi.unpack
     npfast = g._npfast
     gptr = g._g
     status = g._status
@@ -504,6 +519,27 @@ def make_fast11(g, doc=None, name=None, fallback=None):
                         if st:
                             status(st, (pa, po), p)
                         return out
+        elif type(a) is list and out is None and listfast:
+            shape, flat = shape_values(a)
+            p = listfast.get((shape, values_type(flat)))
+            if p is not None:
+                # p[5:]: put, in itemsize, out shape, out C type, bytes, n
+                n = len(flat)
+                pa = from_buffer(bytearray(max(n, 1) * p[6]))
+                if n:
+                    p[5](pa, flat, n)
+                ob = bytearray(p[9])
+                po = from_buffer(ob)
+                st = p[0](gptr, pa, po, p[1], p[2], p[3], p[4])
+                if st:
+                    status(st, (pa, po), p)
+                typed = cast(p[8], po)
+                oshape = p[7]
+                if not oshape:
+                    return typed[0]
+                if p[10]:
+                    return nest(unpack(typed, p[10]), oshape)
+                return _empty_nest(oshape)
         return fallback(a, out)
 
     f.__name__ = name or g.name

@@ -367,3 +367,22 @@ def test_error_messages_match_numpy():
     with pytest.raises(LinAlgError, match="Singular matrix"):
         linalg.inv(sing)
     assert linalg.det(sing) == np.linalg.det(sing) == 0.0
+
+
+def test_repeated_list_calls_fast_path():
+    for k in range(1, 6):
+        a = [[float(k), 0.0], [0.0, 2.0]]
+        assert linalg.inv(a) == [[1.0 / k, 0.0], [0.0, 0.5]]
+        assert linalg.det(a) == 2.0 * k
+        assert linalg.inv([[k, 0], [0, 2]]) == [[1.0 / k, 0.0], [0.0, 0.5]]
+    with pytest.raises(LinAlgError, match="Singular matrix"):
+        linalg.inv([[0.0, 0.0], [0.0, 2.0]])
+    with pytest.raises(ValueError):
+        linalg.inv([[1.0, 2.0], [3.0]])
+    with pytest.raises(LinAlgError):
+        linalg.inv([[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]])
+    st = [[[2.0, 0.0], [0.0, 2.0]]] * 3
+    for _ in range(3):
+        assert linalg.det(st) == [4.0, 4.0, 4.0]
+        assert linalg.inv(st) == [[[0.5, 0.0], [0.0, 0.5]]] * 3
+    assert linalg.inv([[1j, 0], [0, 1]]) == [[-1j, 0j], [0j, 1 + 0j]]
