@@ -7,6 +7,8 @@ and runs the whole stack in one ul_gufunc_callv.  Repeated calls with the
 same operand types/shapes/strides take a fast path: one dict lookup and one
 C call, with nothing allocated when out= is given.
 """
+import sys
+
 from . import _core
 from ._core import _PUT, _prod, _list_shape_values, _values_type, nest, \
     _empty_nest
@@ -19,6 +21,17 @@ _typeof = ffi.typeof
 _new = ffi.new
 # Outputs are written in full by the driver before anyone sees them.
 _new_noclear = ffi.new_allocator(should_clear_after_alloc=False)
+
+
+if hasattr(sys, "pypy_version_info"):
+    def _new_out(ct, nbytes):
+        """A new cffi array of type ct for an output.  On PyPy a bytearray
+        seen as ct is cheaper than ffi.new (GC memory, no raw malloc)."""
+        return _from_buffer(ct, bytearray(nbytes), require_writable=True)
+else:
+    def _new_out(ct, nbytes):
+        """A new cffi array of type ct for an output (ffi.new, uncleared)."""
+        return _new_noclear(ct)
 _from_buffer = ffi.from_buffer
 _MAX_PLANS = 512
 MISS = object()     # try_fast: no cached plan applies
@@ -145,7 +158,7 @@ class Gufunc(object):
 
     def _fast_cffi(self, p, a, b):
         # p = (fn, types, ndims, shapes, strides, out_ctypes, scalar flags)
-        outs = [_new_noclear(ct) for ct in p[5]]
+        outs = [_new_out(ct, nb) for ct, nb in zip(p[5], p[7])]
         ptrs = (a,) + tuple(outs) if b is None else (a, b) + tuple(outs)
         st = p[0](self._g, *(ptrs + (p[1], p[2], p[3], p[4])))
         if st:
@@ -404,7 +417,8 @@ class Gufunc(object):
             scal = tuple(not r.shape for r in results)
             key = _typeof(ops[0].obj) if nin == 1 else \
                 tuple(_typeof(op.obj) for op in ops)
-            self._fast[key] = p + (cts, scal)
+            self._fast[key] = p + (cts, scal,
+                                   tuple(ffi.sizeof(ct) for ct in cts))
         elif kind == K_NUMPY:
             arrs = [op.obj for op in ops]
             if not all(type(x) is _ND[0] for x in arrs):
@@ -472,7 +486,7 @@ def make_fast11(g, doc=None, name=None, fallback=None):
     empty_holder = _ND
     isinst = isinstance
     typeof = _typeof
-    new = _new_noclear
+    new = _new_out
     from_buffer = _from_buffer
 
     def f(a, out=None):
@@ -480,7 +494,7 @@ def make_fast11(g, doc=None, name=None, fallback=None):
             if out is None:
                 p = cffast.get(typeof(a))
                 if p is not None:
-                    o = new(p[5][0])
+                    o = new(p[5][0], p[7][0])
                     st = p[0](gptr, a, o, p[1], p[2], p[3], p[4])
                     if st:
                         status(st, (a, o), p)
