@@ -9,7 +9,9 @@
 py=${1:-/usr/bin/python3}
 [ $# -gt 0 ] && shift
 root=$(pwd)
+# rootdir = the installed numpy's folder, so test ids read numpy/linalg/tests/...
+npdir=$("$py" -c "import os, numpy; print(os.path.dirname(os.path.dirname(numpy.__file__)))") || exit 1
 export PYTHONPATH="$root:$root/tests/numpy_suite${PYTHONPATH:+:$PYTHONPATH}"
 exec "$py" -m pytest -q -p no:cacheprovider --noconftest \
-    -p ul_numpy_backend_plugin --rootdir="$root/tests/numpy_suite" \
+    -p ul_numpy_backend_plugin --rootdir="$npdir" \
     --pyargs numpy.linalg.tests.test_linalg "$@"
