@@ -17,7 +17,7 @@ import time
 
 SHAPES = ((100000, 4, 4), (10000, 10, 10), (1000, 32, 32))
 OPS = ("inv", "det", "solve")
-MIN_REPS, MAX_REPS, BUDGET = 3, 9, 1.5   # repetitions; seconds per backend
+MIN_REPS, MAX_REPS, BUDGET = 5, 15, 2.0   # repetitions; seconds per backend
 
 
 def _blas_info():
