@@ -417,3 +417,26 @@ def test_install_reports_missing_library(monkeypatch):
         backend.install()
     assert not backend.installed()
     assert LINALG_PY._umath_linalg is NUMPY_UL
+
+
+@pytest.mark.parametrize("kind", ["not a capsule", "named capsule"])
+def test_install_refuses_unrecognised_capsule(monkeypatch, kind):
+    import ctypes
+    core = importlib.import_module(
+        "numpy.core._multiarray_umath" if np.__version__.startswith("1.")
+        else "numpy._core._multiarray_umath")
+    if kind == "not a capsule":
+        fake = object()
+    else:
+        new = ctypes.PyDLL(None).PyCapsule_New
+        new.restype = ctypes.py_object
+        new.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+        target, name = ctypes.c_int(0), b"not.numpy.api"
+        _KEEP_ALIVE.extend([target, name])  # the capsule keeps both pointers
+        fake = new(ctypes.addressof(target), name, None)
+    monkeypatch.setattr(backend, "_numpy", None)
+    monkeypatch.setattr(core, "_UFUNC_API", fake)
+    with pytest.raises(backend.BackendError, match="capsule"):
+        backend.install()
+    assert not backend.installed()
+    assert LINALG_PY._umath_linalg is NUMPY_UL
