@@ -224,6 +224,21 @@ def test_fp_flags_match_numpys_loops(ours, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_fp_flags_nan_and_overflow_match_numpys_loops(ours, dtype):
+    """NaN input: NaN out, numpy's warnings (no LinAlgError); det overflow: inf."""
+    huge = 1e30 if dtype in (np.float32, np.complex64) else 1e300
+    for n in (1, 2, 3, 5, 17):
+        nan = np.eye(n, dtype=dtype)
+        nan[0, 0] = np.nan
+        big = (np.eye(n) * huge).astype(dtype)
+        b = np.ones(n, dtype)
+        for name, args in (("inv", (nan,)), ("det", (nan,)), ("slogdet", (nan,)),
+                           ("solve1", (nan, b)), ("det", (big,)), ("slogdet", (big,))):
+            assert _fp_warnings(ours[name], *args) == \
+                _fp_warnings(getattr(NUMPY_UL, name), *args), (name, n)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_agrees_with_numpys_loops(ours, dtype):
     shapes = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (7, 7), (16, 16), (17, 17), (33, 33)]
     for i, (m, _) in enumerate(shapes):
