@@ -41,7 +41,9 @@ class BuildPyWithLib(build_py):
             os.chmod(os.path.join(dst_dir, SONAME), 0o755)
 
 
-os.environ.setdefault("UL_BUILD_RPATH", "$ORIGIN")
+# $ORIGIN: the copy shipped beside the extension (installed packages);
+# then the tree's build/out/lib (`setup.py build_ext --inplace`).
+os.environ.setdefault("UL_BUILD_RPATH", "$ORIGIN:" + LIBDIR)
 _ensure_lib()
 
 setup(

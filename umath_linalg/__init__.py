@@ -8,8 +8,12 @@ driven from PyPy and CPython through cffi with one C call per Python call.
     g = ul.gufunc("inv"); g.signature, g.types, g(a)
 
 Results come back in the kind of the inputs: ndarray for ndarray, the same
-cffi array type for cffi arrays, a shaped memoryview for other buffers,
-nested lists for lists (0-d results as scalars).  Stacks (..., m, m)
+cffi array type for cffi arrays, a shaped memoryview for other buffers
+(nested lists for complex results, which memoryview cannot hold), nested
+lists for lists; 0-d results as scalars.  Mixed inputs give the highest kind
+(ndarray > cffi > buffer > list).  Inputs are cast as numpy casts them
+(int -> float64, bool -> float32 ...), with a copy; out= must have the
+loop's exact type and the full broadcast shape, and is returned.  Stacks (..., m, m)
 broadcast as numpy gufuncs do.  inv and solve raise LinAlgError("Singular
 matrix") when a matrix is singular (the other matrices of the stack and
 out= are written nonetheless, the singular ones NaN); det gives 0 and slogdet

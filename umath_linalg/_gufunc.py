@@ -208,8 +208,7 @@ class Gufunc(object):
                     found = k
                     break
         if found is None:
-            names = ",".join(TYPECHARS.get(t, "int") if t >= 0 else "int"
-                             for t in in_types)
+            names = ", ".join(_tname(t) for t in in_types)
             raise TypeError("%s: no loop for input types (%s); loops: %s"
                             % (self.name, names, " ".join(self.types)))
         row = self._rows[found]
@@ -339,8 +338,8 @@ class Gufunc(object):
                         lin[i] not in _SAFE.get(op.type, ()):
                     raise TypeError("%s: input %d of type %s cannot be cast "
                                     "safely to the loop type %s"
-                                    % (self.name, i, TYPECHARS.get(op.type, "int"),
-                                       TYPECHARS.get(lin[i])))
+                                    % (self.name, i, _tname(op.type),
+                                       _tname(lin[i])))
                 ops[i] = cast_operand(op, lin[i])
                 exact = False
         oshapes = self.out_shapes(tuple(op.shape for op in ops))
@@ -349,8 +348,8 @@ class Gufunc(object):
                 continue
             if o.type != lout[j]:
                 raise TypeError("%s: out[%d] has type %s, the loop writes %s"
-                                % (self.name, j, TYPECHARS.get(o.type, "int"),
-                                   TYPECHARS[lout[j]]))
+                                % (self.name, j, _tname(o.type),
+                                   _tname(lout[j])))
             if tuple(o.shape) != oshapes[j]:
                 raise ValueError("%s: out[%d] has shape %s, expected %s"
                                  % (self.name, j, tuple(o.shape), oshapes[j]))
@@ -439,6 +438,14 @@ class Gufunc(object):
             specs = [(r.shape, r.obj.dtype) for r in results]
             scal = tuple(not r.shape for r in results)
             self._npfast[key] = p + (specs, scal, True)
+
+
+_TNAMES = {0: "bool", 5: "int32", 7: "int64", 11: "float32", 12: "float64",
+           14: "complex64", 15: "complex128"}
+
+
+def _tname(t):
+    return _TNAMES.get(t, "integer")
 
 
 def _npkey(o):
