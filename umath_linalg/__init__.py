@@ -33,12 +33,17 @@ def gufunc(name):
     """The Gufunc object of the table row called `name` (KeyError if none).
 
     The object has .name .signature .types .nin .nout .ntypes; singular
-    matrices leave NaN outputs (numpy's raw gufunc behaviour)."""
+    matrices leave NaN outputs (numpy's raw gufunc behaviour).  Rows
+    registered at run time (ul_gufunc_register, frompyfunc) work the same;
+    such an object must not be called after its row is released."""
+    row = lib.ul_gufunc_find(name.encode() if isinstance(name, str) else name)
+    if row == ffi.NULL:
+        _shared.pop(name, None)
+        raise KeyError("no gufunc named %r in libumath_linalg" % (name,))
     g = _shared.get(name)
-    if g is None:
-        row = lib.ul_gufunc_find(name.encode() if isinstance(name, str) else name)
-        if row == ffi.NULL:
-            raise KeyError("no gufunc named %r in libumath_linalg" % (name,))
+    if g is None or g._g != row:
+        # (a row registered at run time may have been released and another
+        # registered under the same name: never reuse a stale row)
         g = _shared[name] = Gufunc(row)
     return g
 
