@@ -30,18 +30,16 @@ typedef KI VI __attribute__((vector_size(KV * sizeof(KT))));
 
 #define KALWAYS static inline __attribute__((always_inline))
 
-KALWAYS VT KS(splat)(KT x) { VT v; for (int l = 0; l < KV; l++) v[l] = x; return v; }
-KALWAYS VT KS(vabs)(VT x)
-{
-    VI sgn = (VI)KS(splat)((KT)-0.0);
-    return (VT)((VI)x & ~sgn);
-}
+KALWAYS VT KS(splat)(KT x) { return (VT){0} + x; }
 /* m ? a : b, m all-ones or zero per lane */
 KALWAYS VT KS(sel)(VI m, VT a, VT b) { return (VT)((m & (VI)a) | (~m & (VI)b)); }
+/* |x| (-0.0 stays -0.0, which compares equal to 0; NaN stays NaN) */
+KALWAYS VT KS(vabs)(VT x) { return KS(sel)(x < KS(splat)(0), -x, x); }
 /* all-ones in lane l only (a compare, so it stays in registers) */
 KALWAYS VI KS(lanemask)(int l)
 {
     VI iota, ll;
+    _Pragma("GCC unroll 16")
     for (int i = 0; i < KV; i++) {
         iota[i] = i;
         ll[i] = l;
@@ -59,6 +57,20 @@ KALWAYS void KS(gather)(VT *restrict A, int n, int nc, int ld, int c0,
     const char *src, ptrdiff_t step, ptrdiff_t rs, ptrdiff_t cs, int nl)
 {
     KT *a = (KT *)A;
+    if (nl == KV) {
+        /* full group: build each vector in registers from KV scalar loads
+         * and store it whole (no lane-wise stores to reload as vectors) */
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < nc; j++) {
+                const char *s = src + i * rs + j * cs;
+                VT v;
+                _Pragma("GCC unroll 16")
+                for (int l = 0; l < KV; l++)
+                    v[l] = *(const KT *)(s + l * step);
+                A[i * ld + c0 + j] = v;
+            }
+        return;
+    }
     for (int l = 0; l < nl; l++) {
         const char *s = src + l * step;
         for (int i = 0; i < n; i++)
@@ -89,12 +101,12 @@ KALWAYS VI KS(scan)(const VT *restrict A, int n, int ld, VT *thr)
     return nf != nf;
 }
 
-/* ---- pivot search and row interchange ---------------------------------- */
+/* ---- pivot search ------------------------------------------------------ */
 
 /* idx = first i >= k with the largest |A[i][k]| (LAPACK's i?amax); bad
  * gets the lanes whose pivot is within the threshold (or NaN). */
-KALWAYS VT KS(pivot)(VT *restrict A, int n, int ld, int k, int j0, int j1,
-                     VT thr, VI *bad, int *restrict perm)
+KALWAYS VT KS(pivot)(const VT *restrict A, int n, int ld, int k, VT thr,
+                     VI *bad, int *restrict p)
 {
     VT m = KS(vabs)(A[k * ld + k]);
     VT idx = KS(splat)((KT)k);
@@ -105,52 +117,66 @@ KALWAYS VT KS(pivot)(VT *restrict A, int n, int ld, int k, int j0, int j1,
         idx = KS(sel)(gt, KS(splat)((KT)i), idx);
     }
     *bad |= ~(m > thr);
-    /* Swap rows k and idx[l] in lane l, columns j0..j1-1, with whole-vector
-     * loads, constant-mask blends and stores only (no scalar lane writes,
-     * so no store-forwarding stalls): the new row k takes lane l of row
-     * p_l; row p_l takes lane l of the old row k, lane by lane in order so
-     * that lanes sharing a pivot row compose. */
-    int p[KV];
-    for (int l = 0; l < KV; l++) {
+    _Pragma("GCC unroll 16")
+    for (int l = 0; l < KV; l++)
         p[l] = (int)idx[l];
-        perm[l] = p[l];
-    }
-    for (int j = j0; j < j1; j++) {
-        VT K = A[k * ld + j], r = K;
-        for (int l = 0; l < KV; l++) {
-            VI lm = KS(lanemask)(l);
-            VT v = A[p[l] * ld + j];
-            r = KS(sel)(lm, v, r);
-            A[p[l] * ld + j] = KS(sel)(lm, K, v);
-        }
-        A[k * ld + j] = r;
-    }
     return idx;
 }
 
-/* ---- inverse: in-place Gauss-Jordan with partial pivoting -------------- */
+/* Row p[l] of lane l, columns j0..j1-1, into T (loads and constant-mask
+ * blends only). */
+KALWAYS void KS(pivot_row)(const VT *restrict A, int ld, int k, const int *p,
+                           int j0, int j1, VT *restrict T)
+{
+    for (int j = j0; j < j1; j++) {
+        VT r = A[k * ld + j];
+        _Pragma("GCC unroll 16")
+        for (int l = 0; l < KV; l++)
+            r = KS(sel)(KS(lanemask)(l), A[p[l] * ld + j], r);
+        T[j] = r;
+    }
+}
 
-/* On return A holds inv(P A) for lane's row permutation P; perm[k][l] is
- * the row swapped with row k at step k. */
+/* ---- inverse: in-place Gauss-Jordan with partial pivoting --------------
+ * The row interchange is fused into the elimination: the pivot row is
+ * gathered into T by blends, each row i is updated from "row i, or the old
+ * row k in the lanes whose pivot row is i", and row k becomes T. So every
+ * element is loaded and stored once per step, and no lane is ever written
+ * alone. On return A holds inv(P A) for the lane's row permutation P;
+ * perm[k][l] is the row interchanged with row k at step k. */
 KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
                       int (*restrict perm)[KV])
 {
     VI bad = (VI)KS(splat)(0);
-    const VT one = KS(splat)(1), zero = KS(splat)(0);
+    const VT one = KS(splat)(1);
+    VT T[UL_SMALL_MAX];
     for (int k = 0; k < n; k++) {
-        KS(pivot)(A, n, n, k, 0, n, thr, &bad, perm[k]);
-        VT r = one / A[k * n + k];
-        A[k * n + k] = one;
+        VT idx = KS(pivot)(A, n, n, k, thr, &bad, perm[k]);
+        KS(pivot_row)(A, n, k, perm[k], 0, n, T);
+        const VT r = one / T[k];
+        T[k] = one;
         for (int j = 0; j < n; j++)
-            A[k * n + j] *= r;
+            T[j] *= r;
         for (int i = 0; i < n; i++) {
             if (i == k)
                 continue;
-            VT f = A[i * n + k];
-            A[i * n + k] = zero;
-            for (int j = 0; j < n; j++)
-                A[i * n + j] -= f * A[k * n + j];
+            VT *Ai = A + i * n;
+            const VT *Ak = A + k * n;
+            if (i > k) {
+                VI mi = idx == KS(splat)((KT)i);
+                VT f = KS(sel)(mi, Ak[k], Ai[k]);
+                for (int j = 0; j < n; j++)
+                    Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
+                Ai[k] = -f * r;
+            } else {
+                VT f = Ai[k];
+                for (int j = 0; j < n; j++)
+                    Ai[j] -= f * T[j];
+                Ai[k] = -f * r;
+            }
         }
+        for (int j = 0; j < n; j++)
+            A[k * n + j] = T[j];
     }
     return bad;
 }
@@ -242,16 +268,23 @@ KALWAYS VI KS(lu)(VT *restrict A, const int n, const int ld, VT thr,
     VI e = (VI)KS(splat)(0);
     VT rinv[UL_SMALL_MAX];
     int perm[KV];
+    VT T[2 * UL_SMALL_MAX];
     for (int k = 0; k < n; k++) {
-        VT idx = KS(pivot)(A, n, ld, k, k, ld, thr, &bad, perm);
-        VT p = A[k * ld + k];
+        VT idx = KS(pivot)(A, n, ld, k, thr, &bad, perm);
+        KS(pivot_row)(A, ld, k, perm, k, ld, T);
+        VT p = T[k];
         VT r = one / p;
         rinv[k] = r;
         for (int i = k + 1; i < n; i++) {
-            VT f = A[i * ld + k] * r;
+            VT *Ai = A + i * ld;
+            const VT *Ak = A + k * ld;
+            VI mi = idx == KS(splat)((KT)i);
+            VT f = KS(sel)(mi, Ak[k], Ai[k]) * r;
             for (int j = k + 1; j < ld; j++)
-                A[i * ld + j] -= f * A[k * ld + j];
+                Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
         }
+        for (int j = k; j < ld; j++)
+            A[k * ld + j] = T[j];
         if (detm) {
             /* swap -> flip sign; multiply mantissas, add exponents (p is a
              * normal number in every lane that is not sent to LAPACK) */
