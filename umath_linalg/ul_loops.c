@@ -23,10 +23,12 @@ int ul_fp_invalid_and_clear(void)
 
 void ul_fp_set_invalid_or_clear(int invalid)
 {
+    /* Only FE_INVALID is ever left, as numpy's LAPACK path leaves it: a
+     * kernel's divide-by-zero on an exactly singular pivot, or OpenBLAS's
+     * spurious flags, must not reach the caller as warnings. */
+    feclearexcept(FE_ALL_EXCEPT);
     if (invalid)
         feraiseexcept(FE_INVALID);
-    else
-        feclearexcept(FE_ALL_EXCEPT);
 }
 
 /* ---- one workspace per loop call: on the stack when small (no malloc on
