@@ -93,6 +93,7 @@ class Gufunc(object):
         self._fast_out = {}     # nin == 1: {in ctype: {out ctype: plan}}
         self._npfast = {}
         self._listfast = {}     # nin == 1 nested lists: {(shape, type): plan}
+        self._calls = {}        # general path: operand signature -> call plan
         self._ncore = None
 
     def __repr__(self):
@@ -278,8 +279,16 @@ class Gufunc(object):
         return p
 
     def _run(self, p, ptrs):
-        if p[0] is not None:
-            return p[0](self._g, *(list(ptrs) + [p[1], p[2], p[3], p[4]]))
+        fn = p[0]
+        n = len(ptrs)
+        if n == 2:
+            return fn(self._g, ptrs[0], ptrs[1], p[1], p[2], p[3], p[4])
+        if n == 3:
+            return fn(self._g, ptrs[0], ptrs[1], ptrs[2], p[1], p[2], p[3],
+                      p[4])
+        if n == 4:
+            return fn(self._g, ptrs[0], ptrs[1], ptrs[2], ptrs[3], p[1], p[2],
+                      p[3], p[4])
         data = _new("char *[]", [ffi.cast("char *", x) for x in ptrs])
         return lib.ul_gufunc_callv(self._g, self.nops, data, p[1], p[2], p[3],
                                    p[4], NULL)
@@ -304,7 +313,9 @@ class Gufunc(object):
         """The general path (any operand kinds, casting, broadcasting).
 
         loop_types forces the loop by its input types (numpy's signature=);
-        kind forces the kind of the results."""
+        kind forces the kind of the results.  Everything that follows from
+        the operands' kinds, types, shapes and strides (loop, casts, output
+        shapes, the driver's arrays) is cached per such signature."""
         nin, nout = self.nin, self.nout
         if _ND[0] is None:
             note_numpy()
@@ -324,25 +335,95 @@ class Gufunc(object):
         else:
             raise TypeError("%s has %d outputs: out must be a tuple"
                             % (self.name, nout))
-        ops = [to_operand(x) for x in args]
-        out_ops = [None if o is None else
-                   to_operand(o, writable=True, what="out[%d]" % j)
-                   for j, o in enumerate(outs)]
+        key = (loop_types, kind)
+        ops = []
+        for x in args:
+            op = to_operand(x)
+            ops.append(op)
+            key += (op.kind, op.type, op.shape, op.strides, op.ptr is None)
+        out_ops = []
+        for j in range(nout):
+            o = outs[j]
+            if o is None:
+                out_ops.append(None)
+                key += (None,)
+            else:
+                oo = to_operand(o, writable=True, what="out[%d]" % j)
+                out_ops.append(oo)
+                key += (oo.type, oo.shape, oo.strides)
+        cp = self._calls.get(key)
+        fresh = cp is None
+        if fresh:
+            cp = self._call_plan(ops, out_ops, loop_types, kind)
+            if len(self._calls) > _MAX_PLANS:
+                self._calls.clear()
+            self._calls[key] = cp
+        # cp: (input types, cast flags, result kind, output types, output
+        #      shapes, driver plan, exact)
+        lin, casts, rkind, lout, oshapes, p, exact = cp
+        ptrs = []
+        for i in range(nin):
+            op = ops[i]
+            if casts[i]:
+                op = ops[i] = cast_operand(op, lin[i])
+            ptrs.append(op.ptr)
+        results = []
+        for j in range(nout):
+            oo = out_ops[j]
+            if oo is None:
+                r = _Result(rkind, lout[j], oshapes[j])
+                results.append(r)
+                ptrs.append(r.ptr)
+            else:
+                results.append(None)
+                ptrs.append(oo.ptr)
+        st = self._run(p, ptrs)
+        if st:
+            self._status(st, ptrs, p)
+        if fresh and p[0] is not None:
+            if exact:
+                full = []
+                for j in range(nout):
+                    r = results[j]
+                    full.append(out_ops[j] if r is None else
+                                Operand(rkind, lout[j], oshapes[j], None,
+                                        r.ptr, r.obj))
+                self._remember(ops, full, outs, results, p)
+            elif nin == 1 and nout == 1 and out is None and rkind == K_LIST \
+                    and lin[0] in _PUT and lout[0] in (11, 12):
+                n_out = _prod(oshapes[0])
+                self._listfast[(ops[0].shape, key[3])] = p + (
+                    _PUT[lin[0]], ITEMSIZE[lin[0]], oshapes[0],
+                    CNAMES[lout[0]] + " *", max(n_out, 1) * ITEMSIZE[lout[0]],
+                    n_out)
+        if nout == 1:
+            r = results[0]
+            return outs[0] if r is None else r.value()
+        return tuple(outs[j] if results[j] is None else results[j].value()
+                     for j in range(nout))
+
+    def _call_plan(self, ops, out_ops, loop_types, kind):
+        """Validate operands like these and work out everything a call
+        needs; raises before anything is run."""
+        nin, nout = self.nin, self.nout
         in_types = tuple(op.type for op in ops)
         k, lin, lout = self.select(in_types if loop_types is None
                                    else tuple(loop_types))
+        casts = []
         exact = True
         for i, op in enumerate(ops):
-            if op.ptr is None or op.type != lin[i]:
-                if op.type not in (lin[i],) and \
-                        lin[i] not in _SAFE.get(op.type, ()):
-                    raise TypeError("%s: input %d of type %s cannot be cast "
-                                    "safely to the loop type %s"
-                                    % (self.name, i, _tname(op.type),
-                                       _tname(lin[i])))
-                ops[i] = cast_operand(op, lin[i])
-                exact = False
-        oshapes = self.out_shapes(tuple(op.shape for op in ops))
+            c = op.ptr is None or op.type != lin[i]
+            if c and op.type != lin[i] and lin[i] not in _SAFE.get(op.type, ()):
+                raise TypeError("%s: input %d of type %s cannot be cast "
+                                "safely to the loop type %s"
+                                % (self.name, i, _tname(op.type),
+                                   _tname(lin[i])))
+            if c and lin[i] in (11, 12) and op.type in (14, 15):
+                raise TypeError("%s: input %d is complex, the loop is real"
+                                % (self.name, i))
+            casts.append(c)
+            exact = exact and not c
+        oshapes = self.out_shapes(tuple(tuple(op.shape) for op in ops))
         for j, o in enumerate(out_ops):
             if o is None:
                 continue
@@ -355,36 +436,19 @@ class Gufunc(object):
                                  % (self.name, j, tuple(o.shape), oshapes[j]))
         if kind is None:
             kind = result_kind(ops + [o for o in out_ops if o is not None])
-        results = []
+        types, shapes, strides = [], [], []
+        for i, op in enumerate(ops):
+            types.append(lin[i])
+            shapes.append(tuple(op.shape))
+            strides.append(_c_strides(tuple(op.shape), ITEMSIZE[lin[i]])
+                           if casts[i] else tuple(op.strides))
         for j, o in enumerate(out_ops):
-            if o is None:
-                r = _Result(kind, lout[j], oshapes[j])
-                results.append(r)
-                out_ops[j] = Operand(kind, lout[j], oshapes[j],
-                                     _c_strides(oshapes[j], ITEMSIZE[lout[j]]),
-                                     r.ptr, r.obj)
-            else:
-                results.append(None)
-        allops = ops + out_ops
-        types = tuple(op.type for op in allops)
-        shapes = tuple(tuple(op.shape) for op in allops)
-        strides = tuple(tuple(op.strides) for op in allops)
-        p = self._plan(types, shapes, strides)
-        ptrs = [op.ptr for op in allops]
-        st = self._run(p, ptrs)
-        if st:
-            self._status(st, ptrs, p)
-        if exact and p[0] is not None:
-            self._remember(ops, out_ops, outs, results, p)
-        elif nin == 1 and nout == 1 and out is None and p[0] is not None \
-                and kind == K_LIST and lin[0] in _PUT and lout[0] in (11, 12):
-            n_out = _prod(oshapes[0])
-            self._listfast[(ops[0].shape, in_types[0])] = p + (
-                _PUT[lin[0]], ITEMSIZE[lin[0]], oshapes[0],
-                CNAMES[lout[0]] + " *", max(n_out, 1) * ITEMSIZE[lout[0]],
-                n_out)
-        vals = [o if r is None else r.value() for o, r in zip(outs, results)]
-        return vals[0] if nout == 1 else tuple(vals)
+            types.append(lout[j])
+            shapes.append(oshapes[j])
+            strides.append(_c_strides(oshapes[j], ITEMSIZE[lout[j]])
+                           if o is None else tuple(o.strides))
+        p = self._plan(tuple(types), tuple(shapes), tuple(strides))
+        return (lin, tuple(casts), kind, lout, oshapes, p, exact)
 
     def _remember(self, ops, out_ops, outs, results, p):
         """Record a fast-path plan for operands like these."""
