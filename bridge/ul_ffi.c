@@ -3,8 +3,11 @@
  *
  * ul_ffi_gufunc_new describes a C function by type letters, prepares one
  * libffi call interface per function, builds a ul_gufunc row whose loops
- * call it (through libffi, or directly for double(double), double(double,
- * double), float(float), float(float, float)) and registers the row.
+ * call it and registers the row. Element-wise rows call directly: typed
+ * loops for double(double), double(double, double), float(float),
+ * float(float, float), and register-class calls for any other signature
+ * (ul_ffi_regcall.c, x86-64 SysV); rows with a signature, and everything
+ * on other targets, go through ffi_call.
  * ul_ffi_gufunc_release unregisters and frees it, refusing with UL_EBUSY
  * while a loop of the row runs. The contract is in umath_linalg.h.
  */
@@ -412,7 +415,8 @@ static int parse_core(ul_ffi_handle *h, const char *signature, char *msg,
     return UL_OK;
 }
 
-/* Prepares loop k of h from its letters and function. */
+/* Prepares loop k of h from its letters and function. allow_direct: bit 0
+   the typed fast loops (double(double) ...), bit 1 register-class calls. */
 static int prep_fn(ul_ffi_handle *h, int k, void *fn, const char *codes,
                    int allow_direct, char *msg, size_t msglen)
 {
@@ -457,7 +461,12 @@ static int prep_fn(ul_ffi_handle *h, int k, void *fn, const char *codes,
         return fail(UL_EFFI, msg, msglen, "%s: libffi refused the C "
                     "signature of function %d (ffi_prep_cif status %d)",
                     h->name, k, (int)fs);
-    ul_loop direct = allow_direct ? direct_loop(h, f->codes) : NULL;
+    ul_loop direct = NULL;
+    if (allow_direct & 1)
+        direct = direct_loop(h, f->codes);
+    if (!direct && (allow_direct & 2) && !h->has_core
+        && ul_ffi_regcall_plan(f, nin, nargs, h->stack_inputs))
+        direct = ul_ffi_regcall_loop;
     f->direct = direct != NULL;
     h->funcs[k] = direct ? direct : h->has_core ? ffi_core_loop
                                                 : ffi_elem_loop;
@@ -483,7 +492,7 @@ UL_API int ul_ffi_gufunc_new(const char *name, int nin, int nout, int ntypes,
     if (!fns || !types)
         return fail(UL_EINVAL, msg, msglen, "%s: %s is NULL", name,
                     fns ? "types" : "fns");
-    if (flags & ~(UL_FFI_STACK_INPUTS | UL_FFI_GENERIC))
+    if (flags & ~(UL_FFI_STACK_INPUTS | UL_FFI_GENERIC | UL_FFI_NO_TYPED))
         return fail(UL_EINVAL, msg, msglen, "%s: unknown flags 0x%x", name,
                     (unsigned)flags);
     if (nin < 1 || nout < 1 || nin > UL_FFI_MAXARGS
@@ -538,7 +547,8 @@ UL_API int ul_ffi_gufunc_new(const char *name, int nin, int nout, int ntypes,
     }
     for (int k = 0; k < ntypes; k++) {
         st = prep_fn(h, k, fns[k], types + (size_t)k * (size_t)nargs,
-                     !(flags & UL_FFI_GENERIC), msg, msglen);
+                     (flags & UL_FFI_GENERIC) ? 0 :
+                     (flags & UL_FFI_NO_TYPED) ? 2 : 3, msg, msglen);
         if (st != UL_OK)
             goto fail_1;
     }

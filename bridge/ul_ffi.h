@@ -30,6 +30,9 @@ typedef struct ul_ffi_fn {
     char codes[UL_FFI_MAXARGS];    /* type letters, inputs then outputs    */
     size_t elsize[UL_FFI_MAXARGS]; /* bytes per element of each operand    */
     int direct;                    /* 1: a direct-call fast path is used   */
+    int rc_slot[UL_FFI_MAXARGS];   /* register-class calls: the register
+                                      (integer or SSE index) of each
+                                      argument (ul_ffi_regcall.c)          */
 } ul_ffi_fn;
 
 /* One registered row and everything it points to. `g` comes first, so the
@@ -54,5 +57,13 @@ typedef struct ul_ffi_handle {
     void **data;                   /* ntypes pointers to fns[k]           */
     ul_ffi_fn *fns;                /* ntypes descriptors                  */
 } ul_ffi_handle;
+
+/* Register-class direct calls (ul_ffi_regcall.c): for element-wise rows,
+   plan f's registers once (0: not possible on this target or for this
+   signature, keep libffi); the loop then calls f without ffi_call. */
+UL_HIDDEN int ul_ffi_regcall_plan(ul_ffi_fn *f, int nin, int nargs,
+                                  int stack_inputs);
+UL_HIDDEN void ul_ffi_regcall_loop(char **args, const ptrdiff_t *dimensions,
+                                   const ptrdiff_t *steps, void *data);
 
 #endif /* UL_FFI_H */

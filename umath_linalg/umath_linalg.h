@@ -219,7 +219,9 @@ int ul_zdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_str
  * ul_gufunc_call / ul_gufunc_callv, usable by numpy. Calls go through a
  * libffi call interface prepared once; double(double), double(double,
  * double), float(float) and float(float, float) in the value-returning
- * element-wise style take a direct-call fast path instead.
+ * element-wise style take typed direct-call loops instead, and on x86-64
+ * SysV every other element-wise function is called directly too, its
+ * argument registers planned once (no ffi_call per element).
  *
  * types: ntypes*(nin+nout) type letters, one row per function, inputs then
  *   outputs (numpy's type chars): '?' bool (C _Bool), 'i' int32_t, 'q'
@@ -230,8 +232,9 @@ int ul_zdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_str
  * flags: UL_FFI_RETURN (0), value-returning: out0 = f(in0, ..., in_{nin-1}),
  *   nout must be 1 (else UL_EINVAL). UL_FFI_STACK_INPUTS (1), pointer
  *   style (PyPy's stack_inputs): void f(in0, ..., out0 *, ...), inputs by
- *   value, outputs by pointer. Add UL_FFI_GENERIC (2) to refuse the fast
- *   path (every element goes through libffi).
+ *   value, outputs by pointer. Add UL_FFI_GENERIC (2) to refuse every
+ *   direct call (each element goes through ffi_call), or UL_FFI_NO_TYPED
+ *   (4) to refuse only the typed loops (tests and benchmarks).
  * signature: NULL or "" for an element-wise gufunc (the row's signature is
  *   then all scalar cores, "(),()->()"). Otherwise a gufunc signature
  *   such as "(n),(n)->()" (bad: UL_EBADSIG; its operand count must be
@@ -257,7 +260,8 @@ int ul_zdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_str
  * msg, msglen: when msg is not NULL, a readable sentence about a failure
  *   (empty on success).
  * libffi refusing the described signature gives UL_EFFI. Thread-safe. */
-enum { UL_FFI_RETURN = 0, UL_FFI_STACK_INPUTS = 1, UL_FFI_GENERIC = 2 };
+enum { UL_FFI_RETURN = 0, UL_FFI_STACK_INPUTS = 1, UL_FFI_GENERIC = 2,
+       UL_FFI_NO_TYPED = 4 };
 int ul_ffi_gufunc_new(const char *name, int nin, int nout, int ntypes,
                       void *const *fns, const char *types, int flags,
                       const char *signature, const char *doc,
@@ -268,7 +272,8 @@ int ul_ffi_gufunc_new(const char *name, int nin, int nout, int ntypes,
  * The caller must not start new calls on g once it releases it. */
 int ul_ffi_gufunc_release(const ul_gufunc *g);
 /* 1 when loop k of g (a row of ul_ffi_gufunc_new) calls its function
- * directly, 0 when through libffi, -1 for a bad g or k. */
+ * directly (typed or register-class), 0 when through ffi_call, -1 for a
+ * bad g or k. */
 int ul_ffi_gufunc_is_direct(const ul_gufunc *g, int k);
 
 /* UL_CDEF_END */

@@ -1,7 +1,8 @@
 /*
  * Area: bridge/ul_ffi.c element-wise loops
  * Purpose: every supported type in both call styles (value-returning and
- *   pointer / stack_inputs), mixed types, several functions in one row,
+ *   pointer / stack_inputs) on each path (typed loops, register-class
+ *   direct calls, ffi_call), mixed types, several functions in one row,
  *   the direct fast paths against the libffi path, strides (negative,
  *   zero) and broadcasting through the driver, ul_gufunc_find.
  * Limitations: single-threaded (test_ffi_busy.c covers threads).
@@ -61,7 +62,7 @@ static int64_t nonzero_F(float complex z) { return z != 0; }
 static int run1(const ul_gufunc *g, int nops, void **data, const int *types,
                 ptrdiff_t n, const ptrdiff_t *strides)
 {
-    ul_operand ops[8];
+    ul_operand ops[16];
     ptrdiff_t shape[1] = { n };
     for (int i = 0; i < nops; i++)
         ops[i] = ffi_op(data[i], types[i], 1, shape, &strides[i]);
@@ -74,6 +75,13 @@ static int run1(const ul_gufunc *g, int nops, void **data, const int *types,
 
 #define N 7
 
+/* Register-class direct calls exist on x86-64 SysV only. */
+#if defined(__x86_64__) && !defined(_WIN32) && !defined(__ILP32__)
+#define REGCALL 1
+#else
+#define REGCALL 0
+#endif
+
 /* Binary op of type T in both styles, contiguous and strided. */
 #define TEST_BINARY(T, letter, tnum, fv, fp, expr)                          \
     do {                                                                    \
@@ -82,15 +90,20 @@ static int run1(const ul_gufunc *g, int nops, void **data, const int *types,
             a[i] = (T)(i % 3 + 1);                                          \
         for (int i = 0; i < N; i++)                                         \
             b[i] = (T)((i + 1) % 2);                                        \
-        for (int style = 0; style < 2; style++) {                           \
+        for (int mode = 0; mode < 6; mode++) {                              \
+            const int style = mode & 1;                                     \
+            const int path = mode < 2 ? 0 : mode < 4 ? UL_FFI_NO_TYPED      \
+                                                     : UL_FFI_GENERIC;      \
             void *fn = style ? (void *)fp : (void *)fv;                     \
             const ul_gufunc *g = NULL;                                      \
             char msg[200];                                                  \
             FCHECK_ST(ul_ffi_gufunc_new("t_" letter, 2, 1, 1, &fn,          \
-                      letter letter letter, style, NULL, NULL, &g, msg,     \
-                      sizeof(msg)), UL_OK);                                 \
+                      letter letter letter, style | path, NULL, NULL, &g,   \
+                      msg, sizeof(msg)), UL_OK);                            \
             if (!g)                                                         \
                 break;                                                      \
+            FCHECK(ul_ffi_gufunc_is_direct(g, 0)                            \
+                   == (REGCALL && path != UL_FFI_GENERIC));                 \
             FCHECK(ul_gufunc_find("t_" letter) == g);                       \
             FCHECK(!strcmp(g->signature, "(),()->()"));                                   \
             FCHECK(g->nin == 2 && g->nout == 1 && g->ntypes == 1);          \
@@ -182,11 +195,11 @@ static void test_values(void)
 }
 
 /* Mixed types, nout > 1, unary ops, type selection among several rows. */
-static void test_mixed(void)
+static void test_mixed(int path)
 {
     const ul_gufunc *g;
     void *fn = (void *)scale;
-    FCHECK_ST(ul_ffi_gufunc_new("t_scale", 3, 1, 1, &fn, "id?d", 0, NULL,
+    FCHECK_ST(ul_ffi_gufunc_new("t_scale", 3, 1, 1, &fn, "id?d", path, NULL,
                                 "k*x, negated if flip", &g, NULL, 0), UL_OK);
     {
         int32_t k[3] = { 2, -3, 4 };
@@ -202,7 +215,7 @@ static void test_mixed(void)
     }
     fn = (void *)divmod_q;
     FCHECK_ST(ul_ffi_gufunc_new("t_divmod", 2, 2, 1, &fn, "qqqq",
-                                UL_FFI_STACK_INPUTS, NULL, NULL, &g, NULL, 0),
+                                UL_FFI_STACK_INPUTS | path, NULL, NULL, &g, NULL, 0),
               UL_OK);
     {
         int64_t a[3] = { 17, -9, 100 }, b[3] = { 5, 4, 7 }, q[3], r[3];
@@ -216,7 +229,7 @@ static void test_mixed(void)
     }
     fn = (void *)polar;
     FCHECK_ST(ul_ffi_gufunc_new("t_polar", 1, 3, 1, &fn, "Ddf?",
-                                UL_FFI_STACK_INPUTS, NULL, NULL, &g, NULL, 0),
+                                UL_FFI_STACK_INPUTS | path, NULL, NULL, &g, NULL, 0),
               UL_OK);
     {
         double complex z[2] = { 3.0 + 4.0 * I, -1.0 };
@@ -233,7 +246,7 @@ static void test_mixed(void)
         FCHECK_ST(ul_ffi_gufunc_release(g), UL_OK);
     }
     fn = (void *)nonzero_F;
-    FCHECK_ST(ul_ffi_gufunc_new("t_nzF", 1, 1, 1, &fn, "Fq", 0, NULL, NULL,
+    FCHECK_ST(ul_ffi_gufunc_new("t_nzF", 1, 1, 1, &fn, "Fq", path, NULL, NULL,
                                 &g, NULL, 0), UL_OK);
     {
         float complex z[3] = { 0, 1.0f * I, 2 };
@@ -259,7 +272,7 @@ static void test_mixed(void)
         ptrdiff_t sd[2] = { 8, 8 }, sf[2] = { 4, 4 };
         FCHECK(ul_ffi_gufunc_is_direct(g, 0) == 1);
         FCHECK(ul_ffi_gufunc_is_direct(g, 1) == 1);
-        FCHECK(ul_ffi_gufunc_is_direct(g, 2) == 0);
+        FCHECK(ul_ffi_gufunc_is_direct(g, 2) == REGCALL);
         FCHECK(ul_ffi_gufunc_is_direct(g, 3) == -1);
         FCHECK_ST(run1(g, 2, dd, tyd, 2, sd), UL_OK);
         FCHECK_ST(run1(g, 2, df, tyf, 2, sf), UL_OK);
@@ -268,6 +281,82 @@ static void test_mixed(void)
         FCHECK(oi[0] == -5 && oi[1] == 6);
         int in_types[1] = { UL_FLOAT };
         FCHECK(ul_gufunc_loop_for(g, in_types) == 1);
+        FCHECK_ST(ul_ffi_gufunc_release(g), UL_OK);
+    }
+}
+
+/* Register limits of the direct calls: 6 integer and 8 SSE registers;
+   beyond them the row keeps ffi_call. Results agree either way. */
+static int64_t sum7(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e,
+                    int32_t f, int32_t g)
+{
+    return (int64_t)a + b + c + d + e + f + g;
+}
+static double sum9(double a, double b, double c, double d, double e,
+                   double f, double g, double h, double i)
+{
+    return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i;
+}
+static double complex mix(int64_t a, double complex b, int64_t c,
+                          double complex d, _Bool e, double complex f,
+                          int32_t g, double complex h, int64_t i, int64_t j)
+{
+    return (a + c * 2 + e * 3 + g * 4 + i * 5 + j * 6) * b + d * 10.0
+           + f * 100.0 + h * 1000.0;
+}
+
+static void test_registers(void)
+{
+    const ul_gufunc *g;
+    void *fn = (void *)sum7;
+    int32_t iv[7][2] = { { 1, -1 }, { 2, -2 }, { 3, -3 }, { 4, -4 },
+                         { 5, -5 }, { 6, -6 }, { INT32_MAX, INT32_MIN } };
+    int64_t io[2];
+    FCHECK_ST(ul_ffi_gufunc_new("t_sum7", 7, 1, 1, &fn, "iiiiiiiq", 0,
+                                NULL, NULL, &g, NULL, 0), UL_OK);
+    FCHECK(ul_ffi_gufunc_is_direct(g, 0) == 0);
+    {
+        int ty[8] = { 5, 5, 5, 5, 5, 5, 5, 7 };
+        void *d[8] = { iv[0], iv[1], iv[2], iv[3], iv[4], iv[5], iv[6], io };
+        ptrdiff_t st[8] = { 4, 4, 4, 4, 4, 4, 4, 8 };
+        FCHECK_ST(run1(g, 8, d, ty, 2, st), UL_OK);
+        FCHECK(io[0] == 21 + (int64_t)INT32_MAX);
+        FCHECK(io[1] == -21 + (int64_t)INT32_MIN);
+        FCHECK_ST(ul_ffi_gufunc_release(g), UL_OK);
+    }
+    fn = (void *)sum9;
+    double dv[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, dout;
+    FCHECK_ST(ul_ffi_gufunc_new("t_sum9", 9, 1, 1, &fn, "dddddddddd", 0,
+                                NULL, NULL, &g, NULL, 0), UL_OK);
+    FCHECK(ul_ffi_gufunc_is_direct(g, 0) == 0);
+    {
+        int ty[10];
+        void *d[10];
+        ptrdiff_t st[10];
+        for (int i = 0; i < 10; i++) {
+            ty[i] = UL_DOUBLE;
+            d[i] = i < 9 ? (void *)&dv[i] : (void *)&dout;
+            st[i] = 8;
+        }
+        FCHECK_ST(run1(g, 10, d, ty, 1, st), UL_OK);
+        FCHECK(dout == 285);
+        FCHECK_ST(ul_ffi_gufunc_release(g), UL_OK);
+    }
+    /* exactly 6 integer and 8 SSE registers: direct; and through libffi */
+    for (int path = 0; path <= UL_FFI_GENERIC; path += UL_FFI_GENERIC) {
+        fn = (void *)mix;
+        FCHECK_ST(ul_ffi_gufunc_new("t_mix", 10, 1, 1, &fn, "qDqD?DiDqqD",
+                                    path, NULL, NULL, &g, NULL, 0), UL_OK);
+        FCHECK(ul_ffi_gufunc_is_direct(g, 0) == (REGCALL && !path));
+        int64_t a = -3, c = 5, i8 = 7, j8 = -11;
+        double complex b = 1 + 2 * I, d = -0.5 * I, f = 3, h = 0.25 - I, o;
+        _Bool e = 1;
+        int32_t g4 = -2;
+        int ty[11] = { 7, 15, 7, 15, 0, 15, 5, 15, 7, 7, 15 };
+        void *dd[11] = { &a, &b, &c, &d, &e, &f, &g4, &h, &i8, &j8, &o };
+        ptrdiff_t st[11] = { 0 };
+        FCHECK_ST(run1(g, 11, dd, ty, 1, st), UL_OK);
+        FCHECK(o == mix(a, b, c, d, e, f, g4, h, i8, j8));
         FCHECK_ST(ul_ffi_gufunc_release(g), UL_OK);
     }
 }
@@ -374,7 +463,9 @@ int main(void)
 {
     test_types();
     test_values();
-    test_mixed();
+    test_mixed(0);
+    test_mixed(UL_FFI_GENERIC);
+    test_registers();
     test_fast_paths();
     test_broadcast();
     return ffi_test_done("test_ffi_loop");
