@@ -52,6 +52,7 @@ import itertools
 import sys
 import threading
 
+import umath_linalg as ul
 from umath_linalg import ffi, lib
 from umath_linalg._gufunc import Gufunc
 
@@ -323,7 +324,15 @@ class FrompyfuncGufunc(Gufunc):
             raise RuntimeError("frompyfunc gufunc %r is running in another "
                                "thread" % self.name)
         self._released = True
-        _names.discard(self.name)
+        # umath_linalg.gufunc(name) caches objects by name: drop one over
+        # this row, so that the name can never reach the freed row.
+        shared = getattr(ul, "_shared", None)
+        if shared is not None:
+            cached = shared.get(self.name)
+            if cached is not None and cached._g == self._g:
+                del shared[self.name]
+        with _names_lock:
+            _names.discard(self.name)
         self._keep = None
 
     def __del__(self):

@@ -124,9 +124,11 @@ def test_python_scalar_broadcast():
         o = ffi.new("double[3]")
         a = ffi.new("double[3]", [1, 2, 3])
         assert g(a, 0.5, out=o) is o and list(o) == [10.5, 20.5, 30.5]
-        assert ul.gufunc(g.name) is not None
+        assert ul.gufunc(g.name)([1], [2]) == [12]
     finally:
         g.release()
+    with pytest.raises(KeyError):
+        ul.gufunc("py_axpb")            # no stale object over the freed row
 
 
 def test_python_stack_inputs_scalar():
