@@ -373,6 +373,28 @@ UL_API int ul_gufunc_call(const ul_gufunc *g, int nops, const ul_operand *ops,
     return rc != UL_OK ? rc : run(g, ops, &p, info);
 }
 
+/* Cuts concatenated shape (and, when given, stride) arrays into one pointer
+ * per operand. */
+static int split_flat(const ul_gufunc *g, int n, const int *ndims,
+                      const ptrdiff_t *shapes, const ptrdiff_t **shape_of,
+                      const ptrdiff_t *strides, const ptrdiff_t **stride_of,
+                      ul_call_info *info)
+{
+    ptrdiff_t at = 0;
+    for (int i = 0; i < n; i++) {
+        if (ndims[i] < 0 || ndims[i] > UL_MAX_NDIM)
+            return fail(info, g, UL_EINVAL, i, "operand %d has %d dimensions "
+                        "(0 to %d allowed)", i, ndims[i], UL_MAX_NDIM);
+        if (ndims[i] > 0 && (shapes == NULL || (stride_of && strides == NULL)))
+            return fail(info, g, UL_EINVAL, i, "NULL shapes or strides");
+        shape_of[i] = ndims[i] ? shapes + at : NULL;
+        if (stride_of)
+            stride_of[i] = ndims[i] ? strides + at : NULL;
+        at += ndims[i];
+    }
+    return UL_OK;
+}
+
 UL_API int ul_gufunc_callv(const ul_gufunc *g, int nops, char *const *data,
                            const int *types, const int *ndims,
                            const ptrdiff_t *shapes, const ptrdiff_t *strides,
@@ -388,19 +410,16 @@ UL_API int ul_gufunc_callv(const ul_gufunc *g, int nops, char *const *data,
                     nops);
     if (nops > 0 && (data == NULL || types == NULL || ndims == NULL))
         return fail(info, g, UL_EINVAL, -1, "NULL operand array");
-    ptrdiff_t at = 0;
+    const ptrdiff_t *shape_of[UL_MAX_ARGS], *stride_of[UL_MAX_ARGS];
+    int rc = split_flat(g, nops, ndims, shapes, shape_of, strides, stride_of, info);
+    if (rc != UL_OK)
+        return rc;
     for (int i = 0; i < nops; i++) {
-        if (ndims[i] < 0 || ndims[i] > UL_MAX_NDIM)
-            return fail(info, g, UL_EINVAL, i, "operand %d has %d dimensions "
-                        "(0 to %d allowed)", i, ndims[i], UL_MAX_NDIM);
-        if (ndims[i] > 0 && (shapes == NULL || strides == NULL))
-            return fail(info, g, UL_EINVAL, i, "NULL shapes or strides");
         ops[i].data = data[i];
         ops[i].type = types[i];
         ops[i].ndim = ndims[i];
-        ops[i].shape = ndims[i] ? shapes + at : NULL;
-        ops[i].strides = ndims[i] ? strides + at : NULL;
-        at += ndims[i];
+        ops[i].shape = shape_of[i];
+        ops[i].strides = stride_of[i];
     }
     return ul_gufunc_call(g, nops, ops, info);
 }
@@ -425,16 +444,9 @@ UL_API int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
         (out_cap > 0 && out_shapes == NULL))
         return fail(info, g, UL_EINVAL, -1, "NULL array argument");
     const ptrdiff_t *shapes[UL_MAX_ARGS];
-    ptrdiff_t at = 0;
-    for (int i = 0; i < nin; i++) {
-        if (in_ndims[i] < 0 || in_ndims[i] > UL_MAX_NDIM)
-            return fail(info, g, UL_EINVAL, i, "input operand %d has %d "
-                        "dimensions", i, in_ndims[i]);
-        if (in_ndims[i] > 0 && in_shapes == NULL)
-            return fail(info, g, UL_EINVAL, i, "NULL shapes");
-        shapes[i] = in_ndims[i] ? in_shapes + at : NULL;
-        at += in_ndims[i];
-    }
+    rc = split_flat(g, nin, in_ndims, in_shapes, shapes, NULL, NULL, info);
+    if (rc != UL_OK)
+        return rc;
     rc = bind(g, &p, nin, in_ndims, shapes, info);
     if (rc != UL_OK)
         return rc;

@@ -8,12 +8,9 @@ UL_API int UL_NAME(linearize)(void *dst, ptrdiff_t ld, const void *src,
                               ptrdiff_t rows, ptrdiff_t cols,
                               ptrdiff_t row_stride, ptrdiff_t col_stride)
 {
-    if (rows < 0 || cols < 0 || ld < rows)
-        return UL_EINVAL;
-    if (rows == 0 || cols == 0)
-        return UL_OK;
-    if (dst == NULL || src == NULL)
-        return UL_EINVAL;
+    int rc = ul_copy_check(rows, cols, ld, dst, src);
+    if (rc != UL_CONTINUE)
+        return rc;
     UL_T *d = dst;
     const char *s = src;
     for (ptrdiff_t j = 0; j < cols; j++, d += ld, s += col_stride) {
@@ -31,12 +28,9 @@ UL_API int UL_NAME(delinearize)(void *dst, ptrdiff_t rows, ptrdiff_t cols,
                                 ptrdiff_t row_stride, ptrdiff_t col_stride,
                                 const void *src, ptrdiff_t ld)
 {
-    if (rows < 0 || cols < 0 || ld < rows)
-        return UL_EINVAL;
-    if (rows == 0 || cols == 0)
-        return UL_OK;
-    if (dst == NULL || src == NULL)
-        return UL_EINVAL;
+    int rc = ul_copy_check(rows, cols, ld, dst, src);
+    if (rc != UL_CONTINUE)
+        return rc;
     char *d = dst;
     const UL_T *s = src;
     for (ptrdiff_t j = 0; j < cols; j++, s += ld, d += col_stride) {
