@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <immintrin.h>
 
 #define KCAT_(a, b) a##b
 #define KCAT(a, b) KCAT_(a, b)
@@ -54,6 +55,7 @@
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #define KV 4
+#define KBLENDV(b, a, m) _mm256_blendv_pd(b, a, (__m256d)(m))
 #define VT vd_avx2
 #define VI vdi_avx2
 #define KS(x) KCAT(x, _d_avx2)
@@ -62,6 +64,7 @@
 #undef VI
 #undef KS
 #undef KV
+#undef KBLENDV
 #pragma GCC pop_options
 
 #undef KT
@@ -102,6 +105,7 @@
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #define KV 8
+#define KBLENDV(b, a, m) _mm256_blendv_ps(b, a, (__m256)(m))
 #define VT vs_avx2
 #define VI vsi_avx2
 #define KS(x) KCAT(x, _s_avx2)
@@ -110,6 +114,7 @@
 #undef VI
 #undef KS
 #undef KV
+#undef KBLENDV
 #pragma GCC pop_options
 
 /* ---- one-time dispatch ---- */

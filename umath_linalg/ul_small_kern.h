@@ -32,7 +32,11 @@ typedef KI VI __attribute__((vector_size(KV * sizeof(KT))));
 
 KALWAYS VT KS(splat)(KT x) { return (VT){0} + x; }
 /* m ? a : b, m all-ones or zero per lane */
+#ifdef KBLENDV
+KALWAYS VT KS(sel)(VI m, VT a, VT b) { return KBLENDV(b, a, m); }
+#else
 KALWAYS VT KS(sel)(VI m, VT a, VT b) { return (VT)((m & (VI)a) | (~m & (VI)b)); }
+#endif
 /* |x| (-0.0 stays -0.0, which compares equal to 0; NaN stays NaN) */
 KALWAYS VT KS(vabs)(VT x) { return KS(sel)(x < KS(splat)(0), -x, x); }
 /* all-ones in lane l only (a compare, so it stays in registers) */
@@ -128,6 +132,7 @@ KALWAYS VT KS(pivot)(const VT *restrict A, int n, int ld, int k, VT thr,
 KALWAYS void KS(pivot_row)(const VT *restrict A, int ld, int k, const int *p,
                            int j0, int j1, VT *restrict T)
 {
+    _Pragma("GCC unroll 16")
     for (int j = j0; j < j1; j++) {
         VT r = A[k * ld + j];
         _Pragma("GCC unroll 16")
@@ -165,11 +170,13 @@ KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
             if (i > k) {
                 VI mi = idx == KS(splat)((KT)i);
                 VT f = KS(sel)(mi, Ak[k], Ai[k]);
+                _Pragma("GCC unroll 16")
                 for (int j = 0; j < n; j++)
                     Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
                 Ai[k] = -f * r;
             } else {
                 VT f = Ai[k];
+                _Pragma("GCC unroll 16")
                 for (int j = 0; j < n; j++)
                     Ai[j] -= f * T[j];
                 Ai[k] = -f * r;
@@ -177,6 +184,84 @@ KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
         }
         for (int j = 0; j < n; j++)
             A[k * n + j] = T[j];
+    }
+    return bad;
+}
+
+/* ---- inverse for n <= 4, whole group in registers ----------------------
+ * Same elimination, but every index is a compile-time constant (full
+ * unrolling), so the matrices live in registers: the row interchange is a
+ * conditional swap by blends with each candidate row, and the column
+ * unscramble at the end is done the same way, so A comes back as inv(A)
+ * with no permutation left to apply. */
+#define KREG 4
+KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n, VT thr)
+{
+    VT a[KREG][KREG], piv[KREG];
+    VI bad = (VI)KS(splat)(0);
+    const VT one = KS(splat)(1), zero = KS(splat)(0);
+    _Pragma("GCC unroll 4")
+    for (int i = 0; i < n; i++) {
+        _Pragma("GCC unroll 4")
+        for (int j = 0; j < n; j++)
+            a[i][j] = Am[i * n + j];
+    }
+    _Pragma("GCC unroll 4")
+    for (int k = 0; k < n; k++) {
+        VT m = KS(vabs)(a[k][k]), idx = KS(splat)((KT)k);
+        _Pragma("GCC unroll 4")
+        for (int i = k + 1; i < n; i++) {
+            VT v = KS(vabs)(a[i][k]);
+            VI gt = v > m;
+            m = KS(sel)(gt, v, m);
+            idx = KS(sel)(gt, KS(splat)((KT)i), idx);
+        }
+        bad |= ~(m > thr);
+        piv[k] = idx;
+        _Pragma("GCC unroll 4")
+        for (int i = k + 1; i < n; i++) {
+            VI mi = idx == KS(splat)((KT)i);
+            _Pragma("GCC unroll 4")
+            for (int j = 0; j < n; j++) {
+                VT t = a[k][j];
+                a[k][j] = KS(sel)(mi, a[i][j], t);
+                a[i][j] = KS(sel)(mi, t, a[i][j]);
+            }
+        }
+        const VT r = one / a[k][k];
+        a[k][k] = one;
+        _Pragma("GCC unroll 4")
+        for (int j = 0; j < n; j++)
+            a[k][j] *= r;
+        _Pragma("GCC unroll 4")
+        for (int i = 0; i < n; i++) {
+            if (i == k)
+                continue;
+            VT f = a[i][k];
+            a[i][k] = zero;
+            _Pragma("GCC unroll 4")
+            for (int j = 0; j < n; j++)
+                a[i][j] -= f * a[k][j];
+        }
+    }
+    _Pragma("GCC unroll 4")
+    for (int k = n - 1; k >= 0; k--) {
+        _Pragma("GCC unroll 4")
+        for (int c = k + 1; c < n; c++) {
+            VI mc = piv[k] == KS(splat)((KT)c);
+            _Pragma("GCC unroll 4")
+            for (int i = 0; i < n; i++) {
+                VT t = a[i][k];
+                a[i][k] = KS(sel)(mc, a[i][c], t);
+                a[i][c] = KS(sel)(mc, t, a[i][c]);
+            }
+        }
+    }
+    _Pragma("GCC unroll 4")
+    for (int i = 0; i < n; i++) {
+        _Pragma("GCC unroll 4")
+        for (int j = 0; j < n; j++)
+            Am[i * n + j] = a[i][j];
     }
     return bad;
 }
@@ -280,6 +365,7 @@ KALWAYS VI KS(lu)(VT *restrict A, const int n, const int ld, VT thr,
             const VT *Ak = A + k * ld;
             VI mi = idx == KS(splat)((KT)i);
             VT f = KS(sel)(mi, Ak[k], Ai[k]) * r;
+            _Pragma("GCC unroll 16")
             for (int j = k + 1; j < ld; j++)
                 Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
         }
@@ -437,6 +523,24 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
         VT thr;
         KS(gather)(A, n, n, n, 0, in, si, ar, ac, nl);
         VI bad = KS(scan)(A, n, n, &thr);
+        if (n <= KREG) {
+            bad |= KS(gj_inv_reg)(A, n, thr);
+            const KT *a = (const KT *)A;
+            for (int l = 0; l < nl; l++) {
+                char *o = out + l * so;
+                if (bad[l]) {
+                    if (KS(lapack_gesv)(n, n, in + l * si, ar, ac, NULL, 0, 0,
+                                        o, xr, xc) != 0)
+                        if (nfail++ == 0)
+                            *first_failed = b + l;
+                    continue;
+                }
+                for (int i = 0; i < n; i++)
+                    for (int j = 0; j < n; j++)
+                        *(KT *)(o + i * xr + j * xc) = a[(i * n + j) * KV + l];
+            }
+            continue;
+        }
         bad |= KS(gj_inv)(A, n, thr, perm);
         const KT *a = (const KT *)A;
         for (int l = 0; l < nl; l++) {
@@ -628,6 +732,7 @@ static ptrdiff_t KS(slogdet)(char **args, const ptrdiff_t *dims,
 }
 
 #undef KCASES
+#undef KREG
 #undef KNV
 #undef KSCRATCH
 #undef KALWAYS
