@@ -172,6 +172,16 @@ int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
 /* Index of the loop whose input types (nin numbers) match exactly, or -1. */
 int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types);
 
+/* ---- threads ------------------------------------------------------------ */
+/* Big stacks of small matrices (n <= 16, at least 65536 matrix elements in
+ * one loop call) are split across this many threads, 2 by default on a
+ * machine with 2 or more cores; results are identical whatever the split.
+ * The LAPACK path (n > 16) never splits, so it cannot oversubscribe
+ * OpenBLAS's own threads. n = 1 turns splitting off; n = 0 restores the
+ * default ($UL_NUM_THREADS, else the core count capped at 2). Returns the
+ * previous setting (0 for the default). Thread-safe. */
+int ul_set_num_threads(int n);
+
 /* ---- the loops (also reachable through the table) ---------------------- */
 /* s = float32, d = float64, c = complex64, z = complex128 */
 void ul_sinv_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
@@ -242,7 +252,8 @@ int ul_zdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_str
  *   every operand, inputs then outputs, is passed as a POINTER to its core
  *   block laid out C-contiguous (row-major, packed), followed by the size of
  *   every distinct core dimension as one ptrdiff_t argument each, in order
- *   of first appearance in the signature (the loop ABI's dimensions[1..]):
+ *   of first appearance in the signature (the loop ABI's dimensions[1..];
+ *   a fixed size such as the 3 of "(3)->()" is passed too; sizes may be 0):
  *     "(m,n),(n,p)->(m,p)", STACK_INPUTS:
  *       void matmul(const double *a, const double *b, double *c,
  *                   ptrdiff_t m, ptrdiff_t n, ptrdiff_t p);
@@ -259,7 +270,9 @@ int ul_zdelinearize(void *dst, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t row_str
  *   ul_ffi_gufunc_release.
  * msg, msglen: when msg is not NULL, a readable sentence about a failure
  *   (empty on success).
- * libffi refusing the described signature gives UL_EFFI. Thread-safe. */
+ * libffi refusing the described signature gives UL_EFFI. Thread-safe; the
+ * loops of one row may run in any number of threads at once. Each loop's
+ * table data pointer is its private descriptor (never NULL). */
 enum { UL_FFI_RETURN = 0, UL_FFI_STACK_INPUTS = 1, UL_FFI_GENERIC = 2,
        UL_FFI_NO_TYPED = 4 };
 int ul_ffi_gufunc_new(const char *name, int nin, int nout, int ntypes,
