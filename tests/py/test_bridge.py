@@ -431,3 +431,21 @@ def test_cffi_open_arrays_and_pointers():
         ul.inv(ffi.cast("double *", a2))
     st = ffi.new("double[][2][2]", [[[2, 0], [0, 2]]] * 3)
     assert [tolist(m) for m in ul.inv(st)] == [[[0.5, 0.0], [0.0, 0.5]]] * 3
+
+
+def test_results_survive_garbage_collection():
+    import gc
+    rng = random.Random(8)
+    rows = rand_matrix(rng, 4)
+    a = ffi.new("double[4][4]", rows)
+    expect = tolist(ul.inv(a))
+    keep = [ul.inv(a) for _ in range(2000)]
+    lists = [ul.inv(rows) for _ in range(200)]
+    bufs = [ul.inv(buf2d(rows)) for _ in range(200)]
+    gc.collect()
+    junk = [bytearray(100) for _ in range(20000)]
+    gc.collect()
+    del junk
+    assert all(tolist(k) == expect for k in keep)
+    assert all(maxdiff(l, expect) == 0 for l in lists)
+    assert all(maxdiff(b.tolist(), expect) == 0 for b in bufs)
