@@ -43,6 +43,7 @@
 #define KEXP exp
 
 #define KV 2
+#define KTR 2
 #define VT vd_base
 #define VI vdi_base
 #define KS(x) KCAT(x, _d_base)
@@ -51,10 +52,12 @@
 #undef VI
 #undef KS
 #undef KV
+#undef KTR
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #define KV 4
+#define KTR 4
 #define KBLENDV(b, a, m) _mm256_blendv_pd(b, a, (__m256d)(m))
 #define VT vd_avx2
 #define VI vdi_avx2
@@ -64,6 +67,7 @@
 #undef VI
 #undef KS
 #undef KV
+#undef KTR
 #undef KBLENDV
 #pragma GCC pop_options
 
@@ -101,6 +105,7 @@
 #undef VI
 #undef KS
 #undef KV
+#undef KTR
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
@@ -114,6 +119,7 @@
 #undef VI
 #undef KS
 #undef KV
+#undef KTR
 #undef KBLENDV
 #pragma GCC pop_options
 

@@ -53,6 +53,30 @@ KALWAYS VI KS(lanemask)(int l)
 
 /* ---- gather / scatter --------------------------------------------------- */
 
+/* KTR x KTR in-register transpose (KTR == KV, float64 only): rows of KV
+ * matrices <-> compact vectors. VU is an unaligned view for the caller's
+ * memory. */
+#ifdef KTR
+typedef KT KS(vu) __attribute__((vector_size(KV * sizeof(KT)), aligned(sizeof(KT))));
+KALWAYS void KS(transpose)(VT *v)
+{
+#if KTR == 4
+    VT t0 = __builtin_shuffle(v[0], v[1], (VI){0, 4, 2, 6});
+    VT t1 = __builtin_shuffle(v[0], v[1], (VI){1, 5, 3, 7});
+    VT t2 = __builtin_shuffle(v[2], v[3], (VI){0, 4, 2, 6});
+    VT t3 = __builtin_shuffle(v[2], v[3], (VI){1, 5, 3, 7});
+    v[0] = __builtin_shuffle(t0, t2, (VI){0, 1, 4, 5});
+    v[1] = __builtin_shuffle(t1, t3, (VI){0, 1, 4, 5});
+    v[2] = __builtin_shuffle(t0, t2, (VI){2, 3, 6, 7});
+    v[3] = __builtin_shuffle(t1, t3, (VI){2, 3, 6, 7});
+#else
+    VT t0 = __builtin_shuffle(v[0], v[1], (VI){0, 2});
+    v[1] = __builtin_shuffle(v[0], v[1], (VI){1, 3});
+    v[0] = t0;
+#endif
+}
+#endif
+
 /* Gathers nl <= KV matrices (n x nc, strides rs, cs) starting at src, one
  * every `step` bytes, into columns c0.. of the compact A (row length ld);
  * lanes nl.. get the identity (its first nc columns past c0 when c0 == 0,
@@ -63,9 +87,28 @@ KALWAYS void KS(gather)(VT *restrict A, int n, int nc, int ld, int c0,
     KT *a = (KT *)A;
     if (nl == KV) {
         /* full group: build each vector in registers from KV scalar loads
-         * and store it whole (no lane-wise stores to reload as vectors) */
+         * and store it whole (no lane-wise stores to reload as vectors);
+         * with unit column stride, whole row pieces are loaded and
+         * transposed in registers */
+        int jv = 0;
+#ifdef KTR
+        if (cs == (ptrdiff_t)sizeof(KT)) {
+            jv = nc - nc % KV;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < jv; j += KV) {
+                    VT v[KV];
+                    _Pragma("GCC unroll 16")
+                    for (int l = 0; l < KV; l++)
+                        v[l] = *(const KS(vu) *)(src + l * step + i * rs + j * cs);
+                    KS(transpose)(v);
+                    _Pragma("GCC unroll 16")
+                    for (int q = 0; q < KV; q++)
+                        A[i * ld + c0 + j + q] = v[q];
+                }
+        }
+#endif
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < nc; j++) {
+            for (int j = jv; j < nc; j++) {
                 const char *s = src + i * rs + j * cs;
                 VT v;
                 _Pragma("GCC unroll 16")
@@ -526,6 +569,15 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
         if (n <= KREG) {
             bad |= KS(gj_inv_reg)(A, n, thr);
             const KT *a = (const KT *)A;
+            int jv = 0;
+#ifdef KTR
+            int anybad = 0;
+            _Pragma("GCC unroll 16")
+            for (int l = 0; l < KV; l++)
+                anybad |= bad[l] != 0;
+            if (nl == KV && !anybad && xc == (ptrdiff_t)sizeof(KT))
+                jv = n - n % KV;
+#endif
             for (int l = 0; l < nl; l++) {
                 char *o = out + l * so;
                 if (bad[l]) {
@@ -536,9 +588,26 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
                     continue;
                 }
                 for (int i = 0; i < n; i++)
-                    for (int j = 0; j < n; j++)
+                    for (int j = jv; j < n; j++)
                         *(KT *)(o + i * xr + j * xc) = a[(i * n + j) * KV + l];
             }
+#ifdef KTR
+            /* vector stores of whole row pieces for the lanes that are
+             * not LAPACK's (blend with what is there would be needed
+             * otherwise, so only when all lanes are the kernel's) */
+            if (jv > 0)
+                for (int i = 0; i < n; i++)
+                    for (int j = 0; j < jv; j += KV) {
+                        VT v[KV];
+                        _Pragma("GCC unroll 16")
+                        for (int q = 0; q < KV; q++)
+                            v[q] = A[i * n + j + q];
+                        KS(transpose)(v);
+                        _Pragma("GCC unroll 16")
+                        for (int l = 0; l < KV; l++)
+                            *(KS(vu) *)(out + l * so + i * xr + j * xc) = v[l];
+                    }
+#endif
             continue;
         }
         bad |= KS(gj_inv)(A, n, thr, perm);
