@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -26,10 +27,15 @@ def test_pip_install_target_and_import():
         target = os.path.join(tmp, "site")
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
-        r = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                            "--no-build-isolation", "--no-index", "--no-deps",
-                            "--target", target, "."],
-                           cwd=ROOT, env=env, capture_output=True, text=True)
+        cmd = [sys.executable, "-m", "pip", "install", "-q",
+               "--no-build-isolation", "--no-index", "--no-deps",
+               "--target", target, "."]
+        for attempt in range(2):    # a concurrent `make lib` may relink
+            r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True,
+                               text=True)
+            if r.returncode == 0:
+                break
+            time.sleep(5)
         assert r.returncode == 0, r.stdout + r.stderr
         env["PYTHONPATH"] = target
         env.pop("LD_LIBRARY_PATH", None)
