@@ -173,7 +173,7 @@ int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
 int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types);
 
 /* ---- threads ------------------------------------------------------------ */
-/* Big stacks of small matrices (n <= 16, at least 65536 matrix elements in
+/* Big stacks of small matrices (n <= 16, at least 262144 matrix elements in
  * one loop call) are split across this many threads, 2 by default on a
  * machine with 2 or more cores; results are identical whatever the split.
  * The LAPACK path (n > 16) never splits, so it cannot oversubscribe

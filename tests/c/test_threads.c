@@ -1,8 +1,11 @@
 /*
- * Area: reentrancy. Purpose: 6 threads run inv, solve and det through the
- * driver at once on their own stacks (sizes on both sides of the small-n
- * cut-over, singular matrices included); every result must equal, bit for
- * bit, the same call made alone beforehand, and every report must agree.
+ * Area: reentrancy and the split of big stacks across cores.
+ * Purpose: 6 threads run inv, solve and det through the driver at once on
+ * their own stacks (sizes on both sides of the small-n cut-over, singular
+ * matrices included); every result must equal, bit for bit, the same call
+ * made alone beforehand, and every report must agree. Then big stacks run
+ * split across 2 threads and unsplit (ul_set_num_threads) must agree bit
+ * for bit, with singular matrices on both sides of the cut.
  */
 #include "ul_test.h"
 #include <pthread.h>
@@ -51,8 +54,62 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* every loop of the table on a big stack, split or not */
+static void test_split(int type, ptrdiff_t n, ptrdiff_t count)
+{
+    const ul_dtype *dt = ul_dtype_of(type);
+    size_t es = dt->size, mat = (size_t)(n * n) * es;
+    char *a = malloc(mat * (size_t)count), *b = malloc((size_t)(n * count) * es);
+    char *out[2][3];
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; k < 3; k++)
+            out[r][k] = calloc((size_t)count, mat);
+    for (ptrdiff_t i = 0; i < n * n * count; i++)
+        ul_put(type, a + (size_t)i * es, CMPLX(ul_rand(), dt->complex_ ? ul_rand() : 0));
+    for (ptrdiff_t i = 0; i < n * count; i++)
+        ul_put(type, b + (size_t)i * es, ul_rand());
+    ptrdiff_t half = (count / 2) & ~(ptrdiff_t)7;
+    ptrdiff_t sing[4] = { half + 3, half - 1, count - 1, half + 5 };
+    for (int s = 0; s < 4; s++)          /* zero row: exactly singular */
+        for (ptrdiff_t j = 0; j < n; j++)
+            ul_put(type, a + (size_t)sing[s] * mat + (size_t)j * es, 0);
+    ptrdiff_t s3[3] = { count, n, n }, st3[3] = { (ptrdiff_t)mat, n * (ptrdiff_t)es, (ptrdiff_t)es };
+    ptrdiff_t s2[2] = { count, n }, st2[2] = { n * (ptrdiff_t)es, (ptrdiff_t)es };
+    ptrdiff_t s1[1] = { count }, st1[1] = { (ptrdiff_t)es }, stl[1] = { (ptrdiff_t)(es / (dt->complex_ ? 2 : 1)) };
+    ul_call_info info[2][3];
+    for (int r = 0; r < 2; r++) {
+        ul_set_num_threads(r == 0 ? 1 : 2);
+        ul_operand inv_ops[2] = { { a, type, 3, s3, st3 }, { out[r][0], type, 3, s3, st3 } };
+        ul_gufunc_call(ul_gufunc_find("inv"), 2, inv_ops, &info[r][0]);
+        ul_operand sol_ops[3] = { { a, type, 3, s3, st3 }, { b, type, 2, s2, st2 }, { out[r][1], type, 2, s2, st2 } };
+        ul_gufunc_call(ul_gufunc_find("solve1"), 3, sol_ops, &info[r][1]);
+        ul_operand sl_ops[3] = { { a, type, 3, s3, st3 }, { out[r][2], type, 1, s1, st1 },
+                                 { out[r][2] + (size_t)count * es, dt->real_type, 1, s1, stl } };
+        ul_gufunc_call(ul_gufunc_find("slogdet"), 3, sl_ops, &info[r][2]);
+    }
+    ul_set_num_threads(0);
+    for (int k = 0; k < 3; k++) {
+        UL_CHECK(memcmp(out[0][k], out[1][k], (size_t)count * mat) == 0, "split differs: %c n=%td op %d", dt->ch, n, k);
+        UL_CHECK(info[0][k].nfailed == info[1][k].nfailed && info[0][k].first_failed == info[1][k].first_failed,
+                 "split report %td/%td vs %td/%td", info[0][k].nfailed, info[0][k].first_failed,
+                 info[1][k].nfailed, info[1][k].first_failed);
+    }
+    UL_CHECK(info[1][0].nfailed == 4 && info[1][0].first_failed == half - 1, "split inv report %td %td",
+             info[1][0].nfailed, info[1][0].first_failed);
+    free(a); free(b);
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; k < 3; k++)
+            free(out[r][k]);
+}
+
 int main(void)
 {
+    /* each above the split threshold of 2^18 matrix elements */
+    test_split(UL_DOUBLE, 4, 20001);
+    test_split(UL_FLOAT, 3, 30000);
+    test_split(UL_DOUBLE, 10, 2703);
+    test_split(UL_CDOUBLE, 16, 1100);
+    UL_CHECK(ul_set_num_threads(5) == 0 && ul_set_num_threads(0) == 5, "ul_set_num_threads returns the previous setting");
     static const ptrdiff_t sizes[NTHREADS] = { 2, 4, 9, 16, 17, 40 };
     job jobs[NTHREADS];
     pthread_t th[NTHREADS];
