@@ -137,6 +137,16 @@ def _list_shape(x):
     return tuple(shape)
 
 
+def _list_ndim(x):
+    n = 0
+    while type(x) is list or type(x) is tuple:
+        n += 1
+        if not x:
+            break
+        x = x[0]
+    return n
+
+
 def _run(g, ops, t, result_t, real_out=()):
     """Run g on ops with the t loop, results in the callers' kind, cast
     back to result_t (and its real type for the outputs in real_out)."""
@@ -175,12 +185,18 @@ def solve(a, b):
     b.ndim == a.ndim - 1 (numpy 1.24's rule).  Broadcasts over stacks.
 
     Raises LinAlgError("Singular matrix") if a matrix of a is singular."""
-    r = _SOLVE.try_fast((a, b))
-    if r is not MISS:
-        return r
-    r = _SOLVE1.try_fast((a, b))
-    if r is not MISS:
-        return r
+    if type(a) is list and type(b) is list:
+        g = _SOLVE1 if _list_ndim(b) == _list_ndim(a) - 1 else _SOLVE
+        r = g.try_lists((a, b))
+        if r is not MISS:
+            return r
+    else:
+        r = _SOLVE.try_fast((a, b))
+        if r is not MISS:
+            return r
+        r = _SOLVE1.try_fast((a, b))
+        if r is not MISS:
+            return r
     aop = to_operand(a)
     _assert_stacked_2d(aop)
     _assert_stacked_square(aop)

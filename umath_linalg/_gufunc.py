@@ -134,6 +134,8 @@ class Gufunc(object):
                         return r
         elif nargs == 2:
             a, b = args
+            if type(a) is list and out is None:
+                return self.try_lists(args)
             if isinstance(a, CData) and isinstance(b, CData):
                 if out is None:
                     p = self._fast.get((_typeof(a), _typeof(b)))
@@ -156,6 +158,44 @@ class Gufunc(object):
                     if r is not None:
                         return r
         return MISS
+
+    def try_lists(self, args):
+        """Fast path for nested-list inputs (one output, no out=): the
+        result as nested lists through a cached plan, or MISS."""
+        lf = self._listfast
+        if not lf:
+            return MISS
+        key = ()
+        flats = []
+        for x in args:
+            if type(x) is not list:
+                return MISS
+            shape, flat = _list_shape_values(x)
+            key += (shape, _values_type(flat))
+            flats.append(flat)
+        p = lf.get(key)
+        if p is None:
+            return MISS
+        ptrs = []
+        for i in range(len(flats)):
+            flat = flats[i]
+            n = len(flat)
+            pa = _from_buffer(bytearray(max(n, 1) * p[6][i]))
+            if n:
+                p[5][i](pa, flat, n)
+            ptrs.append(pa)
+        po = _from_buffer(bytearray(p[9]), require_writable=True)
+        ptrs.append(po)
+        st = self._run(p, ptrs)
+        if st:
+            self._status(st, ptrs, p)
+        typed = ffi.cast(p[8], po)
+        oshape = p[7]
+        if not oshape:
+            return typed[0]
+        if p[10]:
+            return nest(ffi.unpack(typed, p[10]), oshape)
+        return _empty_nest(oshape)
 
     def _fast_cffi(self, p, a, b):
         # p = (fn, types, ndims, shapes, strides, out_ctypes, scalar flags)
@@ -389,11 +429,18 @@ class Gufunc(object):
                                 Operand(rkind, lout[j], oshapes[j], None,
                                         r.ptr, r.obj))
                 self._remember(ops, full, outs, results, p)
-            elif nin == 1 and nout == 1 and out is None and rkind == K_LIST \
-                    and lin[0] in _PUT and lout[0] in (11, 12):
+            elif nin <= 2 and nout == 1 and out is None and rkind == K_LIST \
+                    and lout[0] in (11, 12) and \
+                    all(op.kind == K_LIST for op in ops) and \
+                    all(t in _PUT for t in lin):
+                # key: (shape, original type) of each input list
+                lkey = ()
+                for i in range(nin):
+                    lkey += (ops[i].shape, key[3 + 5 * i])
                 n_out = _prod(oshapes[0])
-                self._listfast[(ops[0].shape, key[3])] = p + (
-                    _PUT[lin[0]], ITEMSIZE[lin[0]], oshapes[0],
+                self._listfast[lkey] = p + (
+                    tuple(_PUT[t] for t in lin),
+                    tuple(ITEMSIZE[t] for t in lin), oshapes[0],
                     CNAMES[lout[0]] + " *", max(n_out, 1) * ITEMSIZE[lout[0]],
                     n_out)
         if nout == 1:
@@ -610,9 +657,9 @@ def make_fast11(g, doc=None, name=None, fallback=None):
             if p is not None:
                 # p[5:]: put, in itemsize, out shape, out C type, bytes, n
                 n = len(flat)
-                pa = from_buffer(bytearray(max(n, 1) * p[6]))
+                pa = from_buffer(bytearray(max(n, 1) * p[6][0]))
                 if n:
-                    p[5](pa, flat, n)
+                    p[5][0](pa, flat, n)
                 ob = bytearray(p[9])
                 po = from_buffer(ob)
                 st = p[0](gptr, pa, po, p[1], p[2], p[3], p[4])

@@ -386,3 +386,16 @@ def test_repeated_list_calls_fast_path():
         assert linalg.det(st) == [4.0, 4.0, 4.0]
         assert linalg.inv(st) == [[[0.5, 0.0], [0.0, 0.5]]] * 3
     assert linalg.inv([[1j, 0], [0, 1]]) == [[-1j, 0j], [0j, 1 + 0j]]
+
+
+def test_repeated_list_solve_fast_path():
+    a = [[2.0, 0.0], [0.0, 4.0]]
+    for k in range(1, 5):
+        assert linalg.solve(a, [2.0 * k, 4.0]) == [float(k), 1.0]
+        assert linalg.solve(a, [[2.0 * k], [4.0]]) == [[float(k)], [1.0]]
+        assert linalg.solve([a, a], [[2.0, 4.0 * k]] * 2) == [[1.0, float(k)]] * 2
+    with pytest.raises(LinAlgError, match="Singular matrix"):
+        linalg.solve([[0.0, 0.0], [0.0, 1.0]], [1.0, 1.0])
+    with pytest.raises(ValueError):
+        linalg.solve(a, [1.0, 2.0, 3.0])
+    assert linalg.solve([[1j, 0], [0, 1]], [1, 1]) == [-1j, 1 + 0j]
