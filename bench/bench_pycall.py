@@ -92,7 +92,7 @@ def pure_python_inv(a):
 
 def bench_pypy():
     import umath_linalg as ul
-    from umath_linalg import ffi, lib
+    from umath_linalg import ffi
     from pypy_compat import linalg
     rows = matrix()
     a = ffi.new("double[10][10]", rows)

@@ -18,9 +18,8 @@ import array as _array
 
 from umath_linalg import _core
 from umath_linalg._core import (ffi, lib, LinAlgError, to_operand, CData,
-                                K_LIST, K_BUF, K_CFFI, K_NUMPY, FORMATS,
-                                CNAMES, cffi_array_type, make_memoryview,
-                                result_kind, _prod)
+                                K_CFFI, K_NUMPY, CNAMES, cffi_array_type,
+                                make_memoryview, result_kind, _prod)
 from umath_linalg._gufunc import Gufunc, MISS, make_fast11
 
 __all__ = ["inv", "solve", "det", "slogdet", "LinAlgError"]

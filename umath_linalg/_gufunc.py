@@ -452,7 +452,6 @@ class Gufunc(object):
     def _call_plan(self, ops, out_ops, loop_types, kind):
         """Validate operands like these and work out everything a call
         needs; raises before anything is run."""
-        nin, nout = self.nin, self.nout
         in_types = tuple(op.type for op in ops)
         k, lin, lout = self.select(in_types if loop_types is None
                                    else tuple(loop_types))
