@@ -323,6 +323,7 @@ KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
     const int ldk = KNV(n) * KV;
     KT *a = (KT *)R, mx = 0, nf = 0;
     for (int i = 0; i < n; i++) {
+        _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j++) {
             KT v = *(const KT *)(s + i * rs + j * cs), av = v < 0 ? -v : v;
             a[i * ldk + j] = v;
@@ -357,6 +358,7 @@ KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, KT thr,
         bad |= !(m > thr);
         perm[k] = p;
         if (p != k)
+            _Pragma("GCC unroll 4")
             for (int c = 0; c < nv; c++) {
                 VT t = R[k * nv + c];
                 R[k * nv + c] = R[p * nv + c];
@@ -366,17 +368,107 @@ KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, KT thr,
         VI mk = KS(lanemask)(k % KV);
         const KT r = 1 / a[k * ldk + k];
         R[k * nv + ck] = KS(sel)(mk, one, R[k * nv + ck]);
+        _Pragma("GCC unroll 4")
         for (int c = 0; c < nv; c++)
             R[k * nv + c] *= r;
+        _Pragma("GCC unroll 16")
         for (int i = 0; i < n; i++) {
             if (i == k)
                 continue;
             const KT f = a[i * ldk + k];
             R[i * nv + ck] = KS(sel)(mk, zero, R[i * nv + ck]);
+            _Pragma("GCC unroll 4")
             for (int c = 0; c < nv; c++)
                 R[i * nv + c] -= f * R[k * nv + c];
         }
     }
+    return bad;
+}
+
+/* Row-major copy of A (n x n) and B (n x ld - n) into R with row length
+ * ceil(ld / KV) vectors; threshold and non-finite check as gather1. */
+KALWAYS int KS(gather1ld)(VT *restrict R, int n, int ld, const char *s,
+    ptrdiff_t rs, ptrdiff_t cs, const char *sb, ptrdiff_t brs, ptrdiff_t bcs,
+    KT *thr)
+{
+    const int ldk = KNV(ld) * KV;
+    KT *a = (KT *)R, mx = 0, nf = 0;
+    for (int i = 0; i < n; i++) {
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < n; j++) {
+            KT v = *(const KT *)(s + i * rs + j * cs), av = v < 0 ? -v : v;
+            a[i * ldk + j] = v;
+            mx = av > mx ? av : mx;
+            nf += av * 0;
+        }
+        for (int j = n; j < ld; j++)
+            a[i * ldk + j] = *(const KT *)(sb + i * brs + (j - n) * bcs);
+        for (int j = ld; j < ldk; j++)
+            a[i * ldk + j] = 0;
+    }
+    KT t = mx * ((KT)n * KGUARD);
+    *thr = t > KTINY ? t : KTINY;
+    return nf != nf;
+}
+
+/* ---- one matrix LU (det, slogdet, solve with few matrices) -------------
+ * Row-major R (row length ceil(ld / KV) vectors: the matrix, then ld - n
+ * right-hand sides), partial pivoting as LAPACK, whole-vector row swaps and
+ * updates (the columns left of k take harmless finite junk). Returns 1
+ * when the matrix must go to LAPACK; else the solution is in the rhs
+ * columns and *m * 2^*e is the determinant (sign included). */
+KALWAYS int KS(lu1)(VT *restrict R, const int n, const int ld, KT thr,
+                    double *m, int *e)
+{
+    const int nv = KNV(ld), ldk = nv * KV;
+    KT *a = (KT *)R;
+    int bad = 0, ex = 0;
+    double dm = 1;
+    for (int k = 0; k < n; k++) {
+        KT mx = a[k * ldk + k];
+        mx = mx < 0 ? -mx : mx;
+        int p = k;
+        for (int i = k + 1; i < n; i++) {
+            KT v = a[i * ldk + k];
+            v = v < 0 ? -v : v;
+            p = v > mx ? i : p;
+            mx = v > mx ? v : mx;
+        }
+        bad |= !(mx > thr);
+        if (p != k) {
+            dm = -dm;
+            _Pragma("GCC unroll 8")
+            for (int c = 0; c < nv; c++) {
+                VT t = R[k * nv + c];
+                R[k * nv + c] = R[p * nv + c];
+                R[p * nv + c] = t;
+            }
+        }
+        const KT piv = a[k * ldk + k], r = 1 / piv;
+        int pe;
+        dm *= frexp((double)piv, &pe);
+        ex += pe;
+        if (fabs(dm) < 0x1p-500) {
+            dm *= 0x1p500;
+            ex -= 500;
+        }
+        for (int i = k + 1; i < n; i++) {
+            const KT f = a[i * ldk + k] * r;
+            _Pragma("GCC unroll 8")
+            for (int c = k / KV; c < nv; c++)
+                R[i * nv + c] -= f * R[k * nv + c];
+        }
+    }
+    /* back substitution, scalar */
+    for (int c = n; c < ld; c++)
+        for (int k = n - 1; k >= 0; k--) {
+            KT x = a[k * ldk + c];
+            for (int j = k + 1; j < n; j++)
+                x -= a[k * ldk + j] * a[j * ldk + c];
+            a[k * ldk + c] = x / a[k * ldk + k];
+        }
+    *m = dm;
+    *e = ex;
     return bad;
 }
 
@@ -554,6 +646,7 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
             const KT *a = (const KT *)A;
             const int ldk = KNV(n) * KV;
             for (int i = 0; i < n; i++)
+                _Pragma("GCC unroll 16")
                 for (int j = 0; j < n; j++)
                     *(KT *)(o + i * xr + j * xc) = a[i * ldk + col[j]];
         }
@@ -657,6 +750,30 @@ KALWAYS ptrdiff_t KS(solve_n)(const int n, const int nrhs, const int vec,
     KSCRATCH(A, UL_SMALL_MAX * 2 * UL_SMALL_MAX);
     ptrdiff_t nfail = 0;
     *first_failed = -1;
+    if (N < KV) {
+        /* too few matrices to fill the lanes: one at a time, row-major */
+        const int ldk = KNV(ld) * KV;
+        for (ptrdiff_t b = 0; b < N; b++) {
+            const char *ain = args[0] + b * sa, *bin = args[1] + b * sb;
+            char *o = args[2] + b * sx;
+            KT thr;
+            double dm;
+            int de;
+            int bad = KS(gather1ld)(A, n, ld, ain, ar, ac, bin, br, bc, &thr);
+            bad |= KS(lu1)(A, n, ld, thr, &dm, &de);
+            if (bad) {
+                if (KS(lapack_gesv)(n, nrhs, ain, ar, ac, bin, br, bc, o, xr, xc) != 0)
+                    if (nfail++ == 0)
+                        *first_failed = b;
+                continue;
+            }
+            const KT *a = (const KT *)A;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < nrhs; j++)
+                    *(KT *)(o + i * xr + j * xc) = a[i * ldk + n + j];
+        }
+        return nfail;
+    }
     for (ptrdiff_t b = 0; b < N; b += KV) {
         const int nl = N - b < KV ? (int)(N - b) : KV;
         const char *ain = args[0] + b * sa, *bin = args[1] + b * sb;
@@ -694,6 +811,34 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
     const ptrdiff_t s2 = slog ? steps[2] : 0;
     const ptrdiff_t ar = steps[slog ? 3 : 2], ac = steps[slog ? 4 : 3];
     KSCRATCH(A, UL_SMALL_MAX * UL_SMALL_MAX);
+    if (N < KV) {
+        for (ptrdiff_t b = 0; b < N; b++) {
+            const char *ain = args[0] + b * sa;
+            KT thr, sign, logdet;
+            double dm;
+            int de;
+            KT *o1 = (KT *)(args[1] + b * s1);
+            int bad = KS(gather1ld)(A, n, n, ain, ar, ac, NULL, 0, 0, &thr);
+            bad |= KS(lu1)(A, n, n, thr, &dm, &de);
+            if (bad) {
+                KS(lapack_slogdet)(n, ain, ar, ac, &sign, &logdet);
+                if (slog) {
+                    *o1 = sign;
+                    *(KT *)(args[2] + b * s2) = logdet;
+                } else {
+                    *o1 = sign * KEXP(logdet);
+                }
+                continue;
+            }
+            if (slog) {
+                *o1 = dm < 0 ? -1 : 1;
+                *(KT *)(args[2] + b * s2) = (KT)(log(fabs(dm)) + de * M_LN2);
+            } else {
+                *o1 = (KT)ldexp(dm, de);
+            }
+        }
+        return 0;
+    }
     for (ptrdiff_t b = 0; b < N; b += KV) {
         const int nl = N - b < KV ? (int)(N - b) : KV;
         const char *ain = args[0] + b * sa;
