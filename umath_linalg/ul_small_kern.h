@@ -705,6 +705,48 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
         }
         bad |= KS(gj_inv)(A, n, thr, perm);
         const KT *a = (const KT *)A;
+        /* undo the row interchanges: swap columns in reverse order, i.e.
+         * output column j of lane l is column col[l][j] */
+        int col[KV][UL_SMALL_MAX];
+        _Pragma("GCC unroll 16")
+        for (int l = 0; l < KV; l++) {
+            for (int j = 0; j < n; j++)
+                col[l][j] = j;
+            for (int k = n - 1; k >= 0; k--) {
+                int p = perm[k][l], t = col[l][k];
+                col[l][k] = col[l][p];
+                col[l][p] = t;
+            }
+        }
+        int jv = 0;
+#ifdef KTR
+        /* all lanes the kernel's and unit output column stride: permuted
+         * columns gathered by blends, transposed in registers, stored as
+         * whole row pieces */
+        int anybad = 0;
+        _Pragma("GCC unroll 16")
+        for (int l = 0; l < KV; l++)
+            anybad |= bad[l] != 0;
+        if (nl == KV && !anybad && xc == (ptrdiff_t)sizeof(KT)) {
+            jv = n - n % KV;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < jv; j += KV) {
+                    VT v[KV];
+                    _Pragma("GCC unroll 16")
+                    for (int q = 0; q < KV; q++) {
+                        VT e = A[i * n + col[0][j + q]];
+                        _Pragma("GCC unroll 16")
+                        for (int l = 1; l < KV; l++)
+                            e = KS(sel)(KS(lanemask)(l), A[i * n + col[l][j + q]], e);
+                        v[q] = e;
+                    }
+                    KS(transpose)(v);
+                    _Pragma("GCC unroll 16")
+                    for (int l = 0; l < KV; l++)
+                        *(KS(vu) *)(out + l * so + i * xr + j * xc) = v[l];
+                }
+        }
+#endif
         for (int l = 0; l < nl; l++) {
             char *o = out + l * so;
             if (bad[l]) {
@@ -715,18 +757,9 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
                 }
                 continue;
             }
-            /* undo the row interchanges: swap columns in reverse order */
-            int col[UL_SMALL_MAX];
-            for (int j = 0; j < n; j++)
-                col[j] = j;
-            for (int k = n - 1; k >= 0; k--) {
-                int p = perm[k][l], t = col[k];
-                col[k] = col[p];
-                col[p] = t;
-            }
             for (int i = 0; i < n; i++)
-                for (int j = 0; j < n; j++)
-                    *(KT *)(o + i * xr + j * xc) = a[(i * n + col[j]) * KV + l];
+                for (int j = jv; j < n; j++)
+                    *(KT *)(o + i * xr + j * xc) = a[(i * n + col[l][j]) * KV + l];
         }
     }
     return nfail;
