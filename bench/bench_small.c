@@ -96,6 +96,20 @@ static void bench_n(int n, long count, int reps)
     char *sargs2[3] = { (char *)A, (char *)Bv, (char *)Xv };
     t = TIME(reps, iters, count, ul_dsolve1_loop(sargs2, dims, ssteps, NULL));
     printf("ul,solve1,%d,%ld,%s,%.2f\n", n, count, kind, t);
+    /* the LAPACK work behind numpy's det and solve1 */
+    t = TIME(reps, iters, count, {
+        for (long k = 0; k < count; k++) {
+            memcpy(W, A + k * nn, 8 * nn);
+            LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n, n, W, n, ipiv);
+        } });
+    printf("lapacke_getrf,det,%d,%ld,%s,%.2f\n", n, count, kind, t);
+    t = TIME(reps, iters, count, {
+        for (long k = 0; k < count; k++) {
+            memcpy(W, A + k * nn, 8 * nn);
+            memcpy(Xv + k * n, Bv + k * n, 8 * n);
+            LAPACKE_dgesv_work(LAPACK_COL_MAJOR, n, 1, W, n, ipiv, Xv + k * n, n);
+        } });
+    printf("lapacke_gesv,solve1,%d,%ld,%s,%.2f\n", n, count, kind, t);
     sink = X[0] + Xv[0];
     free(Xv);
     free(A); free(X); free(W); free(ipiv);
@@ -105,7 +119,7 @@ int main(int argc, char **argv)
 {
     int shrt = argc > 1 && strcmp(argv[1], "--short") == 0;
     static const int ns[] = { 2, 3, 4, 6, 8, 10, 12, 16, 24, 32, 64, 100 };
-    int reps = shrt ? 3 : 5;
+    int reps = shrt ? 7 : 11;   /* min of many short repeats: the machine may be shared */
     if (shrt) {
         bench_n(4, 100000, reps);
         bench_n(10, 1, reps);

@@ -36,19 +36,20 @@ ns = sorted({k[2] for k in t})
 cols = ["ul", "lapacke_getri", "lapacke_gesv", "numpy_t1", "numpy_best", "eigen"]
 print("float64 inverse, ns per matrix (min of repeats); x = speed-up of ul")
 for kind in ("single", "stack"):
-    print("\n%-6s %3s %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s" % (
+    print("\n%-6s %3s %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s" % (
         kind, "n", "ul", "getrf+ri", "gesv", "np(1thr)", "np(best)", "eigen",
-        "x np1", "x getri", "ul det", "ul sol1"))
+        "x np1", "x getri", "ul det", "getrf", "ul sol1", "gesv1"))
     for n in ns:
         v = [g(c, n, kind) for c in cols]
         if v[0] is None:
             continue
         xnp = v[3] / v[0] if v[3] else None
         xla = v[1] / v[0] if v[1] else None
-        print("%-6s %3d %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s" % (
+        print("%-6s %3d %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s" % (
             "", n, fmt(v[0]), fmt(v[1]), fmt(v[2]), fmt(v[3]), fmt(v[4]), fmt(v[5]),
             "%.1fx" % xnp if xnp else "-", "%.1fx" % xla if xla else "-",
-            fmt(g("ul", n, kind, "det")), fmt(g("ul", n, kind, "solve1"))))
+            fmt(g("ul", n, kind, "det")), fmt(g("lapacke_getrf", n, kind, "det")),
+            fmt(g("ul", n, kind, "solve1")), fmt(g("lapacke_gesv", n, kind, "solve1"))))
 
 print("\ntargets (issue 5):")
 
