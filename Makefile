@@ -49,8 +49,9 @@ $(OUT)/san/%.o: %.c $(LIB_HDRS)
 
 $(LIBSO).$(SOVER): $(LIB_OBJS) build/libumath_linalg.map
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ $(LIB_OBJS) -Wl,-soname,libumath_linalg.so.$(SOMAJOR) \
+	$(CC) -shared -o $@.tmp $(LIB_OBJS) -Wl,-soname,libumath_linalg.so.$(SOMAJOR) \
 	    -Wl,--version-script=build/libumath_linalg.map -Wl,--no-undefined $(DEP_LIBS)
+	mv -f $@.tmp $@    # atomic: a running import never sees a half-written file
 
 $(LIBSO): $(LIBSO).$(SOVER)
 	ln -sf libumath_linalg.so.$(SOVER) $(LIBSO).$(SOMAJOR)

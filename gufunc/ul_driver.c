@@ -10,7 +10,6 @@
  */
 #include "ul_impl.h"
 #include "ul_sig.h"
-#include <fenv.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +18,8 @@
 #define UL_MAX_NDIM 64     /* dimensions of one operand */
 
 typedef struct plan {
-    ul_sig sig;
+    const ul_sig *sig;               /* the table's cache, or &parsed    */
+    ul_sig parsed;
     int loop;                        /* chosen row of the table         */
     int nouter;                      /* broadcast outer ndim            */
     ptrdiff_t outer[UL_MAX_NDIM];    /* broadcast outer shape           */
@@ -91,10 +91,14 @@ static int check_gufunc(const ul_gufunc *g, plan *p, ul_call_info *info)
     if (g->nin < 0 || g->nout < 0 || g->nin + g->nout > UL_MAX_ARGS ||
         g->ntypes < 1 || g->types == NULL || g->funcs == NULL)
         return fail(info, g, UL_EINVAL, -1, "malformed table row");
+    p->sig = ul_table_sig(g);
+    if (p->sig != NULL)
+        return UL_OK;
     char err[200];
-    if (ul_sig_parse(g->signature, g->nin, g->nout, &p->sig, err,
+    if (ul_sig_parse(g->signature, g->nin, g->nout, &p->parsed, err,
                      sizeof err) != UL_OK)
         return fail(info, g, UL_EBADSIG, -1, "%s", err);
+    p->sig = &p->parsed;
     return UL_OK;
 }
 
@@ -103,7 +107,7 @@ static int check_gufunc(const ul_gufunc *g, plan *p, ul_call_info *info)
 static int bind(const ul_gufunc *g, plan *p, int n, const int *ndims,
                 const ptrdiff_t *const *shapes, ul_call_info *info)
 {
-    const ul_sig *s = &p->sig;
+    const ul_sig *s = p->sig;
     char b1[160], b2[160];
     for (int d = 0; d < s->ndims; d++)
         p->size[d] = s->frozen[d];
@@ -241,7 +245,7 @@ static int validate(const ul_gufunc *g, int nops, const ul_operand *ops,
     rc = bind(g, p, nargs, ndims, shapes, info);
     if (rc != UL_OK)
         return rc;
-    for (int d = 0; d < p->sig.ndims; d++)
+    for (int d = 0; d < p->sig->ndims; d++)
         if (p->size[d] > INT_MAX)
             return fail(info, g, UL_EOVERFLOW, -1, "core dimension of size "
                         "%td is larger than LAPACK's int", p->size[d]);
@@ -271,7 +275,7 @@ static int validate(const ul_gufunc *g, int nops, const ul_operand *ops,
 static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
                ul_call_info *info)
 {
-    const ul_sig *s = &p->sig;
+    const ul_sig *s = p->sig;
     int nargs = s->nargs;
     info->outer_size = p->outer_size;
     if (p->outer_size == 0)
@@ -320,8 +324,8 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
             steps[at++] = ops[i].strides[ops[i].ndim - s->ncore[i] + k];
     }
 
-    fexcept_t saved;
-    fegetexceptflag(&saved, FE_ALL_EXCEPT);
+    ul_fp_state saved;
+    ul_fp_save(&saved);
     ul_loop fn = g->funcs[p->loop];
     void *table_data = g->data ? g->data[p->loop] : NULL;
     char *args[UL_MAX_ARGS];
@@ -349,7 +353,7 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
         if (a < 0)
             break;
     }
-    fesetexceptflag(&saved, FE_ALL_EXCEPT);
+    ul_fp_restore(&saved);
 
     if (enomem)
         return fail(info, g, UL_ENOMEM, -1, "no memory for the loop's "
@@ -452,18 +456,18 @@ UL_API int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
         return rc;
     size_t need = 0;
     for (int o = 0; o < g->nout; o++)
-        need += (size_t)(p.nouter + p.sig.ncore[nin + o]);
+        need += (size_t)(p.nouter + p.sig->ncore[nin + o]);
     if (need > out_cap)
         return fail(info, g, UL_EINVAL, -1, "out_shapes has room for %zu "
                     "sizes, %zu needed", out_cap, need);
     size_t w = 0;
     for (int o = 0; o < g->nout; o++) {
         int i = nin + o;
-        out_ndims[o] = p.nouter + p.sig.ncore[i];
+        out_ndims[o] = p.nouter + p.sig->ncore[i];
         for (int a = 0; a < p.nouter; a++)
             out_shapes[w++] = p.outer[a];
-        for (int k = 0; k < p.sig.ncore[i]; k++) {
-            ptrdiff_t sz = p.size[p.sig.dim_ix[p.sig.offset[i] + k]];
+        for (int k = 0; k < p.sig->ncore[i]; k++) {
+            ptrdiff_t sz = p.size[p.sig->dim_ix[p.sig->offset[i] + k]];
             if (sz < 0)
                 return fail(info, g, UL_ESHAPE, i, "output operand %d: core "
                             "dimension %d is not set by any input", o, k);

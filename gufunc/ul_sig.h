@@ -9,6 +9,7 @@
 #define UL_SIG_H
 
 #include <stddef.h>
+#include "umath_linalg.h"
 
 #define UL_MAX_ARGS 32      /* operands of one gufunc                 */
 #define UL_MAX_CORE 64      /* core dims over all operands together   */
@@ -28,5 +29,9 @@ typedef struct ul_sig {
  * "expected '->' at position 5 in \"(m,m)(m)\"", to err. */
 int ul_sig_parse(const char *sig, int nin, int nout, ul_sig *out,
                  char *err, size_t errlen);
+
+/* The parsed signature of a built-in table row, parsed once (ul_table.c);
+ * NULL for any other row, whose signature the caller parses itself. */
+const ul_sig *ul_table_sig(const ul_gufunc *g);
 
 #endif

@@ -59,6 +59,28 @@ static const ul_gufunc builtins[] = {
 };
 #define NBUILTIN (sizeof builtins / sizeof builtins[0])
 
+/* ---- built-in signatures, parsed once (the driver's per-call cost) ---- */
+static ul_sig builtin_sigs[NBUILTIN];
+static pthread_once_t builtin_sigs_once = PTHREAD_ONCE_INIT;
+
+static void parse_builtin_sigs(void)
+{
+    for (size_t i = 0; i < NBUILTIN; i++)
+        ul_sig_parse(builtins[i].signature, builtins[i].nin, builtins[i].nout,
+                     &builtin_sigs[i], NULL, 0);    /* tested to parse */
+}
+
+UL_HIDDEN const ul_sig *ul_table_sig(const ul_gufunc *g)
+{
+    for (size_t i = 0; i < NBUILTIN; i++) {
+        if (g == &builtins[i]) {
+            pthread_once(&builtin_sigs_once, parse_builtin_sigs);
+            return &builtin_sigs[i];
+        }
+    }
+    return NULL;
+}
+
 /* ---- registry of run-time gufuncs: pointers owned by their callers ---- */
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static const ul_gufunc **reg;

@@ -63,5 +63,15 @@ void zgetrf_(const int *m, const int *n, double complex *a, const int *lda, int 
  * and at the end raise FE_INVALID if anything failed, else clear all. */
 UL_HIDDEN int ul_fp_invalid_and_clear(void);
 UL_HIDDEN void ul_fp_set_invalid_or_clear(int invalid);
+/* The caller's exception flags, saved and restored around a driver call
+ * (ul_fp.c: MXCSR on x86-64, <fenv.h> elsewhere). */
+#if defined(__x86_64__) && defined(__SSE2__)
+typedef struct ul_fp_state { unsigned flags; } ul_fp_state;
+#else
+#include <fenv.h>
+typedef struct ul_fp_state { fexcept_t flags; } ul_fp_state;
+#endif
+UL_HIDDEN void ul_fp_save(ul_fp_state *s);
+UL_HIDDEN void ul_fp_restore(const ul_fp_state *s);
 
 #endif /* UL_IMPL_H */

@@ -2,10 +2,10 @@
  * ul_loops.c - the numpy-ABI gufunc loops inv, solve, solve1, det and
  * slogdet for float32, float64, complex64 and complex128 (ul_loops.tmpl.h,
  * written once and instantiated per dtype), and the helpers they share:
- * the per-call workspace, the failure report and the FP-flag protocol.
+ * the per-call workspace, the failure report, the split across cores (the
+ * FP-flag protocol is in ul_fp.c).
  */
 #include "ul_impl.h"
-#include <fenv.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
@@ -13,26 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- FP-flag protocol, numpy's get_fp_invalid_and_clear and
- * set_fp_invalid_or_clear. Decided from LAPACK's info in the calling
- * thread, never from flags OpenBLAS worker threads may or may not leave. */
-int ul_fp_invalid_and_clear(void)
-{
-    int invalid = fetestexcept(FE_INVALID) != 0;
-    feclearexcept(FE_ALL_EXCEPT);
-    return invalid;
-}
-
-void ul_fp_set_invalid_or_clear(int invalid)
-{
-    /* Only FE_INVALID is ever left, as numpy's LAPACK path leaves it: a
-     * kernel's divide-by-zero on an exactly singular pivot, or OpenBLAS's
-     * spurious flags, must not reach the caller as warnings. */
-    feclearexcept(FE_ALL_EXCEPT);
-    if (invalid)
-        feraiseexcept(FE_INVALID);
-}
 
 /* ---- one workspace per loop call: on the stack when small (no malloc on
  * the small-matrix path), else one heap block. */

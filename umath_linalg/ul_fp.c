@@ -1,0 +1,68 @@
+/*
+ * ul_fp.c - the floating-point status protocol. Loops follow numpy's
+ * get_fp_invalid_and_clear / set_fp_invalid_or_clear; the driver saves the
+ * caller's flags and puts them back. On x86-64 only MXCSR is read and
+ * written: SSE/AVX code (ours and OpenBLAS's) sets no other status, and
+ * <fenv.h> would also save and reload the x87 environment, which costs
+ * ~150 ns a call (measured). Elsewhere <fenv.h> does the same job.
+ */
+#include "ul_impl.h"
+
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <xmmintrin.h>
+
+#define UL_MXCSR_FLAGS 0x3Fu      /* IE DE ZE OE UE PE status bits */
+
+int ul_fp_invalid_and_clear(void)
+{
+    unsigned csr = _mm_getcsr();
+    _mm_setcsr(csr & ~UL_MXCSR_FLAGS);
+    return (csr & _MM_EXCEPT_INVALID) != 0;
+}
+
+void ul_fp_set_invalid_or_clear(int invalid)
+{
+    /* only FE_INVALID is ever left, as numpy's LAPACK path leaves it: a
+     * kernel's divide-by-zero on an exactly singular pivot, or OpenBLAS's
+     * spurious flags, must not reach the caller as warnings */
+    unsigned csr = _mm_getcsr() & ~UL_MXCSR_FLAGS;
+    _mm_setcsr(invalid ? csr | _MM_EXCEPT_INVALID : csr);
+}
+
+void ul_fp_save(ul_fp_state *s)
+{
+    s->flags = _mm_getcsr() & UL_MXCSR_FLAGS;
+}
+
+void ul_fp_restore(const ul_fp_state *s)
+{
+    _mm_setcsr((_mm_getcsr() & ~UL_MXCSR_FLAGS) | s->flags);
+}
+
+#else
+#include <fenv.h>
+
+int ul_fp_invalid_and_clear(void)
+{
+    int invalid = fetestexcept(FE_INVALID) != 0;
+    feclearexcept(FE_ALL_EXCEPT);
+    return invalid;
+}
+
+void ul_fp_set_invalid_or_clear(int invalid)
+{
+    feclearexcept(FE_ALL_EXCEPT);
+    if (invalid)
+        feraiseexcept(FE_INVALID);
+}
+
+void ul_fp_save(ul_fp_state *s)
+{
+    fegetexceptflag(&s->flags, FE_ALL_EXCEPT);
+}
+
+void ul_fp_restore(const ul_fp_state *s)
+{
+    fesetexceptflag(&s->flags, FE_ALL_EXCEPT);
+}
+#endif
