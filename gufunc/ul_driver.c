@@ -329,7 +329,9 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
     ul_loop fn = g->funcs[p->loop];
     void *table_data = g->data ? g->data[p->loop] : NULL;
     char *args[UL_MAX_ARGS];
-    ptrdiff_t idx[UL_MAX_NDIM] = { 0 }, base = 0;
+    ptrdiff_t idx[UL_MAX_NDIM], base = 0;
+    for (int a = 0; a < na; a++)
+        idx[a] = 0;            /* not "= {0}": 64 stores on every call */
     int enomem = 0;
     for (;;) {
         for (int i = 0; i < nargs; i++) {
