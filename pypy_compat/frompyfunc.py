@@ -32,15 +32,19 @@ funcs: one function or a list, one per row of dtypes. Each is either
     called once per core block with a pointer to each operand's C-contiguous
     core block, then each distinct core dimension's size as a ptrdiff_t (see
     umath_linalg.h, ul_ffi_gufunc_new).
-  * a Python callable: the driver calls it back through a cffi callback
-    (PyPy's JIT compiles the function body). Without a signature it gets
+  * a Python callable: when every function is one, the loop over the
+    (broadcast) stack runs in Python, after the shared operand handling
+    (casting, outputs, shape checks), so PyPy's JIT compiles loop and
+    function together; the registered C row (for C callers and numpy)
+    calls the function back through a cffi callback. Without a signature it gets
     scalars: out = f(*ins) (stack_inputs=False), or f(*ins, *outs) with each
     output a 0-d array to assign with out[()] = v or out.flat[0] = v. With a
     signature it gets arrays (.flat, .size, .shape, .ndim, .dtype, indexing,
     len, iteration, tolist()) over each core block: f(*ins, *outs) writes
     the outputs (stack_inputs=True), or the value(s) f(*ins) returns are
-    stored into them (stack_inputs=False). An exception raised by f is
-    re-raised after the call (the remaining elements still ran).
+    stored into them (stack_inputs=False). An exception raised by f
+    propagates (through the C row: re-raised after the call, the remaining
+    elements having run).
 dtypes: a flat list of nin+nout dtypes per function (pypy_compat.dtype,
   builtin int / float / complex / bool, numpy dtypes or type strings such as
   'float64', 'int32', 'd'), or ['match'] (each Python function gets a row for
@@ -54,7 +58,7 @@ import threading
 
 import umath_linalg as ul
 from umath_linalg import ffi, lib
-from umath_linalg._gufunc import Gufunc
+from umath_linalg._gufunc import Gufunc, MISS
 
 __all__ = ["frompyfunc", "dtype", "FrompyfuncGufunc"]
 
@@ -281,11 +285,43 @@ class FrompyfuncGufunc(Gufunc):
     .to_numpy() the real numpy.ufunc over the same loops (CPython with
     numpy)."""
 
-    def __init__(self, row, keep, errors):
+    def __init__(self, row, keep, errors, pyrows=None, core=None):
         Gufunc.__init__(self, row)
         self._keep = keep           # cffi callbacks and buffers the row uses
         self._errors = errors       # exceptions raised inside callbacks
         self._released = False
+        # Python loops: {row types: (func, dtypes, stack_inputs)} when every
+        # function is a Python callable; each call then runs its loop in
+        # Python (PyPy's JIT compiles it) after the shared operand handling
+        # (casting, output allocation, shape checks) of Gufunc.call.
+        self._pyrows = pyrows
+        self._core_nd = [len(c) for c in core] if core else \
+            [0] * (self.nin + self.nout)
+
+    def try_fast(self, args, out=None):
+        if self._pyrows is not None:
+            return MISS
+        return Gufunc.try_fast(self, args, out)
+
+    def _remember(self, *a):
+        if self._pyrows is None:
+            Gufunc._remember(self, *a)
+
+    def _run(self, p, ptrs):
+        if self._pyrows is not None:
+            nops = self.nops
+            types = tuple(p[1][0:nops])
+            ndims = p[2][0:nops]
+            shapes = []
+            strides = []
+            pos = 0
+            for nd in ndims:
+                shapes.append(tuple(p[3][pos:pos + nd]))
+                strides.append(tuple(p[4][pos:pos + nd]))
+                pos += nd
+            if _py_loop(self, self._pyrows[types], shapes, strides, ptrs):
+                return lib.UL_OK
+        return Gufunc._run(self, p, ptrs)
 
     def __call__(self, *args, out=None):
         if self._released:
@@ -345,6 +381,140 @@ class FrompyfuncGufunc(Gufunc):
     def __repr__(self):
         return "<frompyfunc gufunc %r %s %s>" % (self.name, self.signature,
                                                  " ".join(self.types))
+
+
+def _block(base, off, shape, strides, dt, contiguous, copy_in):
+    """A CoreArray over the core block at base + off (element strides):
+    in place when C-contiguous, else a packed copy (copy_in: with the
+    block's values) and the list of its element offsets for writing
+    back."""
+    if contiguous:
+        return CoreArray(base + off, shape, dt), None
+    offs = [off]
+    for n, st in zip(shape, strides):
+        offs = [o + i * st for o in offs for i in range(n)]
+    tmp = ffi.new(dt.cname + "[]", max(len(offs), 1))
+    if copy_in:
+        for t, o in enumerate(offs):
+            tmp[t] = base[o]
+    return CoreArray(ffi.cast(dt.cname + " *", tmp), shape, dt), (offs, tmp)
+
+
+def _py_loop(g, row, shapes, strides, ptrs):
+    """Runs Python func over the operands (driver-checked shapes, byte
+    strides, data pointers) in Python. False if a stride is not a multiple
+    of its item size (the C loop then runs instead)."""
+    func, dts, stack = row
+    nin, nops = g.nin, g.nops
+    cnd = g._core_nd
+    bases = []
+    es = []
+    for i in range(nops):
+        isz = dts[i].itemsize
+        if any(st % isz for st in strides[i]):
+            return False
+        bases.append(ffi.cast(dts[i].cname + " *", ptrs[i]))
+        es.append([st // isz for st in strides[i]])
+    outer = shapes[nin][:len(shapes[nin]) - cnd[nin]]
+    od = len(outer)
+    ostr = []
+    cshape = []
+    cstr = []
+    contig = []
+    for i in range(nops):
+        sh = shapes[i]
+        no = len(sh) - cnd[i]
+        o = [0] * od
+        for j in range(no):
+            if sh[j] != 1:
+                o[od - no + j] = es[i][j]
+        ostr.append(o)
+        cs = sh[no:]
+        cst = es[i][no:]
+        cshape.append(cs)
+        cstr.append(cst)
+        expect = 1
+        ok = True
+        for n, st in zip(reversed(cs), reversed(cst)):
+            if n != 1 and st != expect:
+                ok = False
+            expect *= n
+        contig.append(ok or expect == 0)
+    total = 1
+    for n in outer:
+        total *= n
+    elementwise = not any(cnd)
+    if elementwise and not stack and nout_is_one(g) and od == 1:
+        # the common case, kept tight for the JIT
+        n = outer[0]
+        o = bases[nin]
+        so = ostr[nin][0]
+        if nin == 1:
+            a = bases[0]
+            sa = ostr[0][0]
+            for t in range(n):
+                o[t * so] = func(a[t * sa])
+            return True
+        if nin == 2:
+            a, b = bases[0], bases[1]
+            sa, sb = ostr[0][0], ostr[1][0]
+            for t in range(n):
+                o[t * so] = func(a[t * sa], b[t * sb])
+            return True
+    offs = [0] * nops
+    idx = [0] * od
+    for _ in range(total):
+        if elementwise:
+            ins = [bases[i][offs[i]] for i in range(nin)]
+            if stack:
+                outs = [CoreArray(bases[j] + offs[j], (), dts[j])
+                        for j in range(nin, nops)]
+                func(*(ins + outs))
+            else:
+                r = func(*ins)
+                if nops - nin == 1:
+                    bases[nin][offs[nin]] = r
+                else:
+                    for j, v in enumerate(r):
+                        bases[nin + j][offs[nin + j]] = v
+        else:
+            arrs = []
+            backs = []
+            for i in range(nops):
+                arr, back = _block(bases[i], offs[i], cshape[i], cstr[i],
+                                   dts[i], contig[i], i < nin)
+                arrs.append(arr)
+                backs.append(back)
+            if stack:
+                func(*arrs)
+            else:
+                r = func(*arrs[:nin])
+                if nops - nin == 1:
+                    _assign(arrs[nin], r)
+                else:
+                    for j, v in enumerate(r):
+                        _assign(arrs[nin + j], v)
+            for j in range(nin, nops):
+                if backs[j] is not None:
+                    wo, tmp = backs[j]
+                    for t, o in enumerate(wo):
+                        bases[j][o] = tmp[t]
+        d = od - 1
+        while d >= 0:
+            idx[d] += 1
+            for i in range(nops):
+                offs[i] += ostr[i][d]
+            if idx[d] < outer[d]:
+                break
+            for i in range(nops):
+                offs[i] -= ostr[i][d] * outer[d]
+            idx[d] = 0
+            d -= 1
+    return True
+
+
+def nout_is_one(g):
+    return g.nout == 1
 
 
 _names = set()
@@ -608,4 +778,10 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
         exc = {lib.UL_EBADTYPE: TypeError, lib.UL_ENOMEM: MemoryError,
                lib.UL_EFFI: TypeError}.get(st, ValueError)
         raise exc(text)
-    return FrompyfuncGufunc(out[0], keep, errors)
+    pyrows = None
+    if not any(_is_cffi_function(f) for f, _ in rows):
+        pyrows = {}
+        for f, dts in rows:
+            key = tuple(d.num for d in dts)
+            pyrows.setdefault(key, (f, dts, bool(stack_inputs)))
+    return FrompyfuncGufunc(out[0], keep, errors, pyrows, core)

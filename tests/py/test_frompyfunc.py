@@ -394,6 +394,33 @@ def test_numpy_arrays_and_ufunc():
 
 
 @needs_numpy
+def test_python_loop_on_strided_numpy():
+    def matmul(a, b, c):
+        for i in range(a.shape[0]):
+            for j in range(b.shape[1]):
+                c[i, j] = sum(a[i, k] * b[k, j] for k in range(a.shape[1]))
+    g = frompyfunc(matmul, 2, 1, signature="(m,n),(n,p)->(m,p)",
+                   stack_inputs=True)
+    try:
+        rng = np.random.default_rng(1)
+        a = rng.standard_normal((4, 3, 2)).transpose(0, 2, 1)  # (4,2,3)
+        b = rng.standard_normal((3, 5))[:, ::-1]
+        o = np.zeros((4, 5, 2)).transpose(0, 2, 1)             # (4,2,5)
+        assert g(a, b, out=o) is o
+        assert np.allclose(o, a @ b, rtol=1e-14, atol=0)
+        assert np.allclose(g(a, b), a @ b, rtol=1e-14, atol=0)
+    finally:
+        g.release()
+    h = frompyfunc(lambda x, y: x * y, 2, 1, dtypes=["f", "f", "f"])
+    try:
+        x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)[:, ::-1, ::2]
+        y = np.float32([2, 3])
+        assert np.array_equal(h(x, y), x * y)
+    finally:
+        h.release()
+
+
+@needs_numpy
 def test_numpy_ufunc_from_row():
     # Rows with core dimensions become real numpy gufuncs. (Element-wise
     # rows, "(),()->()", are refused by numpy_backend today: numpy
