@@ -99,13 +99,14 @@ def report(paths):
     plain = d["c_plain"]
     rows = [
         ("(a) libffi path (ffi_call per element), C driver", "c_libffi"),
+        ("    ffi_call floor: an empty double(double,double)", "c_ffi_empty"),
         ("(a') register-class direct call, C driver", "c_regcall"),
         ("(b) typed fast path double(double,double), C driver", "c_fast"),
         ("(c) plain C loop calling hypot", "c_plain"),
         ("(d) Python loop on PyPy (lists, math.hypot)", "pypy_loop"),
         ("(e) np.hypot on CPython (out=)", "numpy_hypot"),
         ("    PyPy: frompyfunc(libm hypot) on cffi arrays", "pypy_frompyfunc_c"),
-        ("    PyPy: frompyfunc(math.hypot) (Python callback)",
+        ("    PyPy: frompyfunc(math.hypot) (loop in Python)",
          "pypy_frompyfunc_py"),
         ("    CPython: frompyfunc(libm hypot) on ndarrays",
          "cpython_frompyfunc_c"),
@@ -123,6 +124,9 @@ def report(paths):
           % (d["c_fast"] / plain, "MET" if ok_fast else "MISSED"))
     print("target libffi path < 20 ns/element:      %.2f ns  %s"
           % (d["c_libffi"], "MET" if ok_ffi else "MISSED"))
+    if not ok_ffi and "c_ffi_empty" in d:
+        print("  (ffi_call alone costs %.2f ns per element here: the floor of "
+              "any per-element ffi_call loop)" % d["c_ffi_empty"])
     if "c_regcall" in d:
         print("  (the register-class direct call that element-wise rows use "
               "by default on x86-64: %.2f ns, %s)"
