@@ -88,17 +88,6 @@ static char *dup_str(const char *s)
     return d;
 }
 
-/* Busy counting: every loop of a row holds its handle busy while it runs. */
-static inline void enter(const ul_ffi_fn *f)
-{
-    atomic_fetch_add(&f->owner->busy, 1);
-}
-
-static inline void leave(const ul_ffi_fn *f)
-{
-    atomic_fetch_sub(&f->owner->busy, 1);
-}
-
 /* Stores a libffi return value (rv, at least sizeof(ffi_arg) bytes and
    aligned) as one element of type letter c at dst. Integers narrower than
    ffi_arg come back widened (libffi's rule) and are narrowed here. */
@@ -141,7 +130,7 @@ static void ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
     void *avalue[UL_FFI_MAXARGS];
     ul_ffi_ret rv;
 
-    enter(f);
+    ul_ffi_enter(f);
     for (int i = 0; i < nargs; i++)
         p[i] = args[i];
     for (int j = nin; j < nargs; j++)
@@ -160,7 +149,7 @@ static void ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
         for (int i = 0; i < nargs; i++)
             p[i] += steps[i];
     }
-    leave(f);
+    ul_ffi_leave(f);
 }
 
 /* Direct calls: the same loop the compiler would write by hand. */
@@ -172,10 +161,10 @@ static void ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
         T (*fn)(T) = (T (*)(T))f->fn;                                       \
         const ptrdiff_t n = dimensions[0], s0 = steps[0], s1 = steps[1];    \
         char *a = args[0], *o = args[1];                                    \
-        enter(f);                                                           \
+        ul_ffi_enter(f);                                                    \
         for (ptrdiff_t k = 0; k < n; k++, a += s0, o += s1)                 \
             *(T *)o = fn(*(const T *)a);                                    \
-        leave(f);                                                           \
+        ul_ffi_leave(f);                                                    \
     }
 #define UL_FFI_DIRECT2(name, T)                                             \
     static void name(char **args, const ptrdiff_t *dimensions,              \
@@ -186,10 +175,10 @@ static void ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
         const ptrdiff_t n = dimensions[0];                                  \
         const ptrdiff_t s0 = steps[0], s1 = steps[1], s2 = steps[2];        \
         char *a = args[0], *b = args[1], *o = args[2];                      \
-        enter(f);                                                           \
+        ul_ffi_enter(f);                                                    \
         for (ptrdiff_t k = 0; k < n; k++, a += s0, b += s1, o += s2)        \
             *(T *)o = fn(*(const T *)a, *(const T *)b);                     \
-        leave(f);                                                           \
+        ul_ffi_leave(f);                                                    \
     }
 UL_FFI_DIRECT1(direct_d_d, double)
 UL_FFI_DIRECT2(direct_d_dd, double)
@@ -272,7 +261,7 @@ static void ffi_core_loop(char **args, const ptrdiff_t *dimensions,
     ptrdiff_t sizes[UL_FFI_MAXDIMS];
     ul_ffi_ret rv;
 
-    enter(f);
+    ul_ffi_enter(f);
     for (int d = 0; d < h->ndims; d++) {
         sizes[d] = dimensions[1 + d];
         avalue[npass + d] = &sizes[d];
@@ -340,12 +329,12 @@ static void ffi_core_loop(char **args, const ptrdiff_t *dimensions,
             p[i] += steps[i];
     }
     free(buf);
-    leave(f);
+    ul_ffi_leave(f);
     return;
 
 fail_nomem:
     raise_invalid();
-    leave(f);
+    ul_ffi_leave(f);
 }
 
 /* ---- building a row ---- */

@@ -58,6 +58,18 @@ typedef struct ul_ffi_handle {
     ul_ffi_fn *fns;                /* ntypes descriptors                  */
 } ul_ffi_handle;
 
+/* Busy counting: every loop of a row holds its handle busy while it runs
+   (ul_ffi_gufunc_release refuses with UL_EBUSY meanwhile). */
+static inline void ul_ffi_enter(const ul_ffi_fn *f)
+{
+    atomic_fetch_add(&f->owner->busy, 1);
+}
+
+static inline void ul_ffi_leave(const ul_ffi_fn *f)
+{
+    atomic_fetch_sub(&f->owner->busy, 1);
+}
+
 /* Register-class direct calls (ul_ffi_regcall.c): for element-wise rows,
    plan f's registers once (0: not possible on this target or for this
    signature, keep libffi); the loop then calls f without ffi_call. */

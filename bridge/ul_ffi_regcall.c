@@ -97,7 +97,7 @@ UL_HIDDEN void ul_ffi_regcall_loop(char **args, const ptrdiff_t *dimensions,
     int64_t r[6] = { 0 };
     __m128d x[8];
 
-    atomic_fetch_add(&f->owner->busy, 1);
+    ul_ffi_enter(f);
     for (int k = 0; k < 8; k++)
         x[k] = _mm_setzero_pd();
     for (int i = 0; i < nargs; i++)
@@ -136,7 +136,7 @@ UL_HIDDEN void ul_ffi_regcall_loop(char **args, const ptrdiff_t *dimensions,
         for (int i = 0; i < nargs; i++)
             p[i] += steps[i];
     }
-    atomic_fetch_sub(&f->owner->busy, 1);
+    ul_ffi_leave(f);
 }
 
 #else   /* no register-class calls on this target: always libffi */
