@@ -86,6 +86,10 @@ def test_announcement_lists(announcement):
     assert u([1, 2, 3]) == [2, 4, 6]
     assert u([[1.5, 2.0], [3.0, -4.0]]) == [[3.0, 4.0], [6.0, -8.0]]
     assert u([]) == []
+    # the registered C row reaches the same function through cffi callbacks
+    c = ul.gufunc(u.name)
+    assert c([1, 2, 3]) == [2, 4, 6]
+    assert c([[1.5, 2.0], [3.0, -4.0]]) == [[3.0, 4.0], [6.0, -8.0]]
 
 
 def test_announcement_buffers_and_cffi(announcement):
@@ -139,6 +143,7 @@ def test_python_stack_inputs_scalar():
     try:
         assert g.types == ["ll->l"]
         assert g([5, 7], [1, 10]) == [4, -3]
+        assert ul.gufunc(g.name)([5, 7], [1, 10]) == [4, -3]
     finally:
         g.release()
 
@@ -148,6 +153,7 @@ def test_python_two_outputs_and_complex():
                    dtypes=["D", "d", "d"])
     try:
         assert g([1 + 2j, -3j]) == ([1.0, -0.0], [2.0, -3.0])
+        assert ul.gufunc(g.name)([1 + 2j]) == ([1.0], [2.0])
     finally:
         g.release()
     c = frompyfunc(lambda z: z * 1j, 1, 1, dtypes=[complex, complex])
