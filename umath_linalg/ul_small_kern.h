@@ -238,17 +238,25 @@ KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
  * unscramble at the end is done the same way, so A comes back as inv(A)
  * with no permutation left to apply. */
 #define KREG 4
-KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n, VT thr)
+KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n)
 {
     VT a[KREG][KREG], piv[KREG];
-    VI bad = (VI)KS(splat)(0);
     const VT one = KS(splat)(1), zero = KS(splat)(0);
+    VT mx = zero, nf = zero;
+    /* load, and the guard of scan() on the registers */
     _Pragma("GCC unroll 4")
     for (int i = 0; i < n; i++) {
         _Pragma("GCC unroll 4")
-        for (int j = 0; j < n; j++)
+        for (int j = 0; j < n; j++) {
             a[i][j] = Am[i * n + j];
+            VT v = KS(vabs)(a[i][j]);
+            mx = KS(sel)(v > mx, v, mx);
+            nf += v * 0;
+        }
     }
+    VI bad = nf != nf;
+    VT thr = mx * ((KT)n * KGUARD), tiny = KS(splat)(KTINY);
+    thr = KS(sel)(thr > tiny, thr, tiny);
     _Pragma("GCC unroll 4")
     for (int k = 0; k < n; k++) {
         VT m = KS(vabs)(a[k][k]), idx = KS(splat)((KT)k);
@@ -658,9 +666,8 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
         char *out = args[1] + b * so;
         VT thr;
         KS(gather)(A, n, n, n, 0, in, si, ar, ac, nl);
-        VI bad = KS(scan)(A, n, n, &thr);
         if (n <= KREG) {
-            bad |= KS(gj_inv_reg)(A, n, thr);
+            VI bad = KS(gj_inv_reg)(A, n);
             const KT *a = (const KT *)A;
             int jv = 0;
 #ifdef KTR
@@ -703,6 +710,7 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
 #endif
             continue;
         }
+        VI bad = KS(scan)(A, n, n, &thr);
         bad |= KS(gj_inv)(A, n, thr, perm);
         const KT *a = (const KT *)A;
         /* undo the row interchanges: swap columns in reverse order, i.e.
