@@ -21,17 +21,20 @@ LIBS=$(pkg-config --libs lapacke openblas)
 cc -O2 -std=gnu11 -Iumath_linalg $CFL bench/bench_small.c -o $OUT/bench_small \
     -L$LIB -lumath_linalg -Wl,-rpath,"$(pwd)/$LIB" $LIBS -lm
 eigen=0
+EIG=$OUT/small_eigen
+EFL=
+if [ "$mode" = --short ]; then EIG=$OUT/small_eigen_short; EFL=-DSMALL_SHORT; fi
 if [ -f /usr/include/eigen3/Eigen/Dense ] && command -v g++ >/dev/null; then
-    if [ ! -x $OUT/small_eigen ] || [ bench/small_eigen.cpp -nt $OUT/small_eigen ]; then
+    if [ ! -x $EIG ] || [ bench/small_eigen.cpp -nt $EIG ]; then
         echo "compiling the Eigen side program (g++ -O3 -march=native)..." >&2
-        g++ -O3 -march=native -I/usr/include/eigen3 bench/small_eigen.cpp -o $OUT/small_eigen
+        g++ -O3 -march=native $EFL -I/usr/include/eigen3 bench/small_eigen.cpp -o $EIG
     fi
     eigen=1
 fi
 csv=$OUT/small.csv
 echo "impl,op,n,count,kind,ns" > $csv
 OPENBLAS_NUM_THREADS=1 $OUT/bench_small $mode >> $csv
-[ $eigen = 1 ] && $OUT/small_eigen $mode >> $csv
+[ $eigen = 1 ] && $EIG $mode >> $csv
 # numpy, one OpenBLAS thread and the default
 for th in 1 default; do
     if [ $th = 1 ]; then export OPENBLAS_NUM_THREADS=1; else unset OPENBLAS_NUM_THREADS; fi
