@@ -26,17 +26,18 @@
  * redone by LAPACK (?gesv / ?getrf, exactly the LAPACK path), so
  * singularity verdicts and NaN/Inf behaviour are LAPACK's own.
  *
- * Cut-over (measured, `sh bench/bench_small.sh`, 2026-11-23, shared 2-core
- * EPYC under load ~5: noisy, min of 5 repeats, float64 inverse, ns per
- * matrix, this kernel vs LAPACKE getrf+getri called directly):
+ * Cut-over (measured, `sh bench/bench_small.sh`, 2026-11-23 20:30 UTC, on
+ * the shared 2-core EPYC (other builds running: noisy; min of 11 repeats),
+ * float64 inverse, ns per matrix, this kernel vs LAPACKE getrf+getri):
  *     n        2     3     4     6     8    10    12    16
- *   single   190   211   367   437   389   503   786  1084  (kernel)
- *            252   349   772   735  1117  1894  2336  3885  (getrf+getri)
- *   stack    6.8    19    76   150   389   617  1183  1829  (kernel)
- *            274   361   462   762  1085  2008  2627  4940  (getrf+getri)
- * The kernel is ahead at every n <= 16 for single matrices and stacks
- * (det and solve1 are cheaper than the inverse: 10x10 single 252 / 492 ns,
- * stack 412 / 440 ns; not yet timed against getrf / gesv(nrhs=1) alone),
+ *   single    56    69    83   199   226   361   564   934  (kernel)
+ *            143   314   277   657   758  1224  1604  2635  (getrf+getri)
+ *   stack    4.4   9.6    18    67   185   333   399   696  (kernel)
+ *            149   210   280   501   769  1336  1761  2912  (getrf+getri)
+ * det and solve1 (kernel vs getrf / gesv nrhs=1), 10x10: single 251 / 497
+ * and 364 / 665 ns, stack 159 / 522 and 175 / 692 ns; 16x16 single 822 /
+ * 1719 and 1104 / 1979 ns.
+ * The kernels are ahead at every n <= 16 for single matrices and stacks,
  * so there is no cut-over below
  * UL_SMALL_MAX = 16: every call with 1 <= n <= 16 and a real dtype is
  * taken (complex declines; solve with more than 16 right-hand sides
