@@ -12,6 +12,16 @@
  *
  *     UL_CPU=baseline   forces the baseline path (for tests and comparisons);
  *     otherwise the AVX2+FMA path when the CPU has both.
+ *     UL_SMALL_THREADS=k  at most k threads for one big stack (default: the
+ *     online CPUs, at most 8; 1 = never split).
+ *
+ * Big stacks (>= UL_SMALL_PAR_WORK n^3 units per thread, ~0.3 ms) are split
+ * into contiguous chunks, one per thread (the calling thread runs the
+ * first). Chunk sizes are multiples of 16 matrices and the last chunk takes
+ * the remainder, so every matrix sees the same kernel and the same
+ * arithmetic as in a serial call: results are bit-identical whatever the
+ * split. The LAPACK fallback inside (n <= 16) is single-threaded in
+ * OpenBLAS, so threads are never oversubscribed.
  *
  * Both paths follow the same algorithm (pivoted, LAPACK's pivot choice) and
  * are held to the same LAPACK residual bounds by tests/c/test_small_*.c,
@@ -52,6 +62,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <immintrin.h>
 
 #define KCAT_(a, b) a##b
@@ -167,7 +178,11 @@ static const ul_small_tab ul_small_base = UL_TAB(base);
 static const ul_small_tab ul_small_avx2 = UL_TAB(avx2);
 
 static const ul_small_tab *ul_small_chosen;
+static int ul_small_nthreads;
 static pthread_once_t ul_small_once = PTHREAD_ONCE_INIT;
+
+#define UL_SMALL_PAR_WORK 1e6
+#define UL_SMALL_MAX_THREADS 8
 
 static void ul_small_choose(void)
 {
@@ -179,6 +194,11 @@ static void ul_small_choose(void)
     if (env != NULL && strcmp(env, "baseline") == 0)
         avx2 = 0;
     ul_small_chosen = avx2 ? &ul_small_avx2 : &ul_small_base;
+    long nt = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *tenv = getenv("UL_SMALL_THREADS");
+    if (tenv != NULL && atoi(tenv) >= 1)
+        nt = atoi(tenv);
+    ul_small_nthreads = nt < 1 ? 1 : nt > UL_SMALL_MAX_THREADS ? UL_SMALL_MAX_THREADS : (int)nt;
 }
 
 static const ul_small_tab *ul_small_tab_get(void)
@@ -187,19 +207,88 @@ static const ul_small_tab *ul_small_tab_get(void)
     return ul_small_chosen;
 }
 
-#define UL_HOOK(ch, op) \
+typedef struct ul_small_job {
+    ul_small_fn fn;
+    char *args[3];
+    ptrdiff_t dims[3];
+    const ptrdiff_t *steps;
+    ptrdiff_t start, ret, ff;
+} ul_small_job;
+
+static void *ul_small_run(void *p)
+{
+    ul_small_job *j = p;
+    j->ret = j->fn(j->args, j->dims, j->steps, &j->ff);
+    return NULL;
+}
+
+/* Runs fn on the whole call, split across threads when big enough. */
+static ptrdiff_t ul_small_split(ul_small_fn fn, int nargs, int ndims,
+    char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
+    ptrdiff_t *first_failed)
+{
+    const ptrdiff_t N = dims[0], n = dims[1];
+    const double work = (double)N * (double)(n * n * n);
+    int nt = ul_small_nthreads;
+    if (nt > work / UL_SMALL_PAR_WORK)
+        nt = (int)(work / UL_SMALL_PAR_WORK);
+    if (nt > N / 32)
+        nt = (int)(N / 32);
+    if (nt < 2)
+        return fn(args, dims, steps, first_failed);
+    ul_small_job job[UL_SMALL_MAX_THREADS];
+    pthread_t tid[UL_SMALL_MAX_THREADS];
+    int started[UL_SMALL_MAX_THREADS];
+    const ptrdiff_t chunk = (N / nt) & ~(ptrdiff_t)15;
+    for (int t = 0; t < nt; t++) {
+        ul_small_job *j = &job[t];
+        j->fn = fn;
+        j->steps = steps;
+        j->start = t * chunk;
+        for (int i = 0; i < nargs; i++)
+            j->args[i] = args[i] + j->start * steps[i];
+        for (int i = 0; i < ndims; i++)
+            j->dims[i] = dims[i];
+        j->dims[0] = t == nt - 1 ? N - j->start : chunk;
+        j->ret = 0;
+        j->ff = -1;
+        started[t] = 0;
+    }
+    for (int t = 1; t < nt; t++)
+        started[t] = pthread_create(&tid[t], NULL, ul_small_run, &job[t]) == 0;
+    ul_small_run(&job[0]);
+    for (int t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            ul_small_run(&job[t]);
+    }
+    ptrdiff_t total = 0;
+    *first_failed = -1;
+    for (int t = 0; t < nt; t++) {
+        if (job[t].ret > 0 && *first_failed < 0)
+            *first_failed = job[t].start + job[t].ff;
+        total += job[t].ret;
+    }
+    return total;
+}
+
+#define UL_HOOK(ch, op, nargs, ndims) \
     ptrdiff_t ul_small_##ch##op(char **args, const ptrdiff_t *dimensions, \
                                 const ptrdiff_t *steps, ptrdiff_t *first_failed) \
     { \
         if (dimensions[0] <= 0 || dimensions[1] < 1 || \
             dimensions[1] > UL_SMALL_MAX) \
             return -1; \
-        return ul_small_tab_get()->ch##op(args, dimensions, steps, first_failed); \
+        if ((ndims) == 3 && (dimensions[2] < 1 || dimensions[2] > UL_SMALL_MAX)) \
+            return -1; \
+        return ul_small_split(ul_small_tab_get()->ch##op, nargs, ndims, \
+                              args, dimensions, steps, first_failed); \
     }
-UL_HOOK(d, inv) UL_HOOK(d, solve) UL_HOOK(d, solve1) UL_HOOK(d, det)
-UL_HOOK(d, slogdet)
-UL_HOOK(s, inv) UL_HOOK(s, solve) UL_HOOK(s, solve1) UL_HOOK(s, det)
-UL_HOOK(s, slogdet)
+UL_HOOK(d, inv, 2, 2) UL_HOOK(d, solve, 3, 3) UL_HOOK(d, solve1, 3, 2)
+UL_HOOK(d, det, 2, 2) UL_HOOK(d, slogdet, 3, 2)
+UL_HOOK(s, inv, 2, 2) UL_HOOK(s, solve, 3, 3) UL_HOOK(s, solve1, 3, 2)
+UL_HOOK(s, det, 2, 2) UL_HOOK(s, slogdet, 3, 2)
 
 #define UL_DECLINE(ch, op) \
     ptrdiff_t ul_small_##ch##op(char **args, const ptrdiff_t *dimensions, \

@@ -183,6 +183,42 @@ static int body(void)
         ST_CHECK((rep.nfailed == 1) == (info > 0), "[[1,2,3],[4,5,6],[7,8,9]]: %td vs LAPACK info %d",
                  rep.nfailed, info);
     }
+    /* a big stack is split across threads: results bit-identical to
+     * serial calls on chunks of 64, failures counted with the global first
+     * index (4099 matrices: not a multiple of the chunk granule) */
+    for (int fl = 0; fl < 2; fl++) {
+        enum { K = 4099, N8 = 8 };
+        const size_t es = fl ? 4 : 8;
+        char *a = malloc(K * N8 * N8 * es), *x = malloc(K * N8 * N8 * es),
+             *y = malloc(K * N8 * N8 * es);
+        double m[N8 * N8];
+        for (int k = 0; k < K; k++) {
+            st_gen(N8, k == 2500 || k == 3333 ? ST_ZEROROW : ST_RANDOM, fl, m);
+            for (int i = 0; i < N8 * N8; i++)
+                if (fl) ((float *)a)[k * N8 * N8 + i] = (float)m[i];
+                else ((double *)a)[k * N8 * N8 + i] = m[i];
+        }
+        const ptrdiff_t ms = N8 * N8 * es;
+        ptrdiff_t steps[6] = { ms, ms, N8 * es, es, N8 * es, es };
+        char *args[2] = { a, x };
+        ptrdiff_t dims[2] = { K, N8 };
+        ul_loop_report rep = { 0, -1, 0 };
+        if (fl) ul_sinv_loop(args, dims, steps, &rep); else ul_dinv_loop(args, dims, steps, &rep);
+        ST_CHECK(rep.nfailed == 2 && rep.first_failed == 2500, "split stack: nfailed %td first %td",
+                 rep.nfailed, rep.first_failed);
+        for (ptrdiff_t b = 0; b < K; b += 64) {
+            char *a2[2] = { a + b * ms, y + b * ms };
+            ptrdiff_t d2[2] = { K - b < 64 ? K - b : 64, N8 };
+            if (fl) ul_sinv_loop(a2, d2, steps, NULL); else ul_dinv_loop(a2, d2, steps, NULL);
+        }
+        int same = 1;
+        for (size_t i = 0; i < (size_t)K * N8 * N8; i++) {
+            double u = fl ? ((float *)x)[i] : ((double *)x)[i], v = fl ? ((float *)y)[i] : ((double *)y)[i];
+            if (!(u == v || (u != u && v != v))) same = 0;
+        }
+        ST_CHECK(same, "%s split stack differs from serial chunks", fl ? "s" : "d");
+        free(a); free(x); free(y);
+    }
     /* the kernels are live (not every lane sent to LAPACK): Gauss-Jordan
      * rounds differently from gesv, so on 64 random 8x8 matrices some
      * result must differ from LAPACK's in the last bits */
