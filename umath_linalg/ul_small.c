@@ -15,12 +15,11 @@
  *     UL_SMALL_THREADS=k  at most k threads for one big stack (default: the
  *     online CPUs, at most 8; 1 = never split).
  *
- * Big stacks (>= UL_SMALL_PAR_WORK n^3 units per thread, ~0.3 ms) are split
- * into contiguous chunks, one per thread (the calling thread runs the
- * first). Chunk sizes are multiples of 16 matrices and the last chunk takes
- * the remainder, so every matrix sees the same kernel and the same
- * arithmetic as in a serial call: results are bit-identical whatever the
- * split. The LAPACK fallback inside (n <= 16) is single-threaded in
+ * Big stacks (>= UL_SMALL_PAR_WORK n^3 units per thread, ~0.3 ms) are
+ * shared among threads in chunks of 256 matrices taken from an atomic
+ * counter (the calling thread works too; the last chunk takes the
+ * remainder), so every matrix sees the same kernel and the same arithmetic
+ * as in a serial call: results are bit-identical whatever the split. The LAPACK fallback inside (n <= 16) is single-threaded in
  * OpenBLAS, so threads are never oversubscribed.
  *
  * Both paths follow the same algorithm (pivoted, LAPACK's pivot choice) and
@@ -207,22 +206,56 @@ static const ul_small_tab *ul_small_tab_get(void)
     return ul_small_chosen;
 }
 
-typedef struct ul_small_job {
+/* Work sharing for one big call: fixed chunks of UL_SMALL_CHUNK matrices
+ * (the last one takes the remainder, so no chunk is shorter than a chunk),
+ * handed out by an atomic counter, so a thread that gets no CPU on a busy
+ * machine does not hold the others up. Each thread keeps its own failure
+ * count and first failed index; they are combined after the join. */
+#define UL_SMALL_CHUNK 256
+typedef struct ul_small_work {
     ul_small_fn fn;
-    char *args[3];
-    ptrdiff_t dims[3];
-    const ptrdiff_t *steps;
-    ptrdiff_t start, ret, ff;
-} ul_small_job;
+    char **args;
+    const ptrdiff_t *dims, *steps;
+    int nargs, ndims;
+    ptrdiff_t nchunks;
+    ptrdiff_t next;                 /* atomic */
+} ul_small_work;
 
-static void *ul_small_run(void *p)
+typedef struct ul_small_part {
+    ul_small_work *w;
+    ptrdiff_t nfail, first;
+} ul_small_part;
+
+static void *ul_small_worker(void *p)
 {
-    ul_small_job *j = p;
-    j->ret = j->fn(j->args, j->dims, j->steps, &j->ff);
+    ul_small_part *part = p;
+    ul_small_work *w = part->w;
+    part->nfail = 0;
+    part->first = -1;
+    for (;;) {
+        ptrdiff_t c = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
+        if (c >= w->nchunks)
+            break;
+        ptrdiff_t start = c * UL_SMALL_CHUNK;
+        ptrdiff_t cnt = c == w->nchunks - 1 ? w->dims[0] - start : UL_SMALL_CHUNK;
+        char *args[3];
+        ptrdiff_t dims[3], ff = -1;
+        for (int i = 0; i < w->nargs; i++)
+            args[i] = w->args[i] + start * w->steps[i];
+        for (int i = 0; i < w->ndims; i++)
+            dims[i] = w->dims[i];
+        dims[0] = cnt;
+        ptrdiff_t r = w->fn(args, dims, w->steps, &ff);
+        if (r > 0) {
+            part->nfail += r;
+            if (part->first < 0 || start + ff < part->first)
+                part->first = start + ff;
+        }
+    }
     return NULL;
 }
 
-/* Runs fn on the whole call, split across threads when big enough. */
+/* Runs fn on the whole call, shared among threads when big enough. */
 static ptrdiff_t ul_small_split(ul_small_fn fn, int nargs, int ndims,
     char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
     ptrdiff_t *first_failed)
@@ -232,43 +265,30 @@ static ptrdiff_t ul_small_split(ul_small_fn fn, int nargs, int ndims,
     int nt = ul_small_nthreads;
     if (nt > work / UL_SMALL_PAR_WORK)
         nt = (int)(work / UL_SMALL_PAR_WORK);
-    if (nt > N / 32)
-        nt = (int)(N / 32);
+    if (nt > N / (2 * UL_SMALL_CHUNK))
+        nt = (int)(N / (2 * UL_SMALL_CHUNK));
     if (nt < 2)
         return fn(args, dims, steps, first_failed);
-    ul_small_job job[UL_SMALL_MAX_THREADS];
+    ul_small_work w = { fn, args, dims, steps, nargs, ndims,
+                        N / UL_SMALL_CHUNK, 0 };
+    ul_small_part part[UL_SMALL_MAX_THREADS];
     pthread_t tid[UL_SMALL_MAX_THREADS];
     int started[UL_SMALL_MAX_THREADS];
-    const ptrdiff_t chunk = (N / nt) & ~(ptrdiff_t)15;
-    for (int t = 0; t < nt; t++) {
-        ul_small_job *j = &job[t];
-        j->fn = fn;
-        j->steps = steps;
-        j->start = t * chunk;
-        for (int i = 0; i < nargs; i++)
-            j->args[i] = args[i] + j->start * steps[i];
-        for (int i = 0; i < ndims; i++)
-            j->dims[i] = dims[i];
-        j->dims[0] = t == nt - 1 ? N - j->start : chunk;
-        j->ret = 0;
-        j->ff = -1;
-        started[t] = 0;
-    }
+    for (int t = 0; t < nt; t++)
+        part[t].w = &w;
     for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, ul_small_run, &job[t]) == 0;
-    ul_small_run(&job[0]);
+        started[t] = pthread_create(&tid[t], NULL, ul_small_worker, &part[t]) == 0;
+    ul_small_worker(&part[0]);
+    ptrdiff_t total = part[0].nfail;
+    *first_failed = part[0].first;
     for (int t = 1; t < nt; t++) {
         if (started[t])
             pthread_join(tid[t], NULL);
         else
-            ul_small_run(&job[t]);
-    }
-    ptrdiff_t total = 0;
-    *first_failed = -1;
-    for (int t = 0; t < nt; t++) {
-        if (job[t].ret > 0 && *first_failed < 0)
-            *first_failed = job[t].start + job[t].ff;
-        total += job[t].ret;
+            ul_small_worker(&part[t]);   /* nothing left: returns at once */
+        total += part[t].nfail;
+        if (part[t].first >= 0 && (*first_failed < 0 || part[t].first < *first_failed))
+            *first_failed = part[t].first;
     }
     return total;
 }
