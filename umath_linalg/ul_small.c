@@ -50,8 +50,8 @@
  * so there is no cut-over below
  * UL_SMALL_MAX = 16: every call with 1 <= n <= 16 and a real dtype is
  * taken (complex declines; solve with more than 16 right-hand sides
- * declines). At n = 16 the stack kernel costs ~2 n^3 flops / 1.8 us =
- * 4.5 GFLOP/s: above 16 the unblocked kernels would lose to a blocked LU,
+ * declines). At n = 16 the stack kernel costs ~2 n^3 flops / 0.7 us =
+ * 12 GFLOP/s (25 % of peak): above 16 these unblocked kernels would lose to a blocked LU,
  * which is why UL_SMALL_MAX stays 16.
  */
 #include "ul_impl.h"
