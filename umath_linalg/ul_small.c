@@ -19,8 +19,9 @@
  * shared among threads in chunks of 256 matrices taken from an atomic
  * counter (the calling thread works too; the last chunk takes the
  * remainder), so every matrix sees the same kernel and the same arithmetic
- * as in a serial call: results are bit-identical whatever the split. The LAPACK fallback inside (n <= 16) is single-threaded in
- * OpenBLAS, so threads are never oversubscribed.
+ * as in a serial call: results are bit-identical whatever the split. The
+ * LAPACK fallback inside (n <= 16) is single-threaded in OpenBLAS, so
+ * threads are never oversubscribed.
  *
  * Both paths follow the same algorithm (pivoted, LAPACK's pivot choice) and
  * are held to the same LAPACK residual bounds by tests/c/test_small_*.c,
@@ -47,12 +48,11 @@
  * and 364 / 665 ns, stack 159 / 522 and 175 / 692 ns; 16x16 single 822 /
  * 1719 and 1104 / 1979 ns.
  * The kernels are ahead at every n <= 16 for single matrices and stacks,
- * so there is no cut-over below
- * UL_SMALL_MAX = 16: every call with 1 <= n <= 16 and a real dtype is
- * taken (complex declines; solve with more than 16 right-hand sides
- * declines). At n = 16 the stack kernel costs ~2 n^3 flops / 0.7 us =
- * 12 GFLOP/s (25 % of peak): above 16 these unblocked kernels would lose to a blocked LU,
- * which is why UL_SMALL_MAX stays 16.
+ * so there is no cut-over below UL_SMALL_MAX = 16: every call with
+ * 1 <= n <= 16 and a real dtype is taken (complex declines; solve with
+ * more than 16 right-hand sides declines). At n = 16 the stack kernel
+ * runs 2 n^3 flops in 0.7 us = 12 GFLOP/s (25 % of peak); above 16 these
+ * unblocked kernels would lose to a blocked LU, so UL_SMALL_MAX stays 16.
  */
 #include "ul_impl.h"
 
