@@ -452,7 +452,10 @@ KALWAYS int KS(lu1)(VT *restrict R, const int n, const int ld, KT thr,
                 R[p * nv + c] = t;
             }
         }
-        const KT piv = a[k * ldk + k], r = 1 / piv;
+        /* a lane bound for LAPACK divides by 1, not by its tiny or zero
+         * pivot: det/slogdet raise no FP flag on a singular matrix (numpy's
+         * getrf never divides by a zero pivot) */
+        const KT piv = a[k * ldk + k], r = 1 / (bad ? 1 : piv);
         int pe;
         dm *= frexp((double)piv, &pe);
         ex += pe;
@@ -501,7 +504,7 @@ KALWAYS VI KS(lu)(VT *restrict A, const int n, const int ld, VT thr,
         VT idx = KS(pivot)(A, n, ld, k, thr, &bad, perm);
         KS(pivot_row)(A, ld, k, perm, k, ld, T);
         VT p = T[k];
-        VT r = one / p;
+        VT r = one / KS(sel)(bad, one, p);     /* as in lu1 */
         rinv[k] = r;
         for (int i = k + 1; i < n; i++) {
             VT *Ai = A + i * ld;
@@ -843,6 +846,15 @@ KALWAYS ptrdiff_t KS(solve_n)(const int n, const int nrhs, const int vec,
     return nfail;
 }
 
+/* log|m * 2^e| with the mantissa taken in [1, 2), so that a determinant
+ * of exactly 2^k gives exactly k ln 2 (0 for the identity, as numpy). */
+static double KS(logabs)(double m, int e)
+{
+    int f;
+    m = frexp(fabs(m), &f);
+    return log(2 * m) + (double)(e + f - 1) * M_LN2;
+}
+
 /* det (logout NULL) and slogdet. */
 KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
     const ptrdiff_t *dims, const ptrdiff_t *steps)
@@ -873,7 +885,7 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
             }
             if (slog) {
                 *o1 = dm < 0 ? -1 : 1;
-                *(KT *)(args[2] + b * s2) = (KT)(log(fabs(dm)) + de * M_LN2);
+                *(KT *)(args[2] + b * s2) = (KT)KS(logabs)(dm, de);
             } else {
                 *o1 = (KT)ldexp(dm, de);
             }
@@ -905,7 +917,7 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
                 KT ml = m[l];
                 *o1 = ml < 0 ? -1 : 1;
                 *(KT *)(args[2] + (b + l) * s2) =
-                    (KT)(log(fabs((double)ml)) + (double)e[l] * M_LN2);
+                    (KT)KS(logabs)((double)ml, (int)e[l]);
             } else {
                 *o1 = (KT)ldexp((double)m[l], (int)e[l]);
             }

@@ -199,21 +199,14 @@ def _fp_warnings(fn, *args):
     return sorted(set(str(w.message) for w in rec))
 
 
-_FP_XFAIL = pytest.mark.xfail(strict=False, reason=(
-    "libumath_linalg's real (f, d) small-n path leaves FE_DIVBYZERO (and, for "
-    "det/slogdet of a zero matrix, FE_INVALID) raised on an exactly singular "
-    "matrix (n <= 16): numpy.linalg.det/slogdet then warn 'divide by zero "
-    "encountered in det', numpy's own loops do not"))
-
-
-@pytest.mark.parametrize("dtype", [pytest.param(np.float32, marks=_FP_XFAIL),
-                                   pytest.param(np.float64, marks=_FP_XFAIL),
-                                   np.complex64, np.complex128])
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_fp_flags_match_numpys_loops(ours, dtype):
     """The FP flags a loop leaves (numpy turns them into warnings) are
     numpy's: singular -> only 'invalid' for inv/solve, nothing for det/slogdet."""
     singular = [np.array([[1.0, 2.0], [2.0, 4.0]]), np.zeros((3, 3)), np.zeros((20, 20)),
-                np.array([[[1.0, 2.0], [2.0, 4.0]], [[1.0, 0.0], [0.0, 1.0]]])]
+                np.array([[[1.0, 2.0], [2.0, 4.0]], [[1.0, 0.0], [0.0, 1.0]]]),
+                # a stack as wide as the SIMD lanes: the batched kernels too
+                np.array([np.zeros((4, 4)), np.eye(4), np.ones((4, 4)), 2 * np.eye(4)] * 5)]
     for a in singular:
         a = a.astype(dtype)
         b = np.ones(a.shape[:-1], dtype)
