@@ -14,6 +14,11 @@
 /* Largest matrix order handled by the small-n kernels. */
 #define UL_SMALL_MAX 16
 
+/* Threads one big small-matrix stack may use: ul_set_num_threads, else
+ * $UL_NUM_THREADS, else the online cores; at most UL_MAX_THREADS. */
+#define UL_MAX_THREADS 8
+UL_HIDDEN int ul_num_threads(void);
+
 /* ---- small-n fast paths (umath_linalg/ul_small*.c) ---------------------
  * Each takes a whole loop call with numpy's loop-ABI arguments (dimensions
  * and steps exactly as the loop got them) and either declines by returning

@@ -11,11 +11,10 @@
 
 /* The small-n kernel takes the call when 1 <= m <= UL_SMALL_MAX and it
  * does not decline. */
-#define UL_SMALL_RUN(op, nargs) \
+#define UL_SMALL_RUN(op) \
     (dimensions[1] >= 1 && dimensions[1] <= UL_SMALL_MAX && \
-     ul_small_taken(ul_small_call(UL_CAT3(ul_small_, UL_CH, op), nargs, \
-                                  args, dimensions, steps, \
-                                  &rep->first_failed), rep))
+     ul_small_taken(UL_CAT3(ul_small_, UL_CH, op)(args, dimensions, steps, \
+                                                  &rep->first_failed), rep))
 
 /* ---- solve family: inv = gesv with B = I (as numpy), solve, solve1 ---- */
 
@@ -71,7 +70,7 @@ UL_API void UL_NAME(inv_loop)(char **args, const ptrdiff_t *dimensions,
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
     int prior = ul_fp_invalid_and_clear();
-    if (!UL_SMALL_RUN(inv, 2))
+    if (!UL_SMALL_RUN(inv))
         UL_NAME(gesv_stack)(dimensions[0], dimensions[1], dimensions[1],
             args[0], steps[0], steps[2], steps[3],
             NULL, 0, 0, 0,
@@ -86,7 +85,7 @@ UL_API void UL_NAME(solve_loop)(char **args, const ptrdiff_t *dimensions,
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
     int prior = ul_fp_invalid_and_clear();
-    if (!UL_SMALL_RUN(solve, 3))
+    if (!UL_SMALL_RUN(solve))
         UL_NAME(gesv_stack)(dimensions[0], dimensions[1], dimensions[2],
             args[0], steps[0], steps[3], steps[4],
             args[1], steps[1], steps[5], steps[6],
@@ -101,7 +100,7 @@ UL_API void UL_NAME(solve1_loop)(char **args, const ptrdiff_t *dimensions,
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
     int prior = ul_fp_invalid_and_clear();
-    if (!UL_SMALL_RUN(solve1, 3))
+    if (!UL_SMALL_RUN(solve1))
         UL_NAME(gesv_stack)(dimensions[0], dimensions[1], 1,
             args[0], steps[0], steps[3], steps[4],
             args[1], steps[1], steps[5], 0,
@@ -227,7 +226,7 @@ UL_API void UL_NAME(det_loop)(char **args, const ptrdiff_t *dimensions,
                               const ptrdiff_t *steps, void *data)
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
-    if (!UL_SMALL_RUN(det, 2))
+    if (!UL_SMALL_RUN(det))
         UL_NAME(getrf_stack)(args, dimensions, steps, steps[2], steps[3],
                              UL_NAME(emit_det), rep);
 }
@@ -237,7 +236,7 @@ UL_API void UL_NAME(slogdet_loop)(char **args, const ptrdiff_t *dimensions,
                                   const ptrdiff_t *steps, void *data)
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
-    if (!UL_SMALL_RUN(slogdet, 3))
+    if (!UL_SMALL_RUN(slogdet))
         UL_NAME(getrf_stack)(args, dimensions, steps, steps[3], steps[4],
                              UL_NAME(emit_slogdet), rep);
 }

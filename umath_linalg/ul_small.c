@@ -12,8 +12,8 @@
  *
  *     UL_CPU=baseline   forces the baseline path (for tests and comparisons);
  *     otherwise the AVX2+FMA path when the CPU has both.
- *     UL_SMALL_THREADS=k  at most k threads for one big stack (default: the
- *     online CPUs, at most 8; 1 = never split).
+ * The number of threads for one big stack is ul_num_threads() (ul_loops.c:
+ * ul_set_num_threads, $UL_NUM_THREADS, else the online CPUs; 1 = never split).
  *
  * Big stacks (>= UL_SMALL_PAR_WORK n^3 units per thread, ~0.3 ms) are
  * shared among threads in chunks of 256 matrices taken from an atomic
@@ -61,7 +61,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <immintrin.h>
 
 #define KCAT_(a, b) a##b
@@ -177,11 +176,9 @@ static const ul_small_tab ul_small_base = UL_TAB(base);
 static const ul_small_tab ul_small_avx2 = UL_TAB(avx2);
 
 static const ul_small_tab *ul_small_chosen;
-static int ul_small_nthreads;
 static pthread_once_t ul_small_once = PTHREAD_ONCE_INIT;
 
 #define UL_SMALL_PAR_WORK 1e6
-#define UL_SMALL_MAX_THREADS 8
 
 static void ul_small_choose(void)
 {
@@ -193,11 +190,6 @@ static void ul_small_choose(void)
     if (env != NULL && strcmp(env, "baseline") == 0)
         avx2 = 0;
     ul_small_chosen = avx2 ? &ul_small_avx2 : &ul_small_base;
-    long nt = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *tenv = getenv("UL_SMALL_THREADS");
-    if (tenv != NULL && atoi(tenv) >= 1)
-        nt = atoi(tenv);
-    ul_small_nthreads = nt < 1 ? 1 : nt > UL_SMALL_MAX_THREADS ? UL_SMALL_MAX_THREADS : (int)nt;
 }
 
 static const ul_small_tab *ul_small_tab_get(void)
@@ -262,7 +254,7 @@ static ptrdiff_t ul_small_split(ul_small_fn fn, int nargs, int ndims,
 {
     const ptrdiff_t N = dims[0], n = dims[1];
     const double work = (double)N * (double)(n * n * n);
-    int nt = ul_small_nthreads;
+    int nt = ul_num_threads();
     if (nt > work / UL_SMALL_PAR_WORK)
         nt = (int)(work / UL_SMALL_PAR_WORK);
     if (nt > N / (2 * UL_SMALL_CHUNK))
@@ -271,9 +263,9 @@ static ptrdiff_t ul_small_split(ul_small_fn fn, int nargs, int ndims,
         return fn(args, dims, steps, first_failed);
     ul_small_work w = { fn, args, dims, steps, nargs, ndims,
                         N / UL_SMALL_CHUNK, 0 };
-    ul_small_part part[UL_SMALL_MAX_THREADS];
-    pthread_t tid[UL_SMALL_MAX_THREADS];
-    int started[UL_SMALL_MAX_THREADS];
+    ul_small_part part[UL_MAX_THREADS];
+    pthread_t tid[UL_MAX_THREADS];
+    int started[UL_MAX_THREADS];
     for (int t = 0; t < nt; t++)
         part[t].w = &w;
     for (int t = 1; t < nt; t++)

@@ -173,13 +173,13 @@ int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
 int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types);
 
 /* ---- threads ------------------------------------------------------------ */
-/* Big stacks of small matrices (n <= 16, at least 262144 matrix elements in
- * one loop call) are split across this many threads, 2 by default on a
- * machine with 2 or more cores; results are identical whatever the split.
- * The LAPACK path (n > 16) never splits, so it cannot oversubscribe
+/* Big stacks of small matrices (count N of n x n, n <= 16: each thread gets
+ * N n^3 >= 10^6 and at least 512 matrices) are shared among this many
+ * threads in chunks of 256 matrices; results are bit-identical whatever the
+ * split. The LAPACK path (n > 16) never splits, so it cannot oversubscribe
  * OpenBLAS's own threads. n = 1 turns splitting off; n = 0 restores the
- * default ($UL_NUM_THREADS, else the core count capped at 2). Returns the
- * previous setting (0 for the default). Thread-safe. */
+ * default ($UL_NUM_THREADS, else the online core count); at most 8.
+ * Returns the previous setting (0 for the default). Thread-safe. */
 int ul_set_num_threads(int n);
 
 /* ---- the loops (also reachable through the table) ---------------------- */

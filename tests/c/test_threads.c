@@ -68,7 +68,8 @@ static void test_split(int type, ptrdiff_t n, ptrdiff_t count)
         ul_put(type, a + (size_t)i * es, CMPLX(ul_rand(), dt->complex_ ? ul_rand() : 0));
     for (ptrdiff_t i = 0; i < n * count; i++)
         ul_put(type, b + (size_t)i * es, ul_rand());
-    ptrdiff_t half = (count / 2) & ~(ptrdiff_t)7;
+    /* singular matrices on both sides of chunk boundaries (256 matrices) */
+    ptrdiff_t half = (count / 2) & ~(ptrdiff_t)255;
     ptrdiff_t sing[4] = { half + 3, half - 1, count - 1, half + 5 };
     for (int s = 0; s < 4; s++)          /* zero row: exactly singular */
         for (ptrdiff_t j = 0; j < n; j++)
@@ -104,9 +105,10 @@ static void test_split(int type, ptrdiff_t n, ptrdiff_t count)
 
 int main(void)
 {
-    /* each above the split threshold of 2^18 matrix elements */
-    test_split(UL_DOUBLE, 4, 20001);
-    test_split(UL_FLOAT, 3, 30000);
+    /* each above the 2-thread split threshold (ul_small.c: N n^3 >= 2 * 10^6,
+     * N >= 1024); complex runs the LAPACK path, which never splits */
+    test_split(UL_DOUBLE, 4, 40001);
+    test_split(UL_FLOAT, 3, 80000);
     test_split(UL_DOUBLE, 10, 2703);
     test_split(UL_CDOUBLE, 16, 1100);
     UL_CHECK(ul_set_num_threads(5) == 0 && ul_set_num_threads(0) == 5, "ul_set_num_threads returns the previous setting");
