@@ -318,6 +318,8 @@ def _build(info, row):
         raise BackendError("slot %d returned %r, not a numpy.ufunc"
                            % (_SLOT_FROM_FUNC_AND_DATA_AND_SIGNATURE, type(uf)))
     signature = _cstr(row.signature)
+    if not signature.replace("()", "").replace(",", "").replace("->", "").strip():
+        signature = None  # numpy turns an all-scalar "(),()->()" into a plain ufunc
     h = _UFuncHead.from_address(id(uf))
     problems = []
     if uf.__name__ != name or h.name != row.name:

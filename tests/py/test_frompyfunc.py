@@ -428,16 +428,17 @@ def test_python_loop_on_strided_numpy():
 
 @needs_numpy
 def test_numpy_ufunc_from_row():
-    # Rows with core dimensions become real numpy gufuncs. (Element-wise
-    # rows, "(),()->()", are refused by numpy_backend today: numpy
-    # normalizes that signature to None and the backend's check compares
-    # the strings.)
+    # Rows with core dimensions become real numpy gufuncs; element-wise rows
+    # ("(),()->()", which numpy keeps as signature None) plain ufuncs.
     cb = ffi.callback("double(double *, double *, ptrdiff_t)",
                       lambda pa, pb, n: sum(pa[i] * pb[i] for i in range(n)))
     g = frompyfunc(cb, 2, 1, signature="(n),(n)->()", name="np_dot",
                    dtypes=[float, float, float])
     p = frompyfunc(lambda a: [a[1], a[0]], 1, 1, signature="(2)->(2)",
                    name="np_swap")
+    cffi_m = cffi.FFI()
+    cffi_m.cdef("double hypot(double, double);")
+    e = frompyfunc(cffi_m.dlopen("libm.so.6").hypot, 2, 1, name="np_hypot")
     try:
         uf = g.to_numpy()
         assert isinstance(uf, np.ufunc) and uf.signature == "(n),(n)->()"
@@ -446,6 +447,11 @@ def test_numpy_ufunc_from_row():
         us = p.to_numpy()
         x = np.arange(6.0).reshape(3, 2)
         assert np.array_equal(us(x), x[:, ::-1])
+        hyp = e.to_numpy()
+        assert hyp.signature is None and hyp.types == ["dd->d"]
+        x = np.arange(8.0).reshape(2, 4)
+        assert np.array_equal(hyp(x, x[:, :1]), np.hypot(x, x[:, :1]))
     finally:
         g.release()
         p.release()
+        e.release()
