@@ -61,6 +61,12 @@ static void bench_n(int n, long count, int reps)
 
     double t = TIME(reps, iters, count, ul_dinv_loop(args, dims, steps, NULL));
     printf("ul,inv,%d,%ld,%s,%.2f\n", n, count, kind, t);
+    if (count > 1) {    /* big stacks split across cores by default: also one thread */
+        int prev = ul_set_num_threads(1);
+        t = TIME(reps, iters, count, ul_dinv_loop(args, dims, steps, NULL));
+        printf("ul_t1,inv,%d,%ld,%s,%.2f\n", n, count, kind, t);
+        ul_set_num_threads(prev);
+    }
 
     /* LAPACKE getrf + getri (row-major data, column-major call: inverse of
      * the transpose is the transpose of the inverse, same work) */

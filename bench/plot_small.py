@@ -33,20 +33,21 @@ def fmt(v):
 
 
 ns = sorted({k[2] for k in t})
-cols = ["ul", "lapacke_getri", "lapacke_gesv", "numpy_t1", "numpy_best", "eigen"]
-print("float64 inverse, ns per matrix (min of repeats); x = speed-up of ul")
+cols = ["ul", "ul_t1", "lapacke_getri", "lapacke_gesv", "numpy_t1", "numpy_best", "eigen"]
+print("float64 inverse, ns per matrix (min of repeats); x = speed-up of ul;")
+print("ul = default threads (big stacks split across cores), ul 1thr = UL_NUM_THREADS=1")
 for kind in ("single", "stack"):
-    print("\n%-6s %3s %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s" % (
-        kind, "n", "ul", "getrf+ri", "gesv", "np(1thr)", "np(best)", "eigen",
+    print("\n%-6s %3s %9s %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s" % (
+        kind, "n", "ul", "ul 1thr", "getrf+ri", "gesv", "np(1thr)", "np(best)", "eigen",
         "x np1", "x getri", "ul det", "getrf", "ul sol1", "gesv1"))
     for n in ns:
         v = [g(c, n, kind) for c in cols]
         if v[0] is None:
             continue
-        xnp = v[3] / v[0] if v[3] else None
-        xla = v[1] / v[0] if v[1] else None
-        print("%-6s %3d %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s" % (
-            "", n, fmt(v[0]), fmt(v[1]), fmt(v[2]), fmt(v[3]), fmt(v[4]), fmt(v[5]),
+        xnp = v[4] / v[0] if v[4] else None
+        xla = v[2] / v[0] if v[2] else None
+        print("%-6s %3d %9s %9s %9s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s" % (
+            "", n, fmt(v[0]), fmt(v[1]), fmt(v[2]), fmt(v[3]), fmt(v[4]), fmt(v[5]), fmt(v[6]),
             "%.1fx" % xnp if xnp else "-", "%.1fx" % xla if xla else "-",
             fmt(g("ul", n, kind, "det")), fmt(g("lapacke_getrf", n, kind, "det")),
             fmt(g("ul", n, kind, "solve1")), fmt(g("lapacke_gesv", n, kind, "solve1"))))
@@ -58,12 +59,12 @@ def target(label, ok, detail):
     print("  [%s] %s: %s" % ("met " if ok else "MISS", label, detail))
 
 
-u, npv = g("ul", 4, "stack"), g("numpy_t1", 4, "stack")
-if u and npv:
-    target("4x4 stack >= 30x numpy(1 thread)", npv / u >= 30, "%.1fx (%s ns vs %s ns)" % (npv / u, fmt(u), fmt(npv)))
-u, npv = g("ul", 10, "stack"), g("numpy_t1", 10, "stack")
-if u and npv:
-    target("10x10 stack >= 12x numpy(1 thread)", npv / u >= 12, "%.1fx (%s ns vs %s ns)" % (npv / u, fmt(u), fmt(npv)))
+for n, want in ((4, 30), (10, 12)):
+    u, u1, npv = g("ul", n, "stack"), g("ul_t1", n, "stack"), g("numpy_t1", n, "stack")
+    if u and npv:
+        target("%dx%d stack >= %dx numpy(1 thread)" % (n, n, want), npv / u >= want,
+               "%.1fx (%s ns vs %s ns); ours on one thread too: %s" % (
+                   npv / u, fmt(u), fmt(npv), "%.1fx (%s ns)" % (npv / u1, fmt(u1)) if u1 else "-"))
 u, la, ei = g("ul", 10, "single"), g("lapacke_getri", 10, "single"), g("eigen", 10, "single")
 if u and la:
     target("10x10 single >= 3x LAPACKE getrf+getri", la / u >= 3, "%.1fx (%s ns vs %s ns)" % (la / u, fmt(u), fmt(la)))
@@ -85,7 +86,7 @@ except ImportError:
     print("matplotlib missing: no plot")
     sys.exit(0)
 fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
-names = {"ul": "umath-linalg", "lapacke_getri": "LAPACKE getrf+getri",
+names = {"ul": "umath-linalg", "ul_t1": "umath-linalg, 1 thread", "lapacke_getri": "LAPACKE getrf+getri",
          "lapacke_gesv": "LAPACKE gesv(A, I)", "numpy_t1": "numpy (1 thread)",
          "numpy_best": "numpy (best of 1 / default threads)", "eigen": "Eigen 3 (fixed n<=16)"}
 for ax, kind in zip(axes, ("single", "stack")):
