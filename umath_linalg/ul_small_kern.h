@@ -56,8 +56,8 @@ KALWAYS VI KS(lanemask)(int l)
 /* KTR x KTR in-register transpose (KTR == KV, float64 only): rows of KV
  * matrices <-> compact vectors. VU is an unaligned view for the caller's
  * memory. */
-#ifdef KTR
 typedef KT KS(vu) __attribute__((vector_size(KV * sizeof(KT)), aligned(sizeof(KT))));
+#ifdef KTR
 KALWAYS void KS(transpose)(VT *v)
 {
 #if KTR == 4
@@ -324,39 +324,92 @@ KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n)
 #define KNV(n) (((n) + KV - 1) / KV)
 
 /* Row-major copy with zero padding to whole vectors; returns 1 when an
- * entry is not finite, and the pivot threshold in *thr. */
+ * entry is not finite, and the pivot threshold in *thr. With unit column
+ * stride (and n >= KV) whole vectors are loaded, the row tail built from
+ * scalars, and the guard's max and non-finite check done on vectors. */
 KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
                         ptrdiff_t cs, KT *thr)
 {
-    const int ldk = KNV(n) * KV;
+    const int nv = KNV(n), ldk = nv * KV, nf0 = n / KV;
     KT *a = (KT *)R, mx = 0, nf = 0;
-    for (int i = 0; i < n; i++) {
+    if (n >= KV && cs == (ptrdiff_t)sizeof(KT)) {
+        const VT zero = KS(splat)(0);
+        VT vmx = zero, vnf = zero;
         _Pragma("GCC unroll 16")
-        for (int j = 0; j < n; j++) {
-            KT v = *(const KT *)(s + i * rs + j * cs), av = v < 0 ? -v : v;
-            a[i * ldk + j] = v;
-            mx = av > mx ? av : mx;
-            nf += av * 0;
+        for (int i = 0; i < n; i++) {
+            const KT *si = (const KT *)(s + i * rs);
+            _Pragma("GCC unroll 16")
+            for (int c = 0; c < nv; c++) {
+                VT v = zero;
+                if (c < nf0) {
+                    v = *(const KS(vu) *)(si + c * KV);
+                } else {
+                    _Pragma("GCC unroll 16")
+                    for (int l = 0; l < n - nf0 * KV; l++)
+                        v[l] = si[c * KV + l];
+                }
+                R[i * nv + c] = v;
+                VT av = KS(vabs)(v);
+                vmx = KS(sel)(av > vmx, av, vmx);
+                vnf += av * 0;
+            }
         }
-        for (int j = n; j < ldk; j++)
-            a[i * ldk + j] = 0;
+        _Pragma("GCC unroll 16")
+        for (int l = 0; l < KV; l++) {
+            mx = vmx[l] > mx ? vmx[l] : mx;
+            nf += vnf[l];
+        }
+    } else {
+        for (int i = 0; i < n; i++) {
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j < n; j++) {
+                KT v = *(const KT *)(s + i * rs + j * cs), av = v < 0 ? -v : v;
+                a[i * ldk + j] = v;
+                mx = av > mx ? av : mx;
+                nf += av * 0;
+            }
+            for (int j = n; j < ldk; j++)
+                a[i * ldk + j] = 0;
+        }
     }
     KT t = mx * ((KT)n * KGUARD);
     *thr = t > KTINY ? t : KTINY;
     return nf != nf;
 }
 
+/* Row update of step k: column k zeroed, minus a[i][k] times the pivot
+ * row T. */
+KALWAYS void KS(gj_row1)(VT *restrict Ri, const int nv, const int k,
+                         const VI mk, const VT *T)
+{
+    const KT f = ((const KT *)Ri)[k];
+    _Pragma("GCC unroll 4")
+    for (int c = 0; c < nv; c++) {
+        VT v = Ri[c];
+        if (c == k / KV)
+            v = KS(sel)(mk, KS(splat)(0), v);
+        Ri[c] = v - f * T[c];
+    }
+}
+
+/* Every index is a compile-time constant (k, i and the vector of column k
+ * all unrolled), so the pivot row lives in registers, column k is zeroed
+ * by a constant blend folded into the update, and no address is computed
+ * at run time; the row swap is a branch (taken rarely in practice, and the
+ * pivot search is then off the critical path). */
 KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, KT thr,
                         int *restrict perm)
 {
     const int nv = KNV(n), ldk = nv * KV;
     KT *a = (KT *)R;
-    const VT one = KS(splat)(1), zero = KS(splat)(0);
+    const VT one = KS(splat)(1);
     int bad = 0;
+    _Pragma("GCC unroll 16")
     for (int k = 0; k < n; k++) {
         KT m = a[k * ldk + k];
         m = m < 0 ? -m : m;
         int p = k;
+        _Pragma("GCC unroll 16")
         for (int i = k + 1; i < n; i++) {
             KT v = a[i * ldk + k];
             v = v < 0 ? -v : v;
@@ -373,24 +426,69 @@ KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, KT thr,
                 R[p * nv + c] = t;
             }
         const int ck = k / KV;
-        VI mk = KS(lanemask)(k % KV);
-        const KT r = 1 / a[k * ldk + k];
-        R[k * nv + ck] = KS(sel)(mk, one, R[k * nv + ck]);
+        const VI mk = KS(lanemask)(k % KV);
+        VT T[KNV(UL_SMALL_MAX)];
         _Pragma("GCC unroll 4")
         for (int c = 0; c < nv; c++)
-            R[k * nv + c] *= r;
-        _Pragma("GCC unroll 16")
-        for (int i = 0; i < n; i++) {
-            if (i == k)
-                continue;
-            const KT f = a[i * ldk + k];
-            R[i * nv + ck] = KS(sel)(mk, zero, R[i * nv + ck]);
-            _Pragma("GCC unroll 4")
-            for (int c = 0; c < nv; c++)
-                R[i * nv + c] -= f * R[k * nv + c];
+            T[c] = R[k * nv + c];
+        const KT r = 1 / T[ck][k % KV];
+        T[ck] = KS(sel)(mk, one, T[ck]);
+        _Pragma("GCC unroll 4")
+        for (int c = 0; c < nv; c++) {
+            T[c] *= r;
+            R[k * nv + c] = T[c];
+        }
+        if (n <= 12) {
+            _Pragma("GCC unroll 16")
+            for (int i = 0; i < n; i++)
+                if (i != k)
+                    KS(gj_row1)(R + i * nv, nv, k, mk, T);
+        } else {
+            /* rows above and below k as two loops (code size and compile
+             * time of the fully unrolled form grow as n^3) */
+            for (int i = 0; i < k; i++)
+                KS(gj_row1)(R + i * nv, nv, k, mk, T);
+            for (int i = k + 1; i < n; i++)
+                KS(gj_row1)(R + i * nv, nv, k, mk, T);
         }
     }
     return bad;
+}
+
+/* Undoes the row interchanges of gj_inv1 on the inverse (column swaps in
+ * reverse order) and writes it out; whole vectors (the last one of a row
+ * overlapping the one before) when the output has unit column stride. */
+KALWAYS void KS(scatter1)(VT *restrict R, const int n, const int *perm,
+                          char *o, ptrdiff_t xr, ptrdiff_t xc)
+{
+    const int ldk = KNV(n) * KV;
+    KT *a = (KT *)R;
+    for (int k = n - 2; k >= 0; k--) {
+        const int p = perm[k];
+        if (p != k)
+            _Pragma("GCC unroll 16")
+            for (int i = 0; i < n; i++) {
+                KT t = a[i * ldk + k];
+                a[i * ldk + k] = a[i * ldk + p];
+                a[i * ldk + p] = t;
+            }
+    }
+    if (n >= KV && xc == (ptrdiff_t)sizeof(KT)) {
+        _Pragma("GCC unroll 16")
+        for (int i = 0; i < n; i++) {
+            KT *oi = (KT *)(o + i * xr);
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j + KV <= n; j += KV)
+                *(KS(vu) *)(oi + j) = R[i * (ldk / KV) + j / KV];
+            if (n % KV)
+                *(KS(vu) *)(oi + n - KV) = *(const KS(vu) *)(a + i * ldk + n - KV);
+        }
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < n; j++)
+            *(KT *)(o + i * xr + j * xc) = a[i * ldk + j];
 }
 
 /* Row-major copy of A (n x n) and B (n x ld - n) into R with row length
@@ -638,7 +736,7 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
             const char *in = args[0] + b * si;
             char *o = args[1] + b * so;
             KT thr;
-            int p1[UL_SMALL_MAX], col[UL_SMALL_MAX];
+            int p1[UL_SMALL_MAX];
             int bad = KS(gather1)(A, n, in, ar, ac, &thr);
             bad |= KS(gj_inv1)(A, n, thr, p1);
             if (bad) {
@@ -647,19 +745,7 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
                         *first_failed = b;
                 continue;
             }
-            for (int j = 0; j < n; j++)
-                col[j] = j;
-            for (int k = n - 1; k >= 0; k--) {
-                int p = p1[k], t = col[k];
-                col[k] = col[p];
-                col[p] = t;
-            }
-            const KT *a = (const KT *)A;
-            const int ldk = KNV(n) * KV;
-            for (int i = 0; i < n; i++)
-                _Pragma("GCC unroll 16")
-                for (int j = 0; j < n; j++)
-                    *(KT *)(o + i * xr + j * xc) = a[i * ldk + col[j]];
+            KS(scatter1)(A, n, p1, o, xr, xc);
         }
         return nfail;
     }
