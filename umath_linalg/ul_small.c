@@ -81,6 +81,7 @@
 
 #define KV 2
 #define KTR 2
+#define KMOVMSK(m) _mm_movemask_pd((__m128d)(m))   /* lane sign bits */
 #define VT vd_base
 #define VI vdi_base
 #define KS(x) KCAT(x, _d_base)
@@ -90,12 +91,14 @@
 #undef KS
 #undef KV
 #undef KTR
+#undef KMOVMSK
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #define KV 4
 #define KTR 4
 #define KBLENDV(b, a, m) _mm256_blendv_pd(b, a, (__m256d)(m))
+#define KMOVMSK(m) _mm256_movemask_pd((__m256d)(m))
 #define VT vd_avx2
 #define VI vdi_avx2
 #define KS(x) KCAT(x, _d_avx2)
@@ -105,6 +108,7 @@
 #undef KS
 #undef KV
 #undef KTR
+#undef KMOVMSK
 #undef KBLENDV
 #pragma GCC pop_options
 
@@ -134,6 +138,7 @@
 #define KEXP expf
 
 #define KV 4
+#define KMOVMSK(m) _mm_movemask_ps((__m128)(m))
 #define VT vs_base
 #define VI vsi_base
 #define KS(x) KCAT(x, _s_base)
@@ -143,11 +148,13 @@
 #undef KS
 #undef KV
 #undef KTR
+#undef KMOVMSK
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #define KV 8
 #define KBLENDV(b, a, m) _mm256_blendv_ps(b, a, (__m256)(m))
+#define KMOVMSK(m) _mm256_movemask_ps((__m256)(m))
 #define VT vs_avx2
 #define VI vsi_avx2
 #define KS(x) KCAT(x, _s_avx2)
@@ -157,6 +164,7 @@
 #undef KS
 #undef KV
 #undef KTR
+#undef KMOVMSK
 #undef KBLENDV
 #pragma GCC pop_options
 

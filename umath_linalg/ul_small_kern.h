@@ -190,44 +190,80 @@ KALWAYS void KS(pivot_row)(const VT *restrict A, int ld, int k, const int *p,
  * gathered into T by blends, each row i is updated from "row i, or the old
  * row k in the lanes whose pivot row is i", and row k becomes T. So every
  * element is loaded and stored once per step, and no lane is ever written
- * alone. On return A holds inv(P A) for the lane's row permutation P;
- * perm[k][l] is the row interchanged with row k at step k. */
-KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
-                      int (*restrict perm)[KV])
+ * alone. When no lane interchanges at step k (the common case: one
+ * branch per step), the blends are skipped; the arithmetic is the same.
+ * k is unrolled, so every address is a constant offset. On return A holds
+ * inv(P A) for the lane's row permutation P; perm[k][l] is the row
+ * interchanged with row k at step k, *anysw 0 when P = I in every lane. */
+KALWAYS void KS(gj_rows)(VT *restrict A, const int n, const int k,
+                         const int i0, const int i1, const VT *T, const VT r)
 {
-    VI bad = (VI)KS(splat)(0);
+    for (int i = i0; i < i1; i++) {
+        VT *Ai = A + i * n;
+        const VT f = Ai[k];
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < n; j++)
+            Ai[j] -= f * T[j];
+        Ai[k] = -f * r;
+    }
+}
+
+/* One step k of gj_inv; returns 1 when some lane interchanges rows. */
+KALWAYS int KS(gj_step)(VT *restrict A, const int n, const int k, VT thr,
+                        VI *bad, int *restrict perm)
+{
     const VT one = KS(splat)(1);
     VT T[UL_SMALL_MAX];
-    for (int k = 0; k < n; k++) {
-        VT idx = KS(pivot)(A, n, n, k, thr, &bad, perm[k]);
-        KS(pivot_row)(A, n, k, perm[k], 0, n, T);
-        const VT r = one / T[k];
-        T[k] = one;
+    VT idx = KS(pivot)(A, n, n, k, thr, bad, perm);
+    const int swk = KMOVMSK((VI)(idx != KS(splat)((KT)k))) != 0;
+    if (!swk) {
+        _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j++)
-            T[j] *= r;
-        for (int i = 0; i < n; i++) {
-            if (i == k)
-                continue;
+            T[j] = A[k * n + j];
+    } else {
+        KS(pivot_row)(A, n, k, perm, 0, n, T);
+    }
+    const VT r = one / T[k];
+    T[k] = one;
+    _Pragma("GCC unroll 16")
+    for (int j = 0; j < n; j++)
+        T[j] *= r;
+    KS(gj_rows)(A, n, k, 0, k, T, r);
+    if (!swk) {
+        KS(gj_rows)(A, n, k, k + 1, n, T, r);
+    } else {
+        for (int i = k + 1; i < n; i++) {
             VT *Ai = A + i * n;
             const VT *Ak = A + k * n;
-            if (i > k) {
-                VI mi = idx == KS(splat)((KT)i);
-                VT f = KS(sel)(mi, Ak[k], Ai[k]);
-                _Pragma("GCC unroll 16")
-                for (int j = 0; j < n; j++)
-                    Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
-                Ai[k] = -f * r;
-            } else {
-                VT f = Ai[k];
-                _Pragma("GCC unroll 16")
-                for (int j = 0; j < n; j++)
-                    Ai[j] -= f * T[j];
-                Ai[k] = -f * r;
-            }
+            VI mi = idx == KS(splat)((KT)i);
+            VT f = KS(sel)(mi, Ak[k], Ai[k]);
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j < n; j++)
+                Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
+            Ai[k] = -f * r;
         }
-        for (int j = 0; j < n; j++)
-            A[k * n + j] = T[j];
     }
+    _Pragma("GCC unroll 16")
+    for (int j = 0; j < n; j++)
+        A[k * n + j] = T[j];
+    return swk;
+}
+
+KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
+                      int (*restrict perm)[KV], int *anysw)
+{
+    VI bad = (VI)KS(splat)(0);
+    int sw = 0;
+    if (n <= 12) {
+        _Pragma("GCC unroll 16")
+        for (int k = 0; k < n; k++)
+            sw |= KS(gj_step)(A, n, k, thr, &bad, perm[k]);
+    } else {
+        /* not unrolled: compile time and code size grow as n^3 */
+        for (int k = 0; k < n; k++)
+            sw |= KS(gj_step)(A, n, k, thr, &bad, perm[k]);
+    }
+    *anysw = sw;
     return bad;
 }
 
@@ -800,7 +836,8 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
             continue;
         }
         VI bad = KS(scan)(A, n, n, &thr);
-        bad |= KS(gj_inv)(A, n, thr, perm);
+        int anysw;
+        bad |= KS(gj_inv)(A, n, thr, perm, &anysw);
         const KT *a = (const KT *)A;
         /* undo the row interchanges: swap columns in reverse order, i.e.
          * output column j of lane l is column col[l][j] */
@@ -831,10 +868,14 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
                     VT v[KV];
                     _Pragma("GCC unroll 16")
                     for (int q = 0; q < KV; q++) {
-                        VT e = A[i * n + col[0][j + q]];
-                        _Pragma("GCC unroll 16")
-                        for (int l = 1; l < KV; l++)
-                            e = KS(sel)(KS(lanemask)(l), A[i * n + col[l][j + q]], e);
+                        VT e = A[i * n + j + q];
+                        if (anysw) {
+                            e = A[i * n + col[0][j + q]];
+                            _Pragma("GCC unroll 16")
+                            for (int l = 1; l < KV; l++)
+                                e = KS(sel)(KS(lanemask)(l),
+                                            A[i * n + col[l][j + q]], e);
+                        }
                         v[q] = e;
                     }
                     KS(transpose)(v);
