@@ -41,7 +41,9 @@ static volatile double sink;
     } \
     best * 1e9; })
 
-static void bench_n(int n, long count, int reps)
+/* piv: plain random matrices, so that partial pivoting interchanges rows
+ * (the default adds n to the diagonal: well conditioned, no interchange) */
+static void bench_n(int n, long count, int reps, int piv)
 {
     long nn = (long)n * n;
     double *A = aligned_alloc(64, sizeof(double) * (nn * count + 8));
@@ -50,14 +52,14 @@ static void bench_n(int n, long count, int reps)
     int *ipiv = malloc(sizeof(int) * (n + 1));
     for (long i = 0; i < nn * count; i++) A[i] = unif();
     for (long k = 0; k < count; k++)
-        for (int i = 0; i < n; i++) A[k * nn + i * n + i] += n;   /* keep well conditioned */
+        for (int i = 0; i < n; i++) A[k * nn + i * n + i] += piv ? 0 : n;   /* keep well conditioned */
     char *args[3] = { (char *)A, (char *)X, NULL };
     ptrdiff_t dims[3] = { count, n, 1 };
     ptrdiff_t steps[6] = { 8 * nn, 8 * nn, 8 * n, 8, 8 * n, 8 };
     /* iterations so that one repeat takes >= ~20 ms */
     long work = (long)count * n * n * n + 1;
     long iters = 4000000 / work + 1;
-    const char *kind = count == 1 ? "single" : "stack";
+    const char *kind = count == 1 ? (piv ? "single_piv" : "single") : (piv ? "stack_piv" : "stack");
 
     double t = TIME(reps, iters, count, ul_dinv_loop(args, dims, steps, NULL));
     printf("ul,inv,%d,%ld,%s,%.2f\n", n, count, kind, t);
@@ -78,6 +80,11 @@ static void bench_n(int n, long count, int reps)
             memcpy(X + k * nn, W, 8 * nn);
         } });
     printf("lapacke_getri,inv,%d,%ld,%s,%.2f\n", n, count, kind, t);
+    if (piv) {
+        sink = X[0];
+        free(A); free(X); free(W); free(ipiv);
+        return;
+    }
     t = TIME(reps, iters, count, {
         for (long k = 0; k < count; k++) {
             memcpy(W, A + k * nn, 8 * nn);
@@ -127,16 +134,22 @@ int main(int argc, char **argv)
     static const int ns[] = { 2, 3, 4, 6, 8, 10, 12, 16, 24, 32, 64, 100 };
     int reps = shrt ? 7 : 11;   /* min of many short repeats: the machine may be shared */
     if (shrt) {
-        bench_n(4, 100000, reps);
-        bench_n(10, 1, reps);
-        bench_n(10, 10000, reps);
+        bench_n(4, 100000, reps, 0);
+        bench_n(10, 1, reps, 0);
+        bench_n(10, 10000, reps, 0);
+        bench_n(10, 1, reps, 1);
+        bench_n(10, 10000, reps, 1);
         return 0;
     }
     for (unsigned i = 0; i < sizeof ns / sizeof ns[0]; i++) {
         int n = ns[i];
         long stack = n <= 4 ? 100000 : n <= 16 ? 10000 : 1000;
-        bench_n(n, 1, reps);
-        bench_n(n, stack, reps);
+        bench_n(n, 1, reps, 0);
+        bench_n(n, stack, reps, 0);
+    }
+    for (int n = 4; n <= 16; n += 6) {      /* 4, 10, 16 */
+        bench_n(n, 1, reps, 1);
+        bench_n(n, n <= 4 ? 100000 : 10000, reps, 1);
     }
     return 0;
 }

@@ -52,6 +52,15 @@ for kind in ("single", "stack"):
             fmt(g("ul", n, kind, "det")), fmt(g("lapacke_getrf", n, kind, "det")),
             fmt(g("ul", n, kind, "solve1")), fmt(g("lapacke_gesv", n, kind, "solve1"))))
 
+print("\nrandom matrices (rows interchanged by pivoting; the table above adds n to")
+print("the diagonal, which needs no interchange), ns per matrix:")
+for kind in ("single_piv", "stack_piv"):
+    for n in ns:
+        u, u1, la = g("ul", n, kind), g("ul_t1", n, kind), g("lapacke_getri", n, kind)
+        if u and la:
+            print("%-10s %3d   ul %7s   ul 1thr %7s   getrf+ri %7s   x getri %.1fx" % (
+                kind, n, fmt(u), fmt(u1), fmt(la), la / u))
+
 print("\ntargets (issue 5):")
 
 
