@@ -107,7 +107,7 @@ KALWAYS void KS(gather)(VT *restrict A, int n, int nc, int ld, int c0,
                 }
         }
 #endif
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n && jv < nc; i++)
             for (int j = jv; j < nc; j++) {
                 const char *s = src + i * rs + j * cs;
                 VT v;
@@ -291,6 +291,7 @@ KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n)
         }
     }
     VI bad = nf != nf;
+    int sw = 0;
     VT thr = mx * ((KT)n * KGUARD), tiny = KS(splat)(KTINY);
     thr = KS(sel)(thr > tiny, thr, tiny);
     _Pragma("GCC unroll 4")
@@ -305,16 +306,20 @@ KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n)
         }
         bad |= ~(m > thr);
         piv[k] = idx;
-        _Pragma("GCC unroll 4")
-        for (int i = k + 1; i < n; i++) {
-            VI mi = idx == KS(splat)((KT)i);
+        /* no lane interchanges at step k (the common case): no blends */
+        const int swk = KMOVMSK((VI)(idx != KS(splat)((KT)k))) != 0;
+        sw |= swk;
+        if (swk)
             _Pragma("GCC unroll 4")
-            for (int j = 0; j < n; j++) {
-                VT t = a[k][j];
-                a[k][j] = KS(sel)(mi, a[i][j], t);
-                a[i][j] = KS(sel)(mi, t, a[i][j]);
+            for (int i = k + 1; i < n; i++) {
+                VI mi = idx == KS(splat)((KT)i);
+                _Pragma("GCC unroll 4")
+                for (int j = 0; j < n; j++) {
+                    VT t = a[k][j];
+                    a[k][j] = KS(sel)(mi, a[i][j], t);
+                    a[i][j] = KS(sel)(mi, t, a[i][j]);
+                }
             }
-        }
         const VT r = one / a[k][k];
         a[k][k] = one;
         _Pragma("GCC unroll 4")
@@ -331,19 +336,21 @@ KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n)
                 a[i][j] -= f * a[k][j];
         }
     }
-    _Pragma("GCC unroll 4")
-    for (int k = n - 1; k >= 0; k--) {
+    /* column unscramble, only when some lane interchanged */
+    if (sw)
         _Pragma("GCC unroll 4")
-        for (int c = k + 1; c < n; c++) {
-            VI mc = piv[k] == KS(splat)((KT)c);
+        for (int k = n - 1; k >= 0; k--) {
             _Pragma("GCC unroll 4")
-            for (int i = 0; i < n; i++) {
-                VT t = a[i][k];
-                a[i][k] = KS(sel)(mc, a[i][c], t);
-                a[i][c] = KS(sel)(mc, t, a[i][c]);
+            for (int c = k + 1; c < n; c++) {
+                VI mc = piv[k] == KS(splat)((KT)c);
+                _Pragma("GCC unroll 4")
+                for (int i = 0; i < n; i++) {
+                    VT t = a[i][k];
+                    a[i][k] = KS(sel)(mc, a[i][c], t);
+                    a[i][c] = KS(sel)(mc, t, a[i][c]);
+                }
             }
         }
-    }
     _Pragma("GCC unroll 4")
     for (int i = 0; i < n; i++) {
         _Pragma("GCC unroll 4")
@@ -794,16 +801,14 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
         if (n <= KREG) {
             VI bad = KS(gj_inv_reg)(A, n);
             const KT *a = (const KT *)A;
+            const int anybad = KMOVMSK(bad) != 0;
             int jv = 0;
 #ifdef KTR
-            int anybad = 0;
-            _Pragma("GCC unroll 16")
-            for (int l = 0; l < KV; l++)
-                anybad |= bad[l] != 0;
             if (nl == KV && !anybad && xc == (ptrdiff_t)sizeof(KT))
                 jv = n - n % KV;
 #endif
-            for (int l = 0; l < nl; l++) {
+            /* lane by lane: LAPACK's lanes and the columns from jv on */
+            for (int l = 0; l < (jv < n || nl < KV || anybad ? nl : 0); l++) {
                 char *o = out + l * so;
                 if (bad[l]) {
                     if (KS(lapack_gesv)(n, n, in + l * si, ar, ac, NULL, 0, 0,
