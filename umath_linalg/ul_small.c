@@ -36,23 +36,28 @@
  * redone by LAPACK (?gesv / ?getrf, exactly the LAPACK path), so
  * singularity verdicts and NaN/Inf behaviour are LAPACK's own.
  *
- * Cut-over (measured, `sh bench/bench_small.sh`, 2026-11-23 20:30 UTC, on
- * the shared 2-core EPYC (other builds running: noisy; min of 11 repeats),
- * float64 inverse, ns per matrix, this kernel vs LAPACKE getrf+getri):
+ * Cut-over (measured, `sh bench/bench_small.sh`, 2026-12-01 08:50 UTC, on
+ * the shared 2-core EPYC, load average ~1 from other work (noisy; min of
+ * 11 repeats), float64 inverse, ns per matrix, this kernel vs LAPACKE
+ * getrf+getri; "stack" with the 2-thread split, "1 thr" UL_NUM_THREADS=1):
  *     n        2     3     4     6     8    10    12    16
- *   single    56    69    83   199   226   361   564   934  (kernel)
- *            143   314   277   657   758  1224  1604  2635  (getrf+getri)
- *   stack    4.4   9.6    18    67   185   333   399   696  (kernel)
- *            149   210   280   501   769  1336  1761  2912  (getrf+getri)
- * det and solve1 (kernel vs getrf / gesv nrhs=1), 10x10: single 251 / 497
- * and 364 / 665 ns, stack 159 / 522 and 175 / 692 ns; 16x16 single 822 /
- * 1719 and 1104 / 1979 ns.
+ *   single    53    66    46    84   119   162   221   467  (kernel)
+ *            125   164   270   439   636   917  1257  2176  (getrf+getri)
+ *   stack    3.8   7.8   9.5    31    71   131   209   422  (kernel)
+ *   1 thr    3.8    11    12    47   119   258   394   829  (kernel)
+ *            125   214   270   442   637  1024  1408  2366  (getrf+getri)
+ * (n = 2, 3 single take the scalar gather: fewer columns than lanes.)
+ * Random matrices (rows interchanged): 10x10 single 276, stack 1 thr 331.
+ * det and solve1 (kernel vs getrf / gesv nrhs=1), 10x10: single 245 / 409
+ * and 354 / 608 ns, stack 92 / 420 and 100 / 628 ns; 16x16 single 590 /
+ * 1038 and 872 / 1347 ns.
  * The kernels are ahead at every n <= 16 for single matrices and stacks,
  * so there is no cut-over below UL_SMALL_MAX = 16: every call with
  * 1 <= n <= 16 and a real dtype is taken (complex declines; solve with
  * more than 16 right-hand sides declines). At n = 16 the stack kernel
- * runs 2 n^3 flops in 0.7 us = 12 GFLOP/s (25 % of peak); above 16 these
- * unblocked kernels would lose to a blocked LU, so UL_SMALL_MAX stays 16.
+ * runs 2 n^3 flops in 0.83 us on one thread = 10 GFLOP/s (20 % of
+ * peak); above 16 these unblocked kernels would lose to a blocked LU, so
+ * UL_SMALL_MAX stays 16.
  */
 #include "ul_impl.h"
 
