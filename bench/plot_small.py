@@ -99,11 +99,13 @@ names = {"ul": "umath-linalg", "ul_t1": "umath-linalg, 1 thread", "lapacke_getri
          "lapacke_gesv": "LAPACKE gesv(A, I)", "numpy_t1": "numpy (1 thread)",
          "numpy_best": "numpy (best of 1 / default threads)", "eigen": "Eigen 3 (fixed n<=16)"}
 for ax, kind in zip(axes, ("single", "stack")):
-    for c in cols:
+    for ci, c in enumerate(cols):
         pts = [(n, g(c, n, kind)) for n in ns if g(c, n, kind)]
-        if pts:
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o",
-                    lw=2.5 if c == "ul" else 1.2, label=names[c])
+        if pts:   # one colour per implementation in both panels
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", color="C%d" % ci,
+                    lw=2.5 if c.startswith("ul") else 1.2,
+                    ls="--" if c == "ul_t1" else "-", label=names[c])
+    ax.legend(fontsize=8)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xticks(ns)
@@ -113,7 +115,6 @@ for ax, kind in zip(axes, ("single", "stack")):
                  else "stacks (1e5 for n<=4, 1e4 n<=16, 1e3 above)"))
     ax.grid(True, which="both", alpha=0.3)
 axes[0].set_ylabel("ns per matrix")
-axes[0].legend(fontsize=8)
 fig.tight_layout()
 fig.savefig(png, dpi=110)
 print("\nwrote %s and %s" % (sys.argv[1], png))
