@@ -19,6 +19,10 @@
 #define UL_MAX_THREADS 8
 UL_HIDDEN int ul_num_threads(void);
 
+/* 1 when the AVX2+FMA paths run: the CPU has both and $UL_CPU is not
+ * "baseline"; decided once per process (ul_small.c). */
+UL_HIDDEN int ul_cpu_avx2(void);
+
 /* ---- small-n fast paths (umath_linalg/ul_small*.c) ---------------------
  * Each takes a whole loop call with numpy's loop-ABI arguments (dimensions
  * and steps exactly as the loop got them) and either declines by returning

@@ -13,6 +13,11 @@ UL_API int UL_NAME(linearize)(void *dst, ptrdiff_t ld, const void *src,
         return rc;
     UL_T *d = dst;
     const char *s = src;
+    if (col_stride == (ptrdiff_t)sizeof(UL_T) && row_stride != col_stride) {
+        ul_tcopy(dst, ld * (ptrdiff_t)sizeof(UL_T), src, row_stride, rows,
+                 cols, sizeof(UL_T));    /* C order: rows are contiguous */
+        return UL_OK;
+    }
     for (ptrdiff_t j = 0; j < cols; j++, d += ld, s += col_stride) {
         if (row_stride == (ptrdiff_t)sizeof(UL_T)) {
             memcpy(d, s, (size_t)rows * sizeof(UL_T));
@@ -33,6 +38,11 @@ UL_API int UL_NAME(delinearize)(void *dst, ptrdiff_t rows, ptrdiff_t cols,
         return rc;
     char *d = dst;
     const UL_T *s = src;
+    if (col_stride == (ptrdiff_t)sizeof(UL_T) && row_stride != col_stride) {
+        ul_tcopy(dst, row_stride, src, ld * (ptrdiff_t)sizeof(UL_T), cols,
+                 rows, sizeof(UL_T));    /* C order: rows are contiguous */
+        return UL_OK;
+    }
     for (ptrdiff_t j = 0; j < cols; j++, s += ld, d += col_stride) {
         if (row_stride == (ptrdiff_t)sizeof(UL_T)) {
             memcpy(d, s, (size_t)rows * sizeof(UL_T));

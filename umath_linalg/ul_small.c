@@ -211,6 +211,11 @@ static const ul_small_tab *ul_small_tab_get(void)
     return ul_small_chosen;
 }
 
+int ul_cpu_avx2(void)
+{
+    return ul_small_tab_get() == &ul_small_avx2;
+}
+
 /* Work sharing for one big call: fixed chunks of UL_SMALL_CHUNK matrices
  * (the last one takes the remainder, so no chunk is shorter than a chunk),
  * handed out by an atomic counter, so a thread that gets no CPU on a busy
