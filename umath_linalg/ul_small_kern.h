@@ -37,8 +37,12 @@ KALWAYS VT KS(sel)(VI m, VT a, VT b) { return KBLENDV(b, a, m); }
 #else
 KALWAYS VT KS(sel)(VI m, VT a, VT b) { return (VT)((m & (VI)a) | (~m & (VI)b)); }
 #endif
-/* |x| (-0.0 stays -0.0, which compares equal to 0; NaN stays NaN) */
-KALWAYS VT KS(vabs)(VT x) { return KS(sel)(x < KS(splat)(0), -x, x); }
+/* |x| by clearing the sign bit (one and; NaN stays NaN) */
+KALWAYS VT KS(vabs)(VT x)
+{
+    const VI nosign = (VI){0} + (KI)(~0ull >> (65 - 8 * sizeof(KT)));
+    return (VT)((VI)x & nosign);
+}
 /* all-ones in lane l only (a compare, so it stays in registers) */
 KALWAYS VI KS(lanemask)(int l)
 {
@@ -75,6 +79,32 @@ KALWAYS void KS(transpose)(VT *v)
     v[0] = t0;
 #endif
 }
+
+/* The first r <= KV elements at p with zeros after, and the store of the
+ * first r elements of v: element moves, which the compiler merges into
+ * vector ones (and never reads or writes past the r elements). */
+KALWAYS VT KS(load_part)(const char *p, int r)
+{
+    VT v = KS(splat)(0);
+    _Pragma("GCC unroll 16")
+    for (int q = 0; q < KV; q++)
+        if (q < r) {
+            KT x;
+            memcpy(&x, p + q * (ptrdiff_t)sizeof(KT), sizeof(KT));
+            v[q] = x;
+        }
+    return v;
+}
+
+KALWAYS void KS(store_part)(char *p, VT v, int r)
+{
+    _Pragma("GCC unroll 16")
+    for (int q = 0; q < KV; q++)
+        if (q < r) {
+            KT x = v[q];
+            memcpy(p + q * (ptrdiff_t)sizeof(KT), &x, sizeof(KT));
+        }
+}
 #endif
 
 /* Gathers nl <= KV matrices (n x nc, strides rs, cs) starting at src, one
@@ -93,17 +123,21 @@ KALWAYS void KS(gather)(VT *restrict A, int n, int nc, int ld, int c0,
         int jv = 0;
 #ifdef KTR
         if (cs == (ptrdiff_t)sizeof(KT)) {
-            jv = nc - nc % KV;
+            jv = nc;
             for (int i = 0; i < n; i++)
-                for (int j = 0; j < jv; j += KV) {
+                for (int j = 0; j < nc; j += KV) {
+                    const int r = nc - j < KV ? nc - j : KV;
                     VT v[KV];
                     _Pragma("GCC unroll 16")
-                    for (int l = 0; l < KV; l++)
-                        v[l] = *(const KS(vu) *)(src + l * step + i * rs + j * cs);
+                    for (int l = 0; l < KV; l++) {
+                        const char *p = src + l * step + i * rs + j * cs;
+                        v[l] = r == KV ? *(const KS(vu) *)p : KS(load_part)(p, r);
+                    }
                     KS(transpose)(v);
                     _Pragma("GCC unroll 16")
                     for (int q = 0; q < KV; q++)
-                        A[i * ld + c0 + j + q] = v[q];
+                        if (q < r)
+                            A[i * ld + c0 + j + q] = v[q];
                 }
         }
 #endif
@@ -758,6 +792,46 @@ static void KS(lapack_slogdet)(int n, const char *a, ptrdiff_t ar,
     *logdet = ld;
 }
 
+#ifdef KTR
+/* The inverses of a full group to the caller, every lane the kernel's, unit
+ * output column stride: element (i, j) of lane l is compact (i, col[l][j])
+ * (col NULL: (i, j)). KV columns at a time are picked (by blends when
+ * permuted), transposed in registers and stored as row pieces; the last
+ * n % KV columns by a partial store. */
+KALWAYS void KS(put_rows)(const VT *restrict A, const int n,
+                          const int (*col)[UL_SMALL_MAX], char *out,
+                          ptrdiff_t so, ptrdiff_t xr)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j += KV) {
+            const int r = n - j < KV ? n - j : KV;
+            VT v[KV];
+            _Pragma("GCC unroll 16")
+            for (int q = 0; q < KV; q++) {
+                VT e = KS(splat)(0);
+                if (q < r && col == NULL) {
+                    e = A[i * n + j + q];
+                } else if (q < r) {
+                    e = A[i * n + col[0][j + q]];
+                    _Pragma("GCC unroll 16")
+                    for (int l = 1; l < KV; l++)
+                        e = KS(sel)(KS(lanemask)(l), A[i * n + col[l][j + q]], e);
+                }
+                v[q] = e;
+            }
+            KS(transpose)(v);
+            _Pragma("GCC unroll 16")
+            for (int l = 0; l < KV; l++) {
+                char *p = out + l * so + i * xr + j * (ptrdiff_t)sizeof(KT);
+                if (r == KV)
+                    *(KS(vu) *)p = v[l];
+                else
+                    KS(store_part)(p, v[l], r);
+            }
+        }
+}
+#endif
+
 /* ---- the hooks' bodies --------------------------------------------------- */
 
 #define KSCRATCH(name, elems) \
@@ -797,112 +871,50 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
         const char *in = args[0] + b * si;
         char *out = args[1] + b * so;
         VT thr;
+        VI bad;
+        int anysw = 0;
         KS(gather)(A, n, n, n, 0, in, si, ar, ac, nl);
         if (n <= KREG) {
-            VI bad = KS(gj_inv_reg)(A, n);
-            const KT *a = (const KT *)A;
-            const int anybad = KMOVMSK(bad) != 0;
-            int jv = 0;
-#ifdef KTR
-            if (nl == KV && !anybad && xc == (ptrdiff_t)sizeof(KT))
-                jv = n - n % KV;
-#endif
-            /* lane by lane: LAPACK's lanes and the columns from jv on */
-            for (int l = 0; l < (jv < n || nl < KV || anybad ? nl : 0); l++) {
-                char *o = out + l * so;
-                if (bad[l]) {
-                    if (KS(lapack_gesv)(n, n, in + l * si, ar, ac, NULL, 0, 0,
-                                        o, xr, xc) != 0)
-                        if (nfail++ == 0)
-                            *first_failed = b + l;
-                    continue;
-                }
-                for (int i = 0; i < n; i++)
-                    for (int j = jv; j < n; j++)
-                        *(KT *)(o + i * xr + j * xc) = a[(i * n + j) * KV + l];
-            }
-#ifdef KTR
-            /* vector stores of whole row pieces for the lanes that are
-             * not LAPACK's (blend with what is there would be needed
-             * otherwise, so only when all lanes are the kernel's) */
-            if (jv > 0)
-                for (int i = 0; i < n; i++)
-                    for (int j = 0; j < jv; j += KV) {
-                        VT v[KV];
-                        _Pragma("GCC unroll 16")
-                        for (int q = 0; q < KV; q++)
-                            v[q] = A[i * n + j + q];
-                        KS(transpose)(v);
-                        _Pragma("GCC unroll 16")
-                        for (int l = 0; l < KV; l++)
-                            *(KS(vu) *)(out + l * so + i * xr + j * xc) = v[l];
-                    }
-#endif
-            continue;
+            bad = KS(gj_inv_reg)(A, n);     /* comes back unpermuted */
+        } else {
+            bad = KS(scan)(A, n, n, &thr);
+            bad |= KS(gj_inv)(A, n, thr, perm, &anysw);
         }
-        VI bad = KS(scan)(A, n, n, &thr);
-        int anysw;
-        bad |= KS(gj_inv)(A, n, thr, perm, &anysw);
-        const KT *a = (const KT *)A;
         /* undo the row interchanges: swap columns in reverse order, i.e.
          * output column j of lane l is column col[l][j] */
         int col[KV][UL_SMALL_MAX];
-        _Pragma("GCC unroll 16")
-        for (int l = 0; l < KV; l++) {
-            for (int j = 0; j < n; j++)
-                col[l][j] = j;
-            for (int k = n - 1; k >= 0; k--) {
-                int p = perm[k][l], t = col[l][k];
-                col[l][k] = col[l][p];
-                col[l][p] = t;
-            }
-        }
-        int jv = 0;
-#ifdef KTR
-        /* all lanes the kernel's and unit output column stride: permuted
-         * columns gathered by blends, transposed in registers, stored as
-         * whole row pieces */
-        int anybad = 0;
-        _Pragma("GCC unroll 16")
-        for (int l = 0; l < KV; l++)
-            anybad |= bad[l] != 0;
-        if (nl == KV && !anybad && xc == (ptrdiff_t)sizeof(KT)) {
-            jv = n - n % KV;
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < jv; j += KV) {
-                    VT v[KV];
-                    _Pragma("GCC unroll 16")
-                    for (int q = 0; q < KV; q++) {
-                        VT e = A[i * n + j + q];
-                        if (anysw) {
-                            e = A[i * n + col[0][j + q]];
-                            _Pragma("GCC unroll 16")
-                            for (int l = 1; l < KV; l++)
-                                e = KS(sel)(KS(lanemask)(l),
-                                            A[i * n + col[l][j + q]], e);
-                        }
-                        v[q] = e;
-                    }
-                    KS(transpose)(v);
-                    _Pragma("GCC unroll 16")
-                    for (int l = 0; l < KV; l++)
-                        *(KS(vu) *)(out + l * so + i * xr + j * xc) = v[l];
+        if (anysw)
+            _Pragma("GCC unroll 16")
+            for (int l = 0; l < KV; l++) {
+                for (int j = 0; j < n; j++)
+                    col[l][j] = j;
+                for (int k = n - 1; k >= 0; k--) {
+                    int p = perm[k][l], t = col[l][k];
+                    col[l][k] = col[l][p];
+                    col[l][p] = t;
                 }
+            }
+#ifdef KTR
+        if (nl == KV && KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(KT)) {
+            KS(put_rows)(A, n, anysw ? col : NULL, out, so, xr);
+            continue;
         }
 #endif
+        /* lane by lane: a partial group, LAPACK's lanes, strided output */
+        const KT *a = (const KT *)A;
         for (int l = 0; l < nl; l++) {
             char *o = out + l * so;
             if (bad[l]) {
                 if (KS(lapack_gesv)(n, n, in + l * si, ar, ac, NULL, 0, 0,
-                                    o, xr, xc) != 0) {
+                                    o, xr, xc) != 0)
                     if (nfail++ == 0)
                         *first_failed = b + l;
-                }
                 continue;
             }
             for (int i = 0; i < n; i++)
-                for (int j = jv; j < n; j++)
-                    *(KT *)(o + i * xr + j * xc) = a[(i * n + col[l][j]) * KV + l];
+                for (int j = 0; j < n; j++)
+                    *(KT *)(o + i * xr + j * xc) =
+                        a[(i * n + (anysw ? col[l][j] : j)) * KV + l];
         }
     }
     return nfail;
