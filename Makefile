@@ -50,7 +50,8 @@ $(OUT)/san/%.o: %.c $(LIB_HDRS)
 $(LIBSO).$(SOVER): $(LIB_OBJS) build/libumath_linalg.map
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@.tmp $(LIB_OBJS) -Wl,-soname,libumath_linalg.so.$(SOMAJOR) \
-	    -Wl,--version-script=build/libumath_linalg.map -Wl,--no-undefined $(DEP_LIBS)
+	    -Wl,--version-script=build/libumath_linalg.map -Wl,--no-undefined \
+	    -Wl,-z,nodelete $(DEP_LIBS)    # helper threads: never unmapped by dlclose
 	mv -f $@.tmp $@    # atomic: a running import never sees a half-written file
 
 $(LIBSO): $(LIBSO).$(SOVER)

@@ -16,7 +16,7 @@
  * ul_set_num_threads, $UL_NUM_THREADS, else the online CPUs; 1 = never split).
  *
  * Big stacks (>= UL_SMALL_PAR_WORK n^3 units per thread, ~0.3 ms) are
- * shared among threads in chunks of 256 matrices taken from an atomic
+ * shared among threads in chunks of 16-256 matrices taken from an atomic
  * counter (the calling thread works too; the last chunk takes the
  * remainder), so every matrix sees the same kernel and the same arithmetic
  * as in a serial call: results are bit-identical whatever the split. The
@@ -63,9 +63,11 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <immintrin.h>
 
 #define KCAT_(a, b) a##b
@@ -216,29 +218,33 @@ int ul_cpu_avx2(void)
     return ul_small_tab_get() == &ul_small_avx2;
 }
 
-/* Work sharing for one big call: fixed chunks of UL_SMALL_CHUNK matrices
- * (the last one takes the remainder, so no chunk is shorter than a chunk),
+/* Work sharing for one big call: fixed chunks of `chunk` matrices (the
+ * last one takes the remainder, so no chunk is shorter than a chunk),
  * handed out by an atomic counter, so a thread that gets no CPU on a busy
- * machine does not hold the others up. Each thread keeps its own failure
- * count and first failed index; they are combined after the join. */
-#define UL_SMALL_CHUNK 256
+ * machine does not hold the others up. A chunk is a multiple of 16 (every
+ * lane count), so each matrix sits in the same lane as in a serial call,
+ * and about UL_SMALL_CHUNK_WORK n^3 units (~20 us): small enough that the
+ * threads finish together. Each thread keeps its own failure count and
+ * first failed index; they are combined at the end. */
+#define UL_SMALL_CHUNK_WORK 65536
+#define UL_SMALL_CHUNK_MAX 256
+typedef struct ul_small_part {
+    struct ul_small_work *w;
+    ptrdiff_t nfail, first;
+} ul_small_part;
+
 typedef struct ul_small_work {
     ul_small_fn fn;
     char **args;
     const ptrdiff_t *dims, *steps;
     int nargs, ndims;
-    ptrdiff_t nchunks;
+    ptrdiff_t chunk, nchunks;
     ptrdiff_t next;                 /* atomic */
+    ul_small_part part[UL_MAX_THREADS];
 } ul_small_work;
 
-typedef struct ul_small_part {
-    ul_small_work *w;
-    ptrdiff_t nfail, first;
-} ul_small_part;
-
-static void *ul_small_worker(void *p)
+static void ul_small_worker(ul_small_part *part)
 {
-    ul_small_part *part = p;
     ul_small_work *w = part->w;
     part->nfail = 0;
     part->first = -1;
@@ -246,8 +252,8 @@ static void *ul_small_worker(void *p)
         ptrdiff_t c = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
         if (c >= w->nchunks)
             break;
-        ptrdiff_t start = c * UL_SMALL_CHUNK;
-        ptrdiff_t cnt = c == w->nchunks - 1 ? w->dims[0] - start : UL_SMALL_CHUNK;
+        ptrdiff_t start = c * w->chunk;
+        ptrdiff_t cnt = c == w->nchunks - 1 ? w->dims[0] - start : w->chunk;
         char *args[3];
         ptrdiff_t dims[3], ff = -1;
         for (int i = 0; i < w->nargs; i++)
@@ -262,7 +268,133 @@ static void *ul_small_worker(void *p)
                 part->first = start + ff;
         }
     }
+}
+
+/* ---- the helper threads -------------------------------------------------
+ * Started by the first big call that needs them and kept. Waking a
+ * sleeping thread, like creating one, takes 50-200 us on a virtual
+ * machine, a good part of a ~1 ms call; so after a job a helper spins for
+ * UL_SPIN_NS, where a caller looping over big stacks finds it awake, and
+ * only then sleeps on a condition variable. One call at a time owns the
+ * pool (a concurrent call runs alone on its own thread). Helpers block all
+ * signals. A forked child starts with none (pthread_atfork), and the
+ * library is linked -z nodelete, so dlclose never unmaps their code. */
+#define UL_SPIN_NS 500000
+typedef struct ul_slot {
+    ul_small_part *part;            /* the job: written before gen */
+    unsigned long gen;              /* atomic: bumped per job */
+} ul_slot;
+
+static struct {
+    pthread_mutex_t mu;             /* guards sleepers and the two conds */
+    pthread_cond_t wake, idle;
+    int sleepers;
+    int owned;                      /* atomic: a call owns the pool */
+    int nhelpers;                   /* started (owner only) */
+    int active;                     /* atomic: helpers inside the job */
+    ul_slot slot[UL_MAX_THREADS];   /* slot[h] for helper h >= 1 */
+} ul_pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+              PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, { { NULL, 0 } } };
+static pthread_once_t ul_pool_once = PTHREAD_ONCE_INIT;
+
+static void ul_pool_atfork_child(void)
+{
+    pthread_mutex_init(&ul_pool.mu, NULL);
+    pthread_cond_init(&ul_pool.wake, NULL);
+    pthread_cond_init(&ul_pool.idle, NULL);
+    ul_pool.sleepers = ul_pool.owned = ul_pool.nhelpers = ul_pool.active = 0;
+}
+
+static void ul_pool_init(void)
+{
+    pthread_atfork(NULL, NULL, ul_pool_atfork_child);
+}
+
+static long long ul_now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Spins for up to UL_SPIN_NS while *v == old, then sleeps on cond until it
+ * changes; returns the new value. */
+static unsigned long ul_pool_await(const void *v, size_t size,
+                                   unsigned long old, pthread_cond_t *cond)
+{
+#define UL_LOAD(v) (size == sizeof(int) ? (unsigned long)__atomic_load_n((const int *)(v), __ATOMIC_ACQUIRE) \
+                                        : __atomic_load_n((const unsigned long *)(v), __ATOMIC_ACQUIRE))
+    long long t0 = 0;
+    for (unsigned i = 1;; i++) {
+        unsigned long x = UL_LOAD(v);
+        if (x != old)
+            return x;
+        _mm_pause();
+        if (i % 256 == 0) {
+            long long t = ul_now_ns();
+            if (t0 == 0)
+                t0 = t;
+            else if (t - t0 > UL_SPIN_NS)
+                break;
+        }
+    }
+    pthread_mutex_lock(&ul_pool.mu);
+    ul_pool.sleepers++;
+    unsigned long x;
+    while ((x = UL_LOAD(v)) == old)
+        pthread_cond_wait(cond, &ul_pool.mu);
+    ul_pool.sleepers--;
+    pthread_mutex_unlock(&ul_pool.mu);
+    return x;
+#undef UL_LOAD
+}
+
+/* Wakes whoever sleeps in ul_pool_await (after the value was stored). */
+static void ul_pool_kick(pthread_cond_t *cond)
+{
+    pthread_mutex_lock(&ul_pool.mu);
+    if (ul_pool.sleepers > 0)
+        pthread_cond_broadcast(cond);
+    pthread_mutex_unlock(&ul_pool.mu);
+}
+
+static void *ul_pool_helper(void *arg)
+{
+    ul_slot *slot = arg;
+    unsigned long seen = 0;
+    for (;;) {
+        seen = ul_pool_await(&slot->gen, sizeof slot->gen, seen, &ul_pool.wake);
+        ul_small_worker(slot->part);
+        if (__atomic_sub_fetch(&ul_pool.active, 1, __ATOMIC_ACQ_REL) == 0)
+            ul_pool_kick(&ul_pool.idle);
+    }
     return NULL;
+}
+
+/* Starts helpers 1 .. nt - 1 that are missing; returns how many threads
+ * (with the caller) can work. Pool owner only. */
+static int ul_pool_grow(int nt)
+{
+    if (ul_pool.nhelpers >= nt - 1)
+        return nt;
+    pthread_once(&ul_pool_once, ul_pool_init);
+    pthread_attr_t attr;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    while (ul_pool.nhelpers < nt - 1) {
+        ul_slot *slot = &ul_pool.slot[ul_pool.nhelpers + 1];
+        slot->gen = 0;
+        pthread_t tid;
+        if (pthread_create(&tid, &attr, ul_pool_helper, slot) != 0)
+            break;
+        ul_pool.nhelpers++;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    return ul_pool.nhelpers + 1 < nt ? ul_pool.nhelpers + 1 : nt;
 }
 
 /* Runs fn on the whole call, shared among threads when big enough. */
@@ -272,33 +404,39 @@ static ptrdiff_t ul_small_split(ul_small_fn fn, int nargs, int ndims,
 {
     const ptrdiff_t N = dims[0], n = dims[1];
     const double work = (double)N * (double)(n * n * n);
+    ptrdiff_t chunk = UL_SMALL_CHUNK_WORK / (n * n * n) / 16 * 16;
+    chunk = chunk < 16 ? 16 : chunk > UL_SMALL_CHUNK_MAX ? UL_SMALL_CHUNK_MAX : chunk;
     int nt = ul_num_threads();
     if (nt > work / UL_SMALL_PAR_WORK)
         nt = (int)(work / UL_SMALL_PAR_WORK);
-    if (nt > N / (2 * UL_SMALL_CHUNK))
-        nt = (int)(N / (2 * UL_SMALL_CHUNK));
-    if (nt < 2)
+    if (nt > N / (2 * chunk))
+        nt = (int)(N / (2 * chunk));
+    if (nt < 2 || __atomic_exchange_n(&ul_pool.owned, 1, __ATOMIC_ACQUIRE))
         return fn(args, dims, steps, first_failed);
-    ul_small_work w = { fn, args, dims, steps, nargs, ndims,
-                        N / UL_SMALL_CHUNK, 0 };
-    ul_small_part part[UL_MAX_THREADS];
-    pthread_t tid[UL_MAX_THREADS];
-    int started[UL_MAX_THREADS];
+    nt = ul_pool_grow(nt);
+    ul_small_work w = { fn, args, dims, steps, nargs, ndims, chunk, N / chunk, 0,
+                        { { NULL, 0, 0 } } };
     for (int t = 0; t < nt; t++)
-        part[t].w = &w;
-    for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, ul_small_worker, &part[t]) == 0;
-    ul_small_worker(&part[0]);
-    ptrdiff_t total = part[0].nfail;
-    *first_failed = part[0].first;
+        w.part[t].w = &w;
+    /* post the job to helpers 1 .. nt - 1, work, wait until they are out */
+    __atomic_store_n(&ul_pool.active, nt - 1, __ATOMIC_RELAXED);
     for (int t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            ul_small_worker(&part[t]);   /* nothing left: returns at once */
-        total += part[t].nfail;
-        if (part[t].first >= 0 && (*first_failed < 0 || part[t].first < *first_failed))
-            *first_failed = part[t].first;
+        ul_pool.slot[t].part = &w.part[t];
+        __atomic_add_fetch(&ul_pool.slot[t].gen, 1, __ATOMIC_RELEASE);
+    }
+    ul_pool_kick(&ul_pool.wake);
+    ul_small_worker(&w.part[0]);
+    int left = nt - 1;
+    while ((left = (int)ul_pool_await(&ul_pool.active, sizeof(int), (unsigned long)left,
+                                      &ul_pool.idle)) != 0)
+        ;
+    __atomic_store_n(&ul_pool.owned, 0, __ATOMIC_RELEASE);
+    ptrdiff_t total = 0;
+    *first_failed = -1;
+    for (int t = 0; t < nt; t++) {
+        total += w.part[t].nfail;
+        if (w.part[t].first >= 0 && (*first_failed < 0 || w.part[t].first < *first_failed))
+            *first_failed = w.part[t].first;
     }
     return total;
 }

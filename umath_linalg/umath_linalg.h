@@ -174,12 +174,16 @@ int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types);
 
 /* ---- threads ------------------------------------------------------------ */
 /* Big stacks of small matrices (count N of n x n, n <= 16: each thread gets
- * N n^3 >= 10^6 and at least 512 matrices) are shared among this many
- * threads in chunks of 256 matrices; results are bit-identical whatever the
- * split. The LAPACK path (n > 16) never splits, so it cannot oversubscribe
- * OpenBLAS's own threads. n = 1 turns splitting off; n = 0 restores the
- * default ($UL_NUM_THREADS, else the online core count); at most 8.
- * Returns the previous setting (0 for the default). Thread-safe. */
+ * N n^3 >= 10^6 and at least two chunks) are shared among this many
+ * threads in chunks of 16-256 matrices (~65536 / n^3, a multiple of 16);
+ * results are bit-identical whatever the split. The helper threads are
+ * started by the first big call and kept; after a call they spin for
+ * 0.5 ms, then sleep. One call at a time uses them (a concurrent big call
+ * runs on its caller's thread alone). The LAPACK path (n > 16) never
+ * splits, so it cannot oversubscribe OpenBLAS's own threads. n = 1 turns
+ * splitting off; n = 0 restores the default ($UL_NUM_THREADS, else the
+ * online core count); at most 8. Returns the previous setting (0 for the
+ * default). Thread-safe. */
 int ul_set_num_threads(int n);
 
 /* ---- the loops (also reachable through the table) ---------------------- */

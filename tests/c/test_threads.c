@@ -4,11 +4,15 @@
  * their own stacks (sizes on both sides of the small-n cut-over, singular
  * matrices included); every result must equal, bit for bit, the same call
  * made alone beforehand, and every report must agree. Then big stacks run
- * split across 2 threads and unsplit (ul_set_num_threads) must agree bit
- * for bit, with singular matrices on both sides of the cut.
+ * split across 2 and 5 threads and unsplit (ul_set_num_threads) must agree
+ * bit for bit, with singular matrices on both sides of the cut; big split
+ * calls from 3 threads at once (one owns the helper pool, the others run
+ * alone) and from a forked child (no helpers inherited) must agree too.
  */
 #include "ul_test.h"
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define NTHREADS 6
 #define COUNT 7
@@ -60,15 +64,18 @@ static void test_split(int type, ptrdiff_t n, ptrdiff_t count)
     const ul_dtype *dt = ul_dtype_of(type);
     size_t es = dt->size, mat = (size_t)(n * n) * es;
     char *a = malloc(mat * (size_t)count), *b = malloc((size_t)(n * count) * es);
-    char *out[2][3];
-    for (int r = 0; r < 2; r++)
+    enum { R = 3 };
+    static const int nthreads[R] = { 1, 2, 5 };
+    char *out[R][3];
+    for (int r = 0; r < R; r++)
         for (int k = 0; k < 3; k++)
             out[r][k] = calloc((size_t)count, mat);
     for (ptrdiff_t i = 0; i < n * n * count; i++)
         ul_put(type, a + (size_t)i * es, CMPLX(ul_rand(), dt->complex_ ? ul_rand() : 0));
     for (ptrdiff_t i = 0; i < n * count; i++)
         ul_put(type, b + (size_t)i * es, ul_rand());
-    /* singular matrices on both sides of chunk boundaries (256 matrices) */
+    /* singular matrices on both sides of chunk boundaries (256 matrices
+     * for the n <= 4 used here) */
     ptrdiff_t half = (count / 2) & ~(ptrdiff_t)255;
     ptrdiff_t sing[4] = { half + 3, half - 1, count - 1, half + 5 };
     for (int s = 0; s < 4; s++)          /* zero row: exactly singular */
@@ -77,9 +84,9 @@ static void test_split(int type, ptrdiff_t n, ptrdiff_t count)
     ptrdiff_t s3[3] = { count, n, n }, st3[3] = { (ptrdiff_t)mat, n * (ptrdiff_t)es, (ptrdiff_t)es };
     ptrdiff_t s2[2] = { count, n }, st2[2] = { n * (ptrdiff_t)es, (ptrdiff_t)es };
     ptrdiff_t s1[1] = { count }, st1[1] = { (ptrdiff_t)es }, stl[1] = { (ptrdiff_t)(es / (dt->complex_ ? 2 : 1)) };
-    ul_call_info info[2][3];
-    for (int r = 0; r < 2; r++) {
-        ul_set_num_threads(r == 0 ? 1 : 2);
+    ul_call_info info[R][3];
+    for (int r = 0; r < R; r++) {
+        ul_set_num_threads(nthreads[r]);
         ul_operand inv_ops[2] = { { a, type, 3, s3, st3 }, { out[r][0], type, 3, s3, st3 } };
         ul_gufunc_call(ul_gufunc_find("inv"), 2, inv_ops, &info[r][0]);
         ul_operand sol_ops[3] = { { a, type, 3, s3, st3 }, { b, type, 2, s2, st2 }, { out[r][1], type, 2, s2, st2 } };
@@ -89,18 +96,84 @@ static void test_split(int type, ptrdiff_t n, ptrdiff_t count)
         ul_gufunc_call(ul_gufunc_find("slogdet"), 3, sl_ops, &info[r][2]);
     }
     ul_set_num_threads(0);
-    for (int k = 0; k < 3; k++) {
-        UL_CHECK(memcmp(out[0][k], out[1][k], (size_t)count * mat) == 0, "split differs: %c n=%td op %d", dt->ch, n, k);
-        UL_CHECK(info[0][k].nfailed == info[1][k].nfailed && info[0][k].first_failed == info[1][k].first_failed,
-                 "split report %td/%td vs %td/%td", info[0][k].nfailed, info[0][k].first_failed,
-                 info[1][k].nfailed, info[1][k].first_failed);
-    }
+    for (int r = 1; r < R; r++)
+        for (int k = 0; k < 3; k++) {
+            UL_CHECK(memcmp(out[0][k], out[r][k], (size_t)count * mat) == 0,
+                     "split differs: %c n=%td op %d, %d threads", dt->ch, n, k, nthreads[r]);
+            UL_CHECK(info[0][k].nfailed == info[r][k].nfailed && info[0][k].first_failed == info[r][k].first_failed,
+                     "split report %td/%td vs %td/%td", info[0][k].nfailed, info[0][k].first_failed,
+                     info[r][k].nfailed, info[r][k].first_failed);
+        }
     UL_CHECK(info[1][0].nfailed == 4 && info[1][0].first_failed == half - 1, "split inv report %td %td",
              info[1][0].nfailed, info[1][0].first_failed);
     free(a); free(b);
-    for (int r = 0; r < 2; r++)
+    for (int r = 0; r < R; r++)
         for (int k = 0; k < 3; k++)
             free(out[r][k]);
+}
+
+/* ---- big split calls from several threads at once, and after fork ---- */
+#define BIG_N 4
+#define BIG_COUNT 40000
+typedef struct big {
+    double *a, *x, *ref;
+    int ok;
+} big;
+
+static void big_inv(const double *a, double *x)
+{
+    ptrdiff_t s3[3] = { BIG_COUNT, BIG_N, BIG_N }, st3[3] = { 8 * BIG_N * BIG_N, 8 * BIG_N, 8 };
+    ul_operand ops[2] = { { (char *)a, UL_DOUBLE, 3, s3, st3 }, { (char *)x, UL_DOUBLE, 3, s3, st3 } };
+    ul_gufunc_call(ul_gufunc_find("inv"), 2, ops, NULL);
+}
+
+static void *big_worker(void *arg)
+{
+    big *g = arg;
+    g->ok = 1;
+    for (int r = 0; r < 5; r++) {
+        memset(g->x, 0, sizeof(double) * BIG_COUNT * BIG_N * BIG_N);
+        big_inv(g->a, g->x);
+        g->ok &= memcmp(g->x, g->ref, sizeof(double) * BIG_COUNT * BIG_N * BIG_N) == 0;
+    }
+    return NULL;
+}
+
+static void test_big_concurrent(void)
+{
+    enum { T = 3 };
+    size_t bytes = sizeof(double) * BIG_COUNT * BIG_N * BIG_N;
+    big g[T];
+    pthread_t th[T];
+    ul_set_num_threads(1);
+    for (int t = 0; t < T; t++) {
+        g[t].a = malloc(bytes); g[t].x = malloc(bytes); g[t].ref = malloc(bytes);
+        for (size_t i = 0; i < bytes / 8; i++) g[t].a[i] = ul_rand();
+        big_inv(g[t].a, g[t].ref);
+    }
+    ul_set_num_threads(2);
+    for (int t = 0; t < T; t++)
+        pthread_create(&th[t], NULL, big_worker, &g[t]);
+    for (int t = 0; t < T; t++) {
+        pthread_join(th[t], NULL);
+        UL_CHECK(g[t].ok, "concurrent big call %d differs from the serial one", t);
+    }
+    /* the pool has helpers now; a forked child has none and must not wait
+     * for them (alarm: a hang fails instead of blocking the suite) */
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(60);
+        big_worker(&g[0]);
+        _exit(g[0].ok ? 0 : 1);
+    }
+    int status = 0;
+    UL_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+             "split call in a forked child (status %d)", status);
+    ul_set_num_threads(0);
+    for (int t = 0; t < T; t++) {
+        free(g[t].a); free(g[t].x); free(g[t].ref);
+    }
 }
 
 int main(void)
@@ -111,6 +184,7 @@ int main(void)
     test_split(UL_FLOAT, 3, 80000);
     test_split(UL_DOUBLE, 10, 2703);
     test_split(UL_CDOUBLE, 16, 1100);
+    test_big_concurrent();
     UL_CHECK(ul_set_num_threads(5) == 0 && ul_set_num_threads(0) == 5, "ul_set_num_threads returns the previous setting");
     static const ptrdiff_t sizes[NTHREADS] = { 2, 4, 9, 16, 17, 40 };
     job jobs[NTHREADS];
