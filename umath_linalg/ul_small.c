@@ -61,6 +61,7 @@
  */
 #include "ul_impl.h"
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -81,6 +82,7 @@
 #define KBIAS 1023
 #define KGUARD 0x1p-45        /* 2^7 * eps per unit of n */
 #define KTINY 0x1p-1018       /* pivots below this go to LAPACK */
+#define KBIG DBL_MAX
 #define KGESV dgesv_
 #define KGETRF dgetrf_
 #define KLOG log
@@ -89,6 +91,7 @@
 #define KV 2
 #define KTR 2
 #define KMOVMSK(m) _mm_movemask_pd((__m128d)(m))   /* lane sign bits */
+#define KMAX(a, b) _mm_max_pd(a, b)
 #define VT vd_base
 #define VI vdi_base
 #define KS(x) KCAT(x, _d_base)
@@ -99,6 +102,7 @@
 #undef KV
 #undef KTR
 #undef KMOVMSK
+#undef KMAX
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
@@ -106,6 +110,7 @@
 #define KTR 4
 #define KBLENDV(b, a, m) _mm256_blendv_pd(b, a, (__m256d)(m))
 #define KMOVMSK(m) _mm256_movemask_pd((__m256d)(m))
+#define KMAX(a, b) _mm256_max_pd(a, b)
 #define VT vd_avx2
 #define VI vdi_avx2
 #define KS(x) KCAT(x, _d_avx2)
@@ -116,6 +121,7 @@
 #undef KV
 #undef KTR
 #undef KMOVMSK
+#undef KMAX
 #undef KBLENDV
 #pragma GCC pop_options
 
@@ -126,6 +132,7 @@
 #undef KBIAS
 #undef KGUARD
 #undef KTINY
+#undef KBIG
 #undef KGESV
 #undef KGETRF
 #undef KLOG
@@ -139,6 +146,7 @@
 #define KBIAS 127
 #define KGUARD 0x1p-16f
 #define KTINY 0x1p-122f
+#define KBIG FLT_MAX
 #define KGESV sgesv_
 #define KGETRF sgetrf_
 #define KLOG logf
@@ -146,6 +154,7 @@
 
 #define KV 4
 #define KMOVMSK(m) _mm_movemask_ps((__m128)(m))
+#define KMAX(a, b) _mm_max_ps(a, b)
 #define VT vs_base
 #define VI vsi_base
 #define KS(x) KCAT(x, _s_base)
@@ -156,12 +165,14 @@
 #undef KV
 #undef KTR
 #undef KMOVMSK
+#undef KMAX
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #define KV 8
 #define KBLENDV(b, a, m) _mm256_blendv_ps(b, a, (__m256)(m))
 #define KMOVMSK(m) _mm256_movemask_ps((__m256)(m))
+#define KMAX(a, b) _mm256_max_ps(a, b)
 #define VT vs_avx2
 #define VI vsi_avx2
 #define KS(x) KCAT(x, _s_avx2)
@@ -172,6 +183,7 @@
 #undef KV
 #undef KTR
 #undef KMOVMSK
+#undef KMAX
 #undef KBLENDV
 #pragma GCC pop_options
 

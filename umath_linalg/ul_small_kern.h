@@ -9,8 +9,9 @@
  * compare + select, row interchange lane by lane (scalar moves), so each
  * lane does exactly LAPACK's partial pivoting (first index of max |a_ik|).
  *
- * Singularity and accuracy guard: a lane whose input is not finite, or
- * whose pivot is small, |p| <= n * 2^-(mantissa bits - 7) * max|A| (or below
+ * Singularity and accuracy guard: a lane whose input is not finite (or
+ * whose sum of |a_ij| overflows), or whose pivot is small,
+ * |p| <= n * 2^-(mantissa bits - 7) * max|A| (or below
  * a few times the smallest normal number), is recomputed by LAPACK itself
  * (?gesv / ?getrf on a Fortran copy, exactly as the LAPACK path of the
  * loops), so exact singularity, NaN and Inf input, and nearly singular
@@ -42,6 +43,12 @@ KALWAYS VT KS(vabs)(VT x)
 {
     const VI nosign = (VI){0} + (KI)(~0ull >> (65 - 8 * sizeof(KT)));
     return (VT)((VI)x & nosign);
+}
+/* Lanes where sum (of |a_ij|) is Inf or NaN: some entry is not finite,
+ * or (harmlessly: LAPACK then takes the lane) the sum overflowed. */
+KALWAYS VI KS(notfinite)(VT sum)
+{
+    return ~(sum <= KS(splat)(KBIG));
 }
 /* all-ones in lane l only (a compare, so it stays in registers) */
 KALWAYS VI KS(lanemask)(int l)
@@ -169,17 +176,18 @@ KALWAYS void KS(gather)(VT *restrict A, int n, int nc, int ld, int c0,
  * returns the per-lane pivot threshold. */
 KALWAYS VI KS(scan)(const VT *restrict A, int n, int ld, VT *thr)
 {
-    VT mx = KS(splat)(0), nf = KS(splat)(0);
+    VT mx = KS(splat)(0), sum = KS(splat)(0);
     for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j++) {
             VT a = KS(vabs)(A[i * ld + j]);
-            mx = KS(sel)(a > mx, a, mx);
-            nf += a * 0;                       /* NaN if any Inf or NaN */
+            mx = KMAX(a, mx);
+            sum += a;
         }
     VT t = mx * ((KT)n * KGUARD);
     VT tiny = KS(splat)(KTINY);
     *thr = KS(sel)(t > tiny, t, tiny);
-    return nf != nf;
+    return KS(notfinite)(sum);
 }
 
 /* ---- pivot search ------------------------------------------------------ */
@@ -308,23 +316,22 @@ KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
  * unscramble at the end is done the same way, so A comes back as inv(A)
  * with no permutation left to apply. */
 #define KREG 4
-KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n)
+KALWAYS VI KS(gj_reg)(VT a[KREG][KREG], const int n)
 {
-    VT a[KREG][KREG], piv[KREG];
+    VT piv[KREG];
     const VT one = KS(splat)(1), zero = KS(splat)(0);
-    VT mx = zero, nf = zero;
-    /* load, and the guard of scan() on the registers */
+    VT mx = zero, sum = zero;
+    /* the guard of scan() on the registers */
     _Pragma("GCC unroll 4")
     for (int i = 0; i < n; i++) {
         _Pragma("GCC unroll 4")
         for (int j = 0; j < n; j++) {
-            a[i][j] = Am[i * n + j];
             VT v = KS(vabs)(a[i][j]);
-            mx = KS(sel)(v > mx, v, mx);
-            nf += v * 0;
+            mx = KMAX(v, mx);
+            sum += v;
         }
     }
-    VI bad = nf != nf;
+    VI bad = KS(notfinite)(sum);
     int sw = 0;
     VT thr = mx * ((KT)n * KGUARD), tiny = KS(splat)(KTINY);
     thr = KS(sel)(thr > tiny, thr, tiny);
@@ -385,14 +392,87 @@ KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n)
                 }
             }
         }
+    return bad;
+}
+
+/* gj_reg on the compact scratch */
+KALWAYS VI KS(gj_inv_reg)(VT *restrict Am, const int n)
+{
+    VT a[KREG][KREG];
     _Pragma("GCC unroll 4")
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 4")
+        for (int j = 0; j < n; j++)
+            a[i][j] = Am[i * n + j];
+    VI bad = KS(gj_reg)(a, n);
+    _Pragma("GCC unroll 4")
+    for (int i = 0; i < n; i++)
         _Pragma("GCC unroll 4")
         for (int j = 0; j < n; j++)
             Am[i * n + j] = a[i][j];
-    }
     return bad;
 }
+
+#ifdef KTR
+/* gj_reg straight from and to the caller's memory: a full group, unit
+ * column strides in and out. Rows of the KV matrices are loaded whole (or
+ * partially, n % KV) and transposed in registers into a[][], and back the
+ * same way, with no scratch in between. When some lane needs LAPACK,
+ * nothing is stored: the inverses are left in Am for the lane-by-lane
+ * output, and the bad lanes returned. */
+KALWAYS VI KS(inv_reg_direct)(const int n, const char *in, ptrdiff_t si,
+                              ptrdiff_t ar, char *out, ptrdiff_t so,
+                              ptrdiff_t xr, VT *restrict Am)
+{
+    VT a[KREG][KREG];
+    _Pragma("GCC unroll 4")
+    for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 4")
+        for (int j = 0; j < n; j += KV) {
+            const int r = n - j < KV ? n - j : KV;
+            VT v[KV];
+            _Pragma("GCC unroll 16")
+            for (int l = 0; l < KV; l++) {
+                const char *p = in + l * si + i * ar + j * (ptrdiff_t)sizeof(KT);
+                v[l] = r == KV ? *(const KS(vu) *)p : KS(load_part)(p, r);
+            }
+            KS(transpose)(v);
+            _Pragma("GCC unroll 16")
+            for (int q = 0; q < KV; q++)
+                if (q < r)
+                    a[i][j + q] = v[q];
+        }
+    VI bad = KS(gj_reg)(a, n);
+    if (KMOVMSK(bad) != 0) {
+        _Pragma("GCC unroll 4")
+        for (int i = 0; i < n; i++)
+            _Pragma("GCC unroll 4")
+            for (int j = 0; j < n; j++)
+                Am[i * n + j] = a[i][j];
+        return bad;
+    }
+    _Pragma("GCC unroll 4")
+    for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 4")
+        for (int j = 0; j < n; j += KV) {
+            const int r = n - j < KV ? n - j : KV;
+            VT v[KV];
+            _Pragma("GCC unroll 16")
+            for (int q = 0; q < KV; q++)
+                v[q] = q < r ? a[i][j + q] : KS(splat)(0);
+            KS(transpose)(v);
+            _Pragma("GCC unroll 16")
+            for (int l = 0; l < KV; l++) {
+                char *p = out + l * so + i * xr + j * (ptrdiff_t)sizeof(KT);
+                if (r == KV)
+                    *(KS(vu) *)p = v[l];
+                else
+                    KS(store_part)(p, v[l], r);
+            }
+        }
+    return bad;
+}
+#endif
 
 /* ---- one matrix: row-major, each row as ceil(n / KV) vectors ------------
  * Used when a call has fewer matrices than lanes. Same algorithm as
@@ -873,6 +953,15 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
         VT thr;
         VI bad;
         int anysw = 0;
+#ifdef KTR
+        if (n <= KREG && nl == KV && ac == (ptrdiff_t)sizeof(KT) &&
+            xc == (ptrdiff_t)sizeof(KT)) {
+            bad = KS(inv_reg_direct)(n, in, si, ar, out, so, xr, A);
+            if (KMOVMSK(bad) == 0)
+                continue;
+            goto lanes;
+        }
+#endif
         KS(gather)(A, n, n, n, 0, in, si, ar, ac, nl);
         if (n <= KREG) {
             bad = KS(gj_inv_reg)(A, n);     /* comes back unpermuted */
@@ -896,9 +985,13 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
             }
 #ifdef KTR
         if (nl == KV && KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(KT)) {
-            KS(put_rows)(A, n, anysw ? col : NULL, out, so, xr);
+            if (anysw)          /* two instances: col known NULL or not */
+                KS(put_rows)(A, n, col, out, so, xr);
+            else
+                KS(put_rows)(A, n, NULL, out, so, xr);
             continue;
         }
+    lanes:;
 #endif
         /* lane by lane: a partial group, LAPACK's lanes, strided output */
         const KT *a = (const KT *)A;
