@@ -270,7 +270,8 @@ KALWAYS int KS(gj_step)(VT *restrict A, const int n, const int k, VT thr,
     _Pragma("GCC unroll 16")
     for (int j = 0; j < n; j++)
         T[j] *= r;
-    KS(gj_rows)(A, n, k, 0, k, T, r);
+    /* rows below the pivot first: the next step's pivot search needs
+     * only them, so it can overlap the updates of the rows above */
     if (!swk) {
         KS(gj_rows)(A, n, k, k + 1, n, T, r);
     } else {
@@ -285,6 +286,7 @@ KALWAYS int KS(gj_step)(VT *restrict A, const int n, const int k, VT thr,
             Ai[k] = -f * r;
         }
     }
+    KS(gj_rows)(A, n, k, 0, k, T, r);
     _Pragma("GCC unroll 16")
     for (int j = 0; j < n; j++)
         A[k * n + j] = T[j];
@@ -488,10 +490,10 @@ KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
                         ptrdiff_t cs, KT *thr)
 {
     const int nv = KNV(n), ldk = nv * KV, nf0 = n / KV;
-    KT *a = (KT *)R, mx = 0, nf = 0;
+    KT *a = (KT *)R, mx = 0, sum = 0;
     if (n >= KV && cs == (ptrdiff_t)sizeof(KT)) {
         const VT zero = KS(splat)(0);
-        VT vmx = zero, vnf = zero;
+        VT vmx = zero, vsum = zero;
         _Pragma("GCC unroll 16")
         for (int i = 0; i < n; i++) {
             const KT *si = (const KT *)(s + i * rs);
@@ -507,14 +509,14 @@ KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
                 }
                 R[i * nv + c] = v;
                 VT av = KS(vabs)(v);
-                vmx = KS(sel)(av > vmx, av, vmx);
-                vnf += av * 0;
+                vmx = KMAX(av, vmx);
+                vsum += av;
             }
         }
         _Pragma("GCC unroll 16")
         for (int l = 0; l < KV; l++) {
             mx = vmx[l] > mx ? vmx[l] : mx;
-            nf += vnf[l];
+            sum += vsum[l];
         }
     } else {
         for (int i = 0; i < n; i++) {
@@ -523,7 +525,7 @@ KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
                 KT v = *(const KT *)(s + i * rs + j * cs), av = v < 0 ? -v : v;
                 a[i * ldk + j] = v;
                 mx = av > mx ? av : mx;
-                nf += av * 0;
+                sum += av;
             }
             for (int j = n; j < ldk; j++)
                 a[i * ldk + j] = 0;
@@ -531,7 +533,7 @@ KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
     }
     KT t = mx * ((KT)n * KGUARD);
     *thr = t > KTINY ? t : KTINY;
-    return nf != nf;
+    return !(sum <= KBIG);      /* as notfinite() */
 }
 
 /* Row update of step k: column k zeroed, minus a[i][k] times the pivot
@@ -655,14 +657,14 @@ KALWAYS int KS(gather1ld)(VT *restrict R, int n, int ld, const char *s,
     KT *thr)
 {
     const int ldk = KNV(ld) * KV;
-    KT *a = (KT *)R, mx = 0, nf = 0;
+    KT *a = (KT *)R, mx = 0, sum = 0;
     for (int i = 0; i < n; i++) {
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j++) {
             KT v = *(const KT *)(s + i * rs + j * cs), av = v < 0 ? -v : v;
             a[i * ldk + j] = v;
             mx = av > mx ? av : mx;
-            nf += av * 0;
+            sum += av;
         }
         for (int j = n; j < ld; j++)
             a[i * ldk + j] = *(const KT *)(sb + i * brs + (j - n) * bcs);
@@ -671,7 +673,7 @@ KALWAYS int KS(gather1ld)(VT *restrict R, int n, int ld, const char *s,
     }
     KT t = mx * ((KT)n * KGUARD);
     *thr = t > KTINY ? t : KTINY;
-    return nf != nf;
+    return !(sum <= KBIG);      /* as notfinite() */
 }
 
 /* ---- one matrix LU (det, slogdet, solve with few matrices) -------------
