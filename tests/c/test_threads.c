@@ -74,10 +74,10 @@ static void test_split(int type, ptrdiff_t n, ptrdiff_t count)
         ul_put(type, a + (size_t)i * es, CMPLX(ul_rand(), dt->complex_ ? ul_rand() : 0));
     for (ptrdiff_t i = 0; i < n * count; i++)
         ul_put(type, b + (size_t)i * es, ul_rand());
-    /* singular matrices on both sides of chunk boundaries (256 matrices
-     * for the n <= 4 used here) */
-    ptrdiff_t half = (count / 2) & ~(ptrdiff_t)255;
-    ptrdiff_t sing[4] = { half + 3, half - 1, count - 1, half + 5 };
+    /* singular matrices on both sides of chunk boundaries (2 threads:
+     * chunks of count / 8 rounded down to 16, umath_linalg.h) */
+    ptrdiff_t chunk = count / 8 / 16 * 16;
+    ptrdiff_t sing[4] = { 4 * chunk, 4 * chunk - 1, count - 1, chunk - 1 };
     for (int s = 0; s < 4; s++)          /* zero row: exactly singular */
         for (ptrdiff_t j = 0; j < n; j++)
             ul_put(type, a + (size_t)sing[s] * mat + (size_t)j * es, 0);
@@ -104,7 +104,7 @@ static void test_split(int type, ptrdiff_t n, ptrdiff_t count)
                      "split report %td/%td vs %td/%td", info[0][k].nfailed, info[0][k].first_failed,
                      info[r][k].nfailed, info[r][k].first_failed);
         }
-    UL_CHECK(info[1][0].nfailed == 4 && info[1][0].first_failed == half - 1, "split inv report %td %td",
+    UL_CHECK(info[1][0].nfailed == 4 && info[1][0].first_failed == chunk - 1, "split inv report %td %td",
              info[1][0].nfailed, info[1][0].first_failed);
     free(a); free(b);
     for (int r = 0; r < R; r++)
