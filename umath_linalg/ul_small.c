@@ -37,26 +37,26 @@
  * redone by LAPACK (?gesv / ?getrf, exactly the LAPACK path), so
  * singularity verdicts and NaN/Inf behaviour are LAPACK's own.
  *
- * Cut-over (measured, `sh bench/bench_small.sh`, 2026-12-01 08:50 UTC, on
- * the shared 2-core EPYC, load average ~1 from other work (noisy; min of
- * 11 repeats), float64 inverse, ns per matrix, this kernel vs LAPACKE
- * getrf+getri; "stack" with the 2-thread split, "1 thr" UL_NUM_THREADS=1):
+ * Cut-over (measured, `sh bench/bench_small.sh`, 2026-12-02 03:28 UTC, on
+ * the 2-core EPYC VM, load average ~0.1 (min of 11 repeats), float64
+ * inverse, ns per matrix, this kernel vs LAPACKE getrf+getri; "stack"
+ * with the 2-thread split, "1 thr" UL_NUM_THREADS=1):
  *     n        2     3     4     6     8    10    12    16
- *   single    53    66    46    84   119   162   221   467  (kernel)
- *            125   164   270   439   636   917  1257  2176  (getrf+getri)
- *   stack    3.8   7.8   9.5    31    71   131   209   422  (kernel)
- *   1 thr    3.8    11    12    47   119   258   394   829  (kernel)
- *            125   214   270   442   637  1024  1408  2366  (getrf+getri)
+ *   single    54    69    79    93   122   172   228   468  (kernel)
+ *            128   170   309   531   683   966  1290  2259  (getrf+getri)
+ *   stack    3.0   2.7   5.1    18    36    58   129   334  (kernel)
+ *   1 thr    3.1   5.4    11    35    61   124   258   686  (kernel)
+ *            133   222   299   454   681  1061  1454  2526  (getrf+getri)
  * (n = 2, 3 single take the scalar gather: fewer columns than lanes.)
- * Random matrices (rows interchanged): 10x10 single 276, stack 1 thr 331.
- * det and solve1 (kernel vs getrf / gesv nrhs=1), 10x10: single 245 / 409
- * and 354 / 608 ns, stack 92 / 420 and 100 / 628 ns; 16x16 single 590 /
- * 1038 and 872 / 1347 ns.
+ * Random matrices (rows interchanged): 10x10 single 334, stack 1 thr 231.
+ * det and solve1 (kernel vs getrf / gesv nrhs=1), 10x10: single 237 / 423
+ * and 325 / 628 ns, stack 71 / 436 and 78 / 645 ns; 16x16 single 511 /
+ * 1090 and 791 / 1415 ns.
  * The kernels are ahead at every n <= 16 for single matrices and stacks,
  * so there is no cut-over below UL_SMALL_MAX = 16: every call with
  * 1 <= n <= 16 and a real dtype is taken (complex declines; solve with
  * more than 16 right-hand sides declines). At n = 16 the stack kernel
- * runs 2 n^3 flops in 0.83 us on one thread = 10 GFLOP/s (20 % of
+ * runs 2 n^3 flops in 0.69 us on one thread = 12 GFLOP/s (24 % of
  * peak); above 16 these unblocked kernels would lose to a blocked LU, so
  * UL_SMALL_MAX stays 16.
  */
