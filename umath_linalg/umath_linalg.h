@@ -175,7 +175,7 @@ int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types);
 /* ---- threads ------------------------------------------------------------ */
 /* Big stacks of small matrices (count N of n x n, n <= 16: each thread gets
  * N n^3 >= 10^6 and at least 64 matrices) are shared among this many
- * threads in chunks of N / (4 threads) matrices rounded down to a multiple
+ * threads in chunks of N / (4 * threads) matrices rounded down to a multiple
  * of 16; results are bit-identical whatever the split. The helper threads are
  * started by the first big call and kept; after a call they spin for
  * 0.5 ms, then sleep. One call at a time uses them (a concurrent big call
