@@ -46,6 +46,13 @@ UL_SMALL_DECL_OP(slogdet)
 #undef UL_SMALL_DECL_OP
 #undef UL_SMALL_DECL
 
+/* The complex inverse kernels behind ul_small_cinv / ul_small_zinv
+ * (ul_small_cplx.c): a whole call (or one chunk of it), as the hooks. */
+UL_HIDDEN ptrdiff_t ul_cinv_cplx(char **args, const ptrdiff_t *dims,
+                                 const ptrdiff_t *steps, ptrdiff_t *first_failed);
+UL_HIDDEN ptrdiff_t ul_zinv_cplx(char **args, const ptrdiff_t *dims,
+                                 const ptrdiff_t *steps, ptrdiff_t *first_failed);
+
 /* ---- fills used by the loops (ul_linearize.tmpl.h) ---- */
 #define UL_FILL_DECL(ch) \
     UL_HIDDEN void ul_##ch##nan_fill(char *dst, ptrdiff_t rows, \

@@ -179,11 +179,13 @@ static void test_big_concurrent(void)
 int main(void)
 {
     /* each above the 2-thread split threshold (ul_small.c: N n^3 >= 2 * 10^6,
-     * N >= 1024); complex runs the LAPACK path, which never splits */
+     * N >= 1024); complex128 n = 16 runs the LAPACK path, which never
+     * splits */
     test_split(UL_DOUBLE, 4, 40001);
     test_split(UL_FLOAT, 3, 80000);
     test_split(UL_DOUBLE, 10, 2703);
     test_split(UL_CDOUBLE, 16, 1100);
+    test_split(UL_CDOUBLE, 8, 4100);     /* the complex kernel, split */
     test_big_concurrent();
     UL_CHECK(ul_set_num_threads(5) == 0 && ul_set_num_threads(0) == 5, "ul_set_num_threads returns the previous setting");
     static const ptrdiff_t sizes[NTHREADS] = { 2, 4, 9, 16, 17, 40 };
