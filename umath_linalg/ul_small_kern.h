@@ -112,6 +112,32 @@ KALWAYS void KS(store_part)(char *p, VT v, int r)
             memcpy(p + q * (ptrdiff_t)sizeof(KT), &x, sizeof(KT));
         }
 }
+
+/* Row pieces of KV matrices (src + l * step, r <= KV elements each) into
+ * v[q] = element q of every lane, through the in-register transpose; and
+ * the way back, v[q] for q < r out to dst + l * step. */
+KALWAYS void KS(load_rows)(VT *v, const char *src, ptrdiff_t step, int r)
+{
+    _Pragma("GCC unroll 16")
+    for (int l = 0; l < KV; l++) {
+        const char *p = src + l * step;
+        v[l] = r == KV ? *(const KS(vu) *)p : KS(load_part)(p, r);
+    }
+    KS(transpose)(v);
+}
+
+KALWAYS void KS(store_rows)(VT *v, char *dst, ptrdiff_t step, int r)
+{
+    KS(transpose)(v);
+    _Pragma("GCC unroll 16")
+    for (int l = 0; l < KV; l++) {
+        char *p = dst + l * step;
+        if (r == KV)
+            *(KS(vu) *)p = v[l];
+        else
+            KS(store_part)(p, v[l], r);
+    }
+}
 #endif
 
 /* Gathers nl <= KV matrices (n x nc, strides rs, cs) starting at src, one
@@ -135,12 +161,7 @@ KALWAYS void KS(gather)(VT *restrict A, int n, int nc, int ld, int c0,
                 for (int j = 0; j < nc; j += KV) {
                     const int r = nc - j < KV ? nc - j : KV;
                     VT v[KV];
-                    _Pragma("GCC unroll 16")
-                    for (int l = 0; l < KV; l++) {
-                        const char *p = src + l * step + i * rs + j * cs;
-                        v[l] = r == KV ? *(const KS(vu) *)p : KS(load_part)(p, r);
-                    }
-                    KS(transpose)(v);
+                    KS(load_rows)(v, src + i * rs + j * cs, step, r);
                     _Pragma("GCC unroll 16")
                     for (int q = 0; q < KV; q++)
                         if (q < r)
@@ -433,12 +454,7 @@ KALWAYS VI KS(inv_reg_direct)(const int n, const char *in, ptrdiff_t si,
         for (int j = 0; j < n; j += KV) {
             const int r = n - j < KV ? n - j : KV;
             VT v[KV];
-            _Pragma("GCC unroll 16")
-            for (int l = 0; l < KV; l++) {
-                const char *p = in + l * si + i * ar + j * (ptrdiff_t)sizeof(KT);
-                v[l] = r == KV ? *(const KS(vu) *)p : KS(load_part)(p, r);
-            }
-            KS(transpose)(v);
+            KS(load_rows)(v, in + i * ar + j * (ptrdiff_t)sizeof(KT), si, r);
             _Pragma("GCC unroll 16")
             for (int q = 0; q < KV; q++)
                 if (q < r)
@@ -462,15 +478,7 @@ KALWAYS VI KS(inv_reg_direct)(const int n, const char *in, ptrdiff_t si,
             _Pragma("GCC unroll 16")
             for (int q = 0; q < KV; q++)
                 v[q] = q < r ? a[i][j + q] : KS(splat)(0);
-            KS(transpose)(v);
-            _Pragma("GCC unroll 16")
-            for (int l = 0; l < KV; l++) {
-                char *p = out + l * so + i * xr + j * (ptrdiff_t)sizeof(KT);
-                if (r == KV)
-                    *(KS(vu) *)p = v[l];
-                else
-                    KS(store_part)(p, v[l], r);
-            }
+            KS(store_rows)(v, out + i * xr + j * (ptrdiff_t)sizeof(KT), so, r);
         }
     return bad;
 }
@@ -901,15 +909,7 @@ KALWAYS void KS(put_rows)(const VT *restrict A, const int n,
                 }
                 v[q] = e;
             }
-            KS(transpose)(v);
-            _Pragma("GCC unroll 16")
-            for (int l = 0; l < KV; l++) {
-                char *p = out + l * so + i * xr + j * (ptrdiff_t)sizeof(KT);
-                if (r == KV)
-                    *(KS(vu) *)p = v[l];
-                else
-                    KS(store_part)(p, v[l], r);
-            }
+            KS(store_rows)(v, out + i * xr + j * (ptrdiff_t)sizeof(KT), so, r);
         }
 }
 #endif
