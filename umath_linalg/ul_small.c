@@ -55,8 +55,8 @@
  * 1090 and 791 / 1415 ns.
  * The kernels are ahead at every n <= 16 for single matrices and stacks,
  * so there is no cut-over below UL_SMALL_MAX = 16: every call with
- * 1 <= n <= 16 and a real dtype is taken (complex declines; solve with
- * more than 16 right-hand sides declines). At n = 16 the stack kernel
+ * 1 <= n <= 16 and a real dtype is taken (solve with more than 16
+ * right-hand sides declines; complex: see UL_CHOOK below). At n = 16 the stack kernel
  * runs 2 n^3 flops in 0.69 us on one thread = 12 GFLOP/s (24 % of
  * peak); above 16 these unblocked kernels would lose to a blocked LU, so
  * UL_SMALL_MAX stays 16.
@@ -306,7 +306,7 @@ static struct {
     int sleepers;
     int owned;                      /* atomic: a call owns the pool */
     int nhelpers;                   /* started (owner only) */
-    int active;                     /* atomic: helpers inside the job */
+    unsigned long active;           /* atomic: helpers inside the job */
     ul_slot slot[UL_MAX_THREADS];   /* slot[h] for helper h >= 1 */
 } ul_pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
               PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, { { NULL, 0 } } };
@@ -334,14 +334,12 @@ static long long ul_now_ns(void)
 
 /* Spins for up to UL_SPIN_NS while *v == old, then sleeps on cond until it
  * changes; returns the new value. */
-static unsigned long ul_pool_await(const void *v, size_t size,
-                                   unsigned long old, pthread_cond_t *cond)
+static unsigned long ul_pool_await(const unsigned long *v, unsigned long old,
+                                   pthread_cond_t *cond)
 {
-#define UL_LOAD(v) (size == sizeof(int) ? (unsigned long)__atomic_load_n((const int *)(v), __ATOMIC_ACQUIRE) \
-                                        : __atomic_load_n((const unsigned long *)(v), __ATOMIC_ACQUIRE))
     long long t0 = 0;
     for (unsigned i = 1;; i++) {
-        unsigned long x = UL_LOAD(v);
+        unsigned long x = __atomic_load_n(v, __ATOMIC_ACQUIRE);
         if (x != old)
             return x;
         _mm_pause();
@@ -356,12 +354,11 @@ static unsigned long ul_pool_await(const void *v, size_t size,
     pthread_mutex_lock(&ul_pool.mu);
     ul_pool.sleepers++;
     unsigned long x;
-    while ((x = UL_LOAD(v)) == old)
+    while ((x = __atomic_load_n(v, __ATOMIC_ACQUIRE)) == old)
         pthread_cond_wait(cond, &ul_pool.mu);
     ul_pool.sleepers--;
     pthread_mutex_unlock(&ul_pool.mu);
     return x;
-#undef UL_LOAD
 }
 
 /* Wakes whoever sleeps in ul_pool_await (after the value was stored). */
@@ -378,7 +375,7 @@ static void *ul_pool_helper(void *arg)
     ul_slot *slot = arg;
     unsigned long seen = 0;
     for (;;) {
-        seen = ul_pool_await(&slot->gen, sizeof slot->gen, seen, &ul_pool.wake);
+        seen = ul_pool_await(&slot->gen, seen, &ul_pool.wake);
         ul_small_worker(slot->part);
         if (__atomic_sub_fetch(&ul_pool.active, 1, __ATOMIC_ACQ_REL) == 0)
             ul_pool_kick(&ul_pool.idle);
@@ -433,16 +430,15 @@ static ptrdiff_t ul_small_split(ul_small_fn fn, int nargs, int ndims,
     for (int t = 0; t < nt; t++)
         w.part[t].w = &w;
     /* post the job to helpers 1 .. nt - 1, work, wait until they are out */
-    __atomic_store_n(&ul_pool.active, nt - 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&ul_pool.active, (unsigned long)(nt - 1), __ATOMIC_RELAXED);
     for (int t = 1; t < nt; t++) {
         ul_pool.slot[t].part = &w.part[t];
         __atomic_add_fetch(&ul_pool.slot[t].gen, 1, __ATOMIC_RELEASE);
     }
     ul_pool_kick(&ul_pool.wake);
     ul_small_worker(&w.part[0]);
-    int left = nt - 1;
-    while ((left = (int)ul_pool_await(&ul_pool.active, sizeof(int), (unsigned long)left,
-                                      &ul_pool.idle)) != 0)
+    unsigned long left = (unsigned long)(nt - 1);
+    while ((left = ul_pool_await(&ul_pool.active, left, &ul_pool.idle)) != 0)
         ;
     __atomic_store_n(&ul_pool.owned, 0, __ATOMIC_RELEASE);
     ptrdiff_t total = 0;
