@@ -104,6 +104,10 @@ UL_HIDDEN int ul_num_threads(void)
     return ul_threads_default;
 }
 
+/* Which right-hand side gesv_stack solves for: the caller's B, or the
+ * identity (inv; nrhs == n, b unused). Never inferred from a NULL b. */
+enum { UL_RHS_GIVEN, UL_RHS_IDENTITY };
+
 /* Real-typed math for each dtype's precision. */
 #define UL_LOG(x) _Generic((x), float: logf, default: log)(x)
 #define UL_EXP(x) _Generic((x), float: expf, default: exp)(x)

@@ -10,7 +10,9 @@
  */
 
 /* The small-n kernel takes the call when 1 <= m <= UL_SMALL_MAX and it
- * does not decline. */
+ * does not decline. The loops call it (and the LAPACK path) only when the
+ * output has elements: an empty operand's pointer may be NULL and is never
+ * offset, and an empty core costs nothing per matrix. */
 #define UL_SMALL_RUN(op) \
     (dimensions[1] >= 1 && dimensions[1] <= UL_SMALL_MAX && \
      ul_small_taken(UL_CAT3(ul_small_, UL_CH, op)(args, dimensions, steps, \
@@ -19,18 +21,22 @@
 /* ---- solve family: inv = gesv with B = I (as numpy), solve, solve1 ---- */
 
 /* The core of all three: A is n x n at a (strides ar, ac), B is n x nrhs at
- * b (br, bc), or the identity when b is NULL; X goes to x (xr, xc). */
+ * b (br, bc) or the identity (rhs: UL_RHS_GIVEN or UL_RHS_IDENTITY); X goes to x (xr, xc). An empty A or X (n or
+ * nrhs 0) has nothing to compute or write, and its pointers may be NULL:
+ * they are never offset. */
 static void UL_NAME(gesv_stack)(ptrdiff_t count, ptrdiff_t n, ptrdiff_t nrhs,
     const char *a, ptrdiff_t a_step, ptrdiff_t ar, ptrdiff_t ac,
-    const char *b, ptrdiff_t b_step, ptrdiff_t br, ptrdiff_t bc,
+    int rhs, const char *b, ptrdiff_t b_step, ptrdiff_t br, ptrdiff_t bc,
     char *x, ptrdiff_t x_step, ptrdiff_t xr, ptrdiff_t xc,
     ul_loop_report *rep)
 {
-    if (count <= 0)
+    if (count <= 0 || n <= 0 || nrhs <= 0)
         return;
+    if (rhs == UL_RHS_IDENTITY && nrhs != n)
+        return;         /* not reachable from the loops: inv passes n, n */
     ul_workspace ws;
     /* sizes LAPACK's int takes and whose byte counts fit in size_t */
-    int fits = n >= 0 && nrhs >= 0 && n <= (1 << 28) && nrhs <= INT_MAX;
+    int fits = n <= (1 << 28) && nrhs <= INT_MAX;
     size_t a_len = fits ? (size_t)n * (size_t)n * sizeof(UL_T) : 0;
     size_t b_len = fits ? (size_t)n * (size_t)nrhs * sizeof(UL_T) : 0;
     ws.heap = NULL;
@@ -44,16 +50,15 @@ static void UL_NAME(gesv_stack)(ptrdiff_t count, ptrdiff_t n, ptrdiff_t nrhs,
     }
     UL_T *B = (UL_T *)((char *)A + a_len);
     int *ipiv = (int *)((char *)B + b_len);
-    const int in = (int)n, inrhs = (int)nrhs, ld = n > 0 ? (int)n : 1;
+    const int in = (int)n, inrhs = (int)nrhs, ld = (int)n;
     for (ptrdiff_t k = 0; k < count; k++) {
         int info = 0;
         UL_NAME(linearize)(A, n, a + k * a_step, n, n, ar, ac);
-        if (b != NULL)
+        if (rhs == UL_RHS_GIVEN)
             UL_NAME(linearize)(B, n, b + k * b_step, n, nrhs, br, bc);
         else
             UL_NAME(identity)(B, n);
-        if (n > 0)
-            UL_LAPACK(gesv)(&in, &inrhs, A, &ld, ipiv, B, &ld, &info);
+        UL_LAPACK(gesv)(&in, &inrhs, A, &ld, ipiv, B, &ld, &info);
         if (info == 0) {
             UL_NAME(delinearize)(x + k * x_step, n, nrhs, xr, xc, B, n);
         } else {
@@ -70,10 +75,10 @@ UL_API void UL_NAME(inv_loop)(char **args, const ptrdiff_t *dimensions,
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
     int prior = ul_fp_invalid_and_clear();
-    if (!UL_SMALL_RUN(inv))
+    if (dimensions[0] > 0 && dimensions[1] > 0 && !UL_SMALL_RUN(inv))
         UL_NAME(gesv_stack)(dimensions[0], dimensions[1], dimensions[1],
             args[0], steps[0], steps[2], steps[3],
-            NULL, 0, 0, 0,
+            UL_RHS_IDENTITY, NULL, 0, 0, 0,
             args[1], steps[1], steps[4], steps[5], rep);
     ul_fp_set_invalid_or_clear(prior || rep->nfailed > 0);
 }
@@ -85,10 +90,11 @@ UL_API void UL_NAME(solve_loop)(char **args, const ptrdiff_t *dimensions,
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
     int prior = ul_fp_invalid_and_clear();
-    if (!UL_SMALL_RUN(solve))
+    if (dimensions[0] > 0 && dimensions[1] > 0 && dimensions[2] > 0 &&
+        !UL_SMALL_RUN(solve))
         UL_NAME(gesv_stack)(dimensions[0], dimensions[1], dimensions[2],
             args[0], steps[0], steps[3], steps[4],
-            args[1], steps[1], steps[5], steps[6],
+            UL_RHS_GIVEN, args[1], steps[1], steps[5], steps[6],
             args[2], steps[2], steps[7], steps[8], rep);
     ul_fp_set_invalid_or_clear(prior || rep->nfailed > 0);
 }
@@ -100,10 +106,10 @@ UL_API void UL_NAME(solve1_loop)(char **args, const ptrdiff_t *dimensions,
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
     int prior = ul_fp_invalid_and_clear();
-    if (!UL_SMALL_RUN(solve1))
+    if (dimensions[0] > 0 && dimensions[1] > 0 && !UL_SMALL_RUN(solve1))
         UL_NAME(gesv_stack)(dimensions[0], dimensions[1], 1,
             args[0], steps[0], steps[3], steps[4],
-            args[1], steps[1], steps[5], 0,
+            UL_RHS_GIVEN, args[1], steps[1], steps[5], 0,
             args[2], steps[2], steps[6], 0, rep);
     ul_fp_set_invalid_or_clear(prior || rep->nfailed > 0);
 }
@@ -151,7 +157,7 @@ static void UL_NAME(slogdet_from_lu)(const UL_T *A, ptrdiff_t n,
 }
 
 /* Runs getrf on each matrix and hands (sign, logdet) to `emit`; singular
- * gives sign 0, logdet -inf; m = 0 gives sign 1, logdet 0. */
+ * gives sign 0, logdet -inf. n >= 1. */
 typedef void (*UL_NAME(emit_fn))(char **out, ptrdiff_t k, const ptrdiff_t *steps,
                                   UL_T sign, UL_R logdet);
 
@@ -164,7 +170,7 @@ static void UL_NAME(getrf_stack)(char **args, const ptrdiff_t *dimensions,
     if (count <= 0)
         return;
     ul_workspace ws;
-    int fits = n >= 0 && n <= (1 << 28);
+    int fits = n <= (1 << 28);
     size_t a_len = fits ? (size_t)n * (size_t)n * sizeof(UL_T) : 0;
     ws.heap = NULL;
     UL_T *A = fits ? ul_ws_get(&ws, a_len + (size_t)n * sizeof(int)) : NULL;
@@ -178,14 +184,13 @@ static void UL_NAME(getrf_stack)(char **args, const ptrdiff_t *dimensions,
         return;
     }
     int *ipiv = (int *)((char *)A + a_len);
-    const int in = (int)n, ld = n > 0 ? (int)n : 1;
+    const int in = (int)n;
     for (ptrdiff_t k = 0; k < count; k++) {
         int info = 0;
         UL_T sign;
         UL_R logdet;
         UL_NAME(linearize)(A, n, args[0] + k * steps[0], n, n, ar, ac);
-        if (n > 0)
-            UL_LAPACK(getrf)(&in, &in, A, &ld, ipiv, &info);
+        UL_LAPACK(getrf)(&in, &in, A, &in, ipiv, &info);
         if (info == 0) {
             UL_NAME(slogdet_from_lu)(A, n, ipiv, &sign, &logdet);
         } else {
@@ -195,6 +200,21 @@ static void UL_NAME(getrf_stack)(char **args, const ptrdiff_t *dimensions,
         emit(args, k, steps, sign, logdet);
     }
     ul_ws_release(&ws);
+}
+
+/* The 0 x 0 matrix: det 1, slogdet (1, 0) for each of the count outputs,
+ * a plain store each (a huge stack of empty matrices costs what its outputs
+ * do); the input is never read and its pointer may be NULL. */
+static void UL_NAME(det_empty)(char **args, const ptrdiff_t *dimensions,
+                               const ptrdiff_t *steps, int nout)
+{
+    const UL_T one = 1;
+    const UL_R zero = 0;
+    for (ptrdiff_t k = 0; k < dimensions[0]; k++) {
+        memcpy(args[1] + k * steps[1], &one, sizeof one);
+        if (nout == 2)
+            memcpy(args[2] + k * steps[2], &zero, sizeof zero);
+    }
 }
 
 /* det = sign * exp(logdet), as numpy's det_from_slogdet. */
@@ -226,7 +246,9 @@ UL_API void UL_NAME(det_loop)(char **args, const ptrdiff_t *dimensions,
                               const ptrdiff_t *steps, void *data)
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
-    if (!UL_SMALL_RUN(det))
+    if (dimensions[1] == 0)
+        UL_NAME(det_empty)(args, dimensions, steps, 1);
+    else if (!UL_SMALL_RUN(det))
         UL_NAME(getrf_stack)(args, dimensions, steps, steps[2], steps[3],
                              UL_NAME(emit_det), rep);
 }
@@ -236,7 +258,9 @@ UL_API void UL_NAME(slogdet_loop)(char **args, const ptrdiff_t *dimensions,
                                   const ptrdiff_t *steps, void *data)
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
-    if (!UL_SMALL_RUN(slogdet))
+    if (dimensions[1] == 0)
+        UL_NAME(det_empty)(args, dimensions, steps, 2);
+    else if (!UL_SMALL_RUN(slogdet))
         UL_NAME(getrf_stack)(args, dimensions, steps, steps[3], steps[4],
                              UL_NAME(emit_slogdet), rep);
 }
