@@ -82,7 +82,7 @@ static int fail(int status, char *msg, size_t msglen, const char *fmt, ...)
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = ul_malloc(n);
     if (d)
         memcpy(d, s, n);
     return d;
@@ -115,9 +115,10 @@ typedef union ul_ffi_ret {
 
 /* ---- element-wise loops ---- */
 
-/* Through libffi: each input element is passed in place (avalue points into
-   the operand, no copy); in STACK_INPUTS style each output is passed as a
-   pointer, so avalue holds the address of a pointer variable. */
+/* Through libffi. Operands may sit at any byte address (the header's rule),
+   so each element goes through an aligned local slot: the inputs are copied
+   in, and in STACK_INPUTS style each output is passed as a pointer to its
+   slot (holding the element's old value), copied out after the call. */
 static void ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
                           const ptrdiff_t *steps, void *data)
 {
@@ -128,20 +129,27 @@ static void ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
     char *p[UL_FFI_MAXARGS];
     void *outp[UL_FFI_MAXARGS];
     void *avalue[UL_FFI_MAXARGS];
+    ul_ffi_ret slot[UL_FFI_MAXARGS];
     ul_ffi_ret rv;
 
     ul_ffi_enter(f);
     for (int i = 0; i < nargs; i++)
         p[i] = args[i];
-    for (int j = nin; j < nargs; j++)
+    for (int i = 0; i < nin; i++)
+        avalue[i] = &slot[i];
+    for (int j = nin; j < nargs; j++) {
+        outp[j] = &slot[j];
         avalue[j] = &outp[j];
+    }
     for (ptrdiff_t k = 0; k < n; k++) {
         for (int i = 0; i < nin; i++)
-            avalue[i] = p[i];
+            memcpy(&slot[i], p[i], f->elsize[i]);
         if (h->stack_inputs) {
             for (int j = nin; j < nargs; j++)
-                outp[j] = p[j];
+                memcpy(&slot[j], p[j], f->elsize[j]);
             ffi_call(&f->cif, f->fn, NULL, avalue);
+            for (int j = nin; j < nargs; j++)
+                memcpy(p[j], &slot[j], f->elsize[j]);
         } else {
             ffi_call(&f->cif, f->fn, &rv, avalue);
             store_ret(p[nin], f->codes[nin], &rv);
@@ -152,7 +160,8 @@ static void ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
     ul_ffi_leave(f);
 }
 
-/* Direct calls: the same loop the compiler would write by hand. */
+/* Direct calls: the same loop the compiler would write by hand; elements
+   move by memcpy (any byte address; one plain load or store on x86-64). */
 #define UL_FFI_DIRECT1(name, T)                                             \
     static void name(char **args, const ptrdiff_t *dimensions,              \
                      const ptrdiff_t *steps, void *data)                    \
@@ -162,8 +171,12 @@ static void ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
         const ptrdiff_t n = dimensions[0], s0 = steps[0], s1 = steps[1];    \
         char *a = args[0], *o = args[1];                                    \
         ul_ffi_enter(f);                                                    \
-        for (ptrdiff_t k = 0; k < n; k++, a += s0, o += s1)                 \
-            *(T *)o = fn(*(const T *)a);                                    \
+        for (ptrdiff_t k = 0; k < n; k++, a += s0, o += s1) {               \
+            T x, r;                                                         \
+            memcpy(&x, a, sizeof x);                                        \
+            r = fn(x);                                                      \
+            memcpy(o, &r, sizeof r);                                        \
+        }                                                                   \
         ul_ffi_leave(f);                                                    \
     }
 #define UL_FFI_DIRECT2(name, T)                                             \
@@ -176,8 +189,13 @@ static void ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
         const ptrdiff_t s0 = steps[0], s1 = steps[1], s2 = steps[2];        \
         char *a = args[0], *b = args[1], *o = args[2];                      \
         ul_ffi_enter(f);                                                    \
-        for (ptrdiff_t k = 0; k < n; k++, a += s0, b += s1, o += s2)        \
-            *(T *)o = fn(*(const T *)a, *(const T *)b);                     \
+        for (ptrdiff_t k = 0; k < n; k++, a += s0, b += s1, o += s2) {      \
+            T x, y, r;                                                      \
+            memcpy(&x, a, sizeof x);                                        \
+            memcpy(&y, b, sizeof y);                                        \
+            r = fn(x, y);                                                   \
+            memcpy(o, &r, sizeof r);                                        \
+        }                                                                   \
         ul_ffi_leave(f);                                                    \
     }
 UL_FFI_DIRECT1(direct_d_d, double)
@@ -237,6 +255,19 @@ static void block_copy(char *packed, char *strided, int nd,
     }
 }
 
+/* The alignment f may assume for a pointer to an element of type c. */
+static size_t elem_align(char c)
+{
+    switch (c) {
+    case '?': return _Alignof(_Bool);
+    case 'i': return _Alignof(int32_t);
+    case 'q': return _Alignof(int64_t);
+    case 'f': case 'F': return _Alignof(float);
+    case 'd': case 'D': return _Alignof(double);
+    default: return 1;
+    }
+}
+
 static void raise_invalid(void)
 {
     feraiseexcept(FE_INVALID);
@@ -256,6 +287,7 @@ static void ffi_core_loop(char **args, const ptrdiff_t *dimensions,
     char *scratch[UL_FFI_MAXARGS];
     size_t need = 0, offset[UL_FFI_MAXARGS];
     char *p[UL_FFI_MAXARGS], *buf = NULL;
+    int empty[UL_FFI_MAXARGS];
     void *ptrs[UL_FFI_MAXARGS];
     void *avalue[UL_FFI_MAXARGS + UL_FFI_MAXDIMS];
     ptrdiff_t sizes[UL_FFI_MAXDIMS];
@@ -266,17 +298,24 @@ static void ffi_core_loop(char **args, const ptrdiff_t *dimensions,
         sizes[d] = dimensions[1 + d];
         avalue[npass + d] = &sizes[d];
     }
-    /* which operands need packing; scratch offsets */
+    /* which operands need packing; scratch offsets. An operand is passed in
+     * place when its blocks are C-contiguous and every block starts aligned
+     * for its type (f receives a typed pointer); an empty one is passed as
+     * it is and never offset (its pointer may be NULL). */
+    for (int i = 0; i < nargs; i++)
+        empty[i] = 0;
     for (int i = 0; i < npass; i++) {
         const int nd = h->core_nd[i];
+        const size_t align = elem_align(f->codes[i]);
         size_t count = 1, expect = f->elsize[i];
-        int packed = 1, empty = 0;
+        int packed = (uintptr_t)args[i] % align == 0 &&
+                     (n <= 1 || steps[i] % (ptrdiff_t)align == 0);
         cstrides[i] = steps + nargs + h->core_off[i];
         for (int d = 0; d < nd; d++)
             shape[i][d] = dimensions[1 + h->core_ix[h->core_off[i] + d]];
         for (int d = nd - 1; d >= 0; d--) {
             if (shape[i][d] == 0)
-                empty = 1;
+                empty[i] = 1;
             if (shape[i][d] != 1 && cstrides[i][d] != (ptrdiff_t)expect)
                 packed = 0;
             if (__builtin_mul_overflow(expect, (size_t)shape[i][d], &expect)
@@ -285,7 +324,7 @@ static void ffi_core_loop(char **args, const ptrdiff_t *dimensions,
         }
         scratch[i] = NULL;
         offset[i] = (size_t)-1;
-        if (!packed && !empty) {
+        if (!packed && !empty[i]) {
             offset[i] = need;
             /* round each buffer up to 16 bytes: complex alignment */
             size_t bytes = (expect + 15) & ~(size_t)15;
@@ -295,7 +334,7 @@ static void ffi_core_loop(char **args, const ptrdiff_t *dimensions,
         avalue[i] = &ptrs[i];
     }
     if (need) {
-        buf = aligned_alloc(16, need);
+        buf = ul_malloc(need);      /* malloc's alignment: 16 bytes */
         if (!buf)
             goto fail_nomem;
         for (int i = 0; i < npass; i++)
@@ -326,13 +365,16 @@ static void ffi_core_loop(char **args, const ptrdiff_t *dimensions,
             store_ret(p[nin], f->codes[nin], &rv);
         }
         for (int i = 0; i < nargs; i++)
-            p[i] += steps[i];
+            if (!empty[i])
+                p[i] += steps[i];
     }
-    free(buf);
+    ul_free(buf);
     ul_ffi_leave(f);
     return;
 
 fail_nomem:
+    /* numpy sees FE_INVALID; the driver turns the note into UL_ENOMEM */
+    ul_loop_note_enomem();
     raise_invalid();
     ul_ffi_leave(f);
 }
@@ -342,7 +384,7 @@ fail_nomem:
 /* "(),()->()" for nin inputs and nout outputs: an element-wise row. */
 static char *scalar_signature(int nin, int nout)
 {
-    char *s = malloc(3 * (size_t)(nin + nout) + 3), *p = s;
+    char *s = ul_malloc(3 * (size_t)(nin + nout) + 3), *p = s;
     if (!s)
         return NULL;
     for (int i = 0; i < nin + nout; i++) {
@@ -361,14 +403,14 @@ static void handle_free(ul_ffi_handle *h)
 {
     if (!h)
         return;
-    free(h->fns);
-    free(h->data);
-    free(h->funcs);
-    free(h->types);
-    free(h->doc);
-    free(h->signature);
-    free(h->name);
-    free(h);
+    ul_free(h->fns);
+    ul_free(h->data);
+    ul_free(h->funcs);
+    ul_free(h->types);
+    ul_free(h->doc);
+    ul_free(h->signature);
+    ul_free(h->name);
+    ul_free(h);
 }
 
 /* Fills h's core layout from the signature (h->has_core set). */
@@ -506,7 +548,7 @@ UL_API int ul_ffi_gufunc_new(const char *name, int nin, int nout, int ntypes,
             return fail(UL_EINVAL, msg, msglen, "%s: function %d is NULL",
                         name, k);
 
-    h = calloc(1, sizeof(*h));
+    h = ul_calloc(1, sizeof(*h));
     if (!h)
         return fail(UL_ENOMEM, msg, msglen, "out of memory");
     atomic_init(&h->busy, 0);
@@ -520,10 +562,10 @@ UL_API int ul_ffi_gufunc_new(const char *name, int nin, int nout, int ntypes,
     h->signature = h->has_core ? dup_str(signature)
                                : scalar_signature(nin, nout);
     h->doc = doc ? dup_str(doc) : NULL;
-    h->types = calloc((size_t)ntypes * (size_t)nargs, 1);
-    h->funcs = calloc((size_t)ntypes, sizeof(*h->funcs));
-    h->data = calloc((size_t)ntypes, sizeof(*h->data));
-    h->fns = calloc((size_t)ntypes, sizeof(*h->fns));
+    h->types = ul_calloc((size_t)ntypes * (size_t)nargs, 1);
+    h->funcs = ul_calloc((size_t)ntypes, sizeof(*h->funcs));
+    h->data = ul_calloc((size_t)ntypes, sizeof(*h->data));
+    h->fns = ul_calloc((size_t)ntypes, sizeof(*h->fns));
     if (!h->name || !h->signature || (doc && !h->doc)
         || !h->types || !h->funcs || !h->data || !h->fns) {
         st = fail(UL_ENOMEM, msg, msglen, "out of memory");

@@ -96,6 +96,7 @@ UL_HIDDEN void ul_ffi_regcall_loop(char **args, const ptrdiff_t *dimensions,
     char *p[UL_FFI_MAXARGS];
     int64_t r[6] = { 0 };
     __m128d x[8];
+    _Alignas(16) unsigned char slot[UL_FFI_MAXARGS][16];
 
     ul_ffi_enter(f);
     for (int k = 0; k < 8; k++)
@@ -106,9 +107,15 @@ UL_HIDDEN void ul_ffi_regcall_loop(char **args, const ptrdiff_t *dimensions,
         for (int i = 0; i < nin; i++)
             load_arg(f->codes[i], p[i], f->rc_slot[i], r, x);
         if (h->stack_inputs) {
-            for (int j = nin; j < nargs; j++)
-                r[f->rc_slot[j]] = (int64_t)(intptr_t)p[j];
+            /* f gets a typed pointer: an aligned slot holding the element,
+             * copied back after (the operand may sit at any address) */
+            for (int j = nin; j < nargs; j++) {
+                memcpy(&slot[j], p[j], f->elsize[j]);
+                r[f->rc_slot[j]] = (int64_t)(intptr_t)&slot[j];
+            }
             ((rc_void_fn)f->fn)(RC_ARGS);
+            for (int j = nin; j < nargs; j++)
+                memcpy(p[j], &slot[j], f->elsize[j]);
         } else if (out == '?' || out == 'i' || out == 'q') {
             int64_t v = ((rc_int_fn)f->fn)(RC_ARGS);
             if (out == '?') {

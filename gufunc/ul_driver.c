@@ -17,6 +17,16 @@
 
 #define UL_MAX_NDIM 64     /* dimensions of one operand */
 
+/* Set by a loop with its own data pointer (a run-time row) that could not
+ * allocate (ul_loop_note_enomem); read and cleared around each such loop
+ * call. The built-in loops report through ul_loop_report instead. */
+static _Thread_local int ul_loop_enomem;
+
+UL_HIDDEN void ul_loop_note_enomem(void)
+{
+    ul_loop_enomem = 1;
+}
+
 typedef struct plan {
     const ul_sig *sig;               /* the table's cache, or &parsed    */
     ul_sig parsed;
@@ -338,15 +348,21 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
             ptrdiff_t off = 0;
             for (int a = 0; a < na - 1; a++)
                 off += idx[a] * stride[a][i];
-            args[i] = ops[i].data + off;
+            /* NULL data (an operand with no elements) is passed as NULL:
+             * NULL + 0 is undefined behaviour */
+            args[i] = ops[i].data ? ops[i].data + off : NULL;
         }
         ul_loop_report rep = { 0, -1, UL_OK };
-        fn(args, dims, steps, table_data ? table_data : &rep);
         if (table_data == NULL) {
+            fn(args, dims, steps, &rep);
             if (rep.nfailed > 0 && info->nfailed == 0)
                 info->first_failed = base + rep.first_failed;
             info->nfailed += rep.nfailed;
             enomem |= rep.status == UL_ENOMEM;
+        } else {
+            ul_loop_enomem = 0;
+            fn(args, dims, steps, table_data);
+            enomem |= ul_loop_enomem;
         }
         base += dims[0];
         int a = na - 2;
@@ -358,8 +374,10 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
     ul_fp_restore(&saved);
 
     if (enomem)
-        return fail(info, g, UL_ENOMEM, -1, "no memory for the loop's "
-                    "workspace; the outputs were filled with NaN");
+        return fail(info, g, UL_ENOMEM, -1, table_data == NULL ?
+                    "no memory for the loop's workspace; the outputs were "
+                    "filled with NaN" : "no memory for the loop's scratch; "
+                    "some outputs were not written");
     if (info->nfailed > 0)
         return fail(info, g, UL_ESINGULAR, -1, "%td of %td matrices are "
                     "singular (the first at outer index %td); their outputs "

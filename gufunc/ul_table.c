@@ -156,11 +156,14 @@ UL_API int ul_gufunc_register(const ul_gufunc *g)
     } else {
         if (reg_n == reg_cap) {
             size_t cap = reg_cap ? 2 * reg_cap : 8;
-            const ul_gufunc **grown = realloc(reg, cap * sizeof *grown);
+            const ul_gufunc **grown = ul_calloc(cap, sizeof *grown);
             if (grown == NULL) {
                 rc = UL_ENOMEM;
                 goto out;
             }
+            if (reg_n)
+                memcpy(grown, reg, reg_n * sizeof *reg);
+            ul_free(reg);
             reg = grown;
             reg_cap = cap;
         }

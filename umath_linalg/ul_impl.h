@@ -11,6 +11,17 @@
 #define UL_API __attribute__((visibility("default")))
 #define UL_HIDDEN __attribute__((visibility("hidden")))
 
+/* ---- allocation (ul_alloc.c): every block the library takes ----
+ * Through the functions of ul_set_allocator; malloc's alignment. */
+UL_HIDDEN void *ul_malloc(size_t n);
+UL_HIDDEN void *ul_calloc(size_t count, size_t size);
+UL_HIDDEN void ul_free(void *p);
+
+/* A loop whose table data pointer is its own (a run-time row) and which
+ * could not allocate calls this besides raising FE_INVALID; the driver
+ * then returns UL_ENOMEM (ul_driver.c; thread-local). */
+UL_HIDDEN void ul_loop_note_enomem(void);
+
 /* Largest matrix order handled by the small-n kernels. */
 #define UL_SMALL_MAX 16
 

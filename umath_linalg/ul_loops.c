@@ -26,13 +26,13 @@ static void *ul_ws_get(ul_workspace *ws, size_t len)
     ws->heap = NULL;
     if (len <= sizeof ws->stack)
         return ws->stack;
-    ws->heap = malloc(len);
+    ws->heap = ul_malloc(len);
     return ws->heap;
 }
 
 static void ul_ws_release(ul_workspace *ws)
 {
-    free(ws->heap);
+    ul_free(ws->heap);
     ws->heap = NULL;
 }
 

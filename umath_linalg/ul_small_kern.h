@@ -64,10 +64,23 @@ KALWAYS VI KS(lanemask)(int l)
 
 /* ---- gather / scatter --------------------------------------------------- */
 
+/* Caller memory may sit at any byte address (umath_linalg.h): it is read
+ * and written only through these, one plain load or store each on x86-64
+ * (memcpy of a fixed size, and a vector type of alignment 1). */
+typedef KT KS(vu) __attribute__((vector_size(KV * sizeof(KT)), aligned(1)));
+KALWAYS KT KS(get)(const char *p)
+{
+    KT x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+KALWAYS void KS(put)(char *p, KT x)
+{
+    memcpy(p, &x, sizeof x);
+}
+
 /* KTR x KTR in-register transpose (KTR == KV, float64 only): rows of KV
- * matrices <-> compact vectors. VU is an unaligned view for the caller's
- * memory. */
-typedef KT KS(vu) __attribute__((vector_size(KV * sizeof(KT)), aligned(sizeof(KT))));
+ * matrices <-> compact vectors. */
 #ifdef KTR
 KALWAYS void KS(transpose)(VT *v)
 {
@@ -175,7 +188,7 @@ KALWAYS void KS(gather)(VT *restrict A, int n, int nc, int ld, int c0,
                 VT v;
                 _Pragma("GCC unroll 16")
                 for (int l = 0; l < KV; l++)
-                    v[l] = *(const KT *)(s + l * step);
+                    v[l] = KS(get)(s + l * step);
                 A[i * ld + c0 + j] = v;
             }
         return;
@@ -185,7 +198,7 @@ KALWAYS void KS(gather)(VT *restrict A, int n, int nc, int ld, int c0,
         for (int i = 0; i < n; i++)
             for (int j = 0; j < nc; j++)
                 a[(i * ld + c0 + j) * KV + l] =
-                    *(const KT *)(s + i * rs + j * cs);
+                    KS(get)(s + i * rs + j * cs);
     }
     for (int l = nl; l < KV; l++)
         for (int i = 0; i < n; i++)
@@ -504,16 +517,16 @@ KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
         VT vmx = zero, vsum = zero;
         _Pragma("GCC unroll 16")
         for (int i = 0; i < n; i++) {
-            const KT *si = (const KT *)(s + i * rs);
+            const char *si = s + i * rs;
             _Pragma("GCC unroll 16")
             for (int c = 0; c < nv; c++) {
                 VT v = zero;
                 if (c < nf0) {
-                    v = *(const KS(vu) *)(si + c * KV);
+                    v = *(const KS(vu) *)(si + c * KV * sizeof(KT));
                 } else {
                     _Pragma("GCC unroll 16")
                     for (int l = 0; l < n - nf0 * KV; l++)
-                        v[l] = si[c * KV + l];
+                        v[l] = KS(get)(si + (c * KV + l) * sizeof(KT));
                 }
                 R[i * nv + c] = v;
                 VT av = KS(vabs)(v);
@@ -530,7 +543,7 @@ KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
         for (int i = 0; i < n; i++) {
             _Pragma("GCC unroll 16")
             for (int j = 0; j < n; j++) {
-                KT v = *(const KT *)(s + i * rs + j * cs), av = v < 0 ? -v : v;
+                KT v = KS(get)(s + i * rs + j * cs), av = v < 0 ? -v : v;
                 a[i * ldk + j] = v;
                 mx = av > mx ? av : mx;
                 sum += av;
@@ -643,19 +656,20 @@ KALWAYS void KS(scatter1)(VT *restrict R, const int n, const int *perm,
     if (n >= KV && xc == (ptrdiff_t)sizeof(KT)) {
         _Pragma("GCC unroll 16")
         for (int i = 0; i < n; i++) {
-            KT *oi = (KT *)(o + i * xr);
+            char *oi = o + i * xr;
             _Pragma("GCC unroll 16")
             for (int j = 0; j + KV <= n; j += KV)
-                *(KS(vu) *)(oi + j) = R[i * (ldk / KV) + j / KV];
+                *(KS(vu) *)(oi + j * sizeof(KT)) = R[i * (ldk / KV) + j / KV];
             if (n % KV)
-                *(KS(vu) *)(oi + n - KV) = *(const KS(vu) *)(a + i * ldk + n - KV);
+                *(KS(vu) *)(oi + (n - KV) * sizeof(KT)) =
+                    *(const KS(vu) *)(a + i * ldk + n - KV);
         }
         return;
     }
     for (int i = 0; i < n; i++)
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j++)
-            *(KT *)(o + i * xr + j * xc) = a[i * ldk + j];
+            KS(put)(o + i * xr + j * xc, a[i * ldk + j]);
 }
 
 /* Row-major copy of A (n x n) and B (n x ld - n) into R with row length
@@ -669,13 +683,13 @@ KALWAYS int KS(gather1ld)(VT *restrict R, int n, int ld, const char *s,
     for (int i = 0; i < n; i++) {
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j++) {
-            KT v = *(const KT *)(s + i * rs + j * cs), av = v < 0 ? -v : v;
+            KT v = KS(get)(s + i * rs + j * cs), av = v < 0 ? -v : v;
             a[i * ldk + j] = v;
             mx = av > mx ? av : mx;
             sum += av;
         }
         for (int j = n; j < ld; j++)
-            a[i * ldk + j] = *(const KT *)(sb + i * brs + (j - n) * bcs);
+            a[i * ldk + j] = KS(get)(sb + i * brs + (j - n) * bcs);
         for (int j = ld; j < ldk; j++)
             a[i * ldk + j] = 0;
     }
@@ -819,14 +833,14 @@ static void KS(lin)(KT *buf, int n, int nc, const char *s, ptrdiff_t rs,
 {
     for (int j = 0; j < nc; j++)
         for (int i = 0; i < n; i++)
-            buf[j * n + i] = *(const KT *)(s + i * rs + j * cs);
+            buf[j * n + i] = KS(get)(s + i * rs + j * cs);
 }
 
 static void KS(nanfill)(char *d, int n, int nc, ptrdiff_t rs, ptrdiff_t cs)
 {
     for (int i = 0; i < n; i++)
         for (int j = 0; j < nc; j++)
-            *(KT *)(d + i * rs + j * cs) = (KT)NAN;
+            KS(put)(d + i * rs + j * cs, (KT)NAN);
 }
 
 /* ?gesv of one matrix; b NULL means B = I. Returns info. */
@@ -847,7 +861,7 @@ static int KS(lapack_gesv)(int n, int nrhs, const char *a, ptrdiff_t ar,
     if (info == 0) {
         for (int i = 0; i < n; i++)
             for (int j = 0; j < nrhs; j++)
-                *(KT *)(x + i * xr + j * xc) = B[j * n + i];
+                KS(put)(x + i * xr + j * xc, B[j * n + i]);
     } else {
         KS(nanfill)(x, n, nrhs, xr, xc);
     }
@@ -1008,8 +1022,7 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
             }
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < n; j++)
-                    *(KT *)(o + i * xr + j * xc) =
-                        a[(i * n + (anysw ? col[l][j] : j)) * KV + l];
+                    KS(put)(o + i * xr + j * xc, a[(i * n + (anysw ? col[l][j] : j)) * KV + l]);
         }
     }
     return nfail;
@@ -1053,7 +1066,7 @@ KALWAYS ptrdiff_t KS(solve_n)(const int n, const int nrhs, const int vec,
             const KT *a = (const KT *)A;
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < nrhs; j++)
-                    *(KT *)(o + i * xr + j * xc) = a[i * ldk + n + j];
+                    KS(put)(o + i * xr + j * xc, a[i * ldk + n + j]);
         }
         return nfail;
     }
@@ -1079,7 +1092,7 @@ KALWAYS ptrdiff_t KS(solve_n)(const int n, const int nrhs, const int vec,
             }
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < nrhs; j++)
-                    *(KT *)(o + i * xr + j * xc) = a[(i * ld + n + j) * KV + l];
+                    KS(put)(o + i * xr + j * xc, a[(i * ld + n + j) * KV + l]);
         }
     }
     return nfail;
@@ -1109,24 +1122,24 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
             KT thr, sign, logdet;
             double dm;
             int de;
-            KT *o1 = (KT *)(args[1] + b * s1);
+            char *o1 = args[1] + b * s1;
             int bad = KS(gather1ld)(A, n, n, ain, ar, ac, NULL, 0, 0, &thr);
             bad |= KS(lu1)(A, n, n, thr, &dm, &de);
             if (bad) {
                 KS(lapack_slogdet)(n, ain, ar, ac, &sign, &logdet);
                 if (slog) {
-                    *o1 = sign;
-                    *(KT *)(args[2] + b * s2) = logdet;
+                    KS(put)(o1, sign);
+                    KS(put)(args[2] + b * s2, logdet);
                 } else {
-                    *o1 = sign * KEXP(logdet);
+                    KS(put)(o1, sign * KEXP(logdet));
                 }
                 continue;
             }
             if (slog) {
-                *o1 = dm < 0 ? -1 : 1;
-                *(KT *)(args[2] + b * s2) = (KT)KS(logabs)(dm, de);
+                KS(put)(o1, dm < 0 ? -1 : 1);
+                KS(put)(args[2] + b * s2, (KT)KS(logabs)(dm, de));
             } else {
-                *o1 = (KT)ldexp(dm, de);
+                KS(put)(o1, (KT)ldexp(dm, de));
             }
         }
         return 0;
@@ -1141,24 +1154,23 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
         bad |= KS(lu)(A, n, n, thr, &m, &e);
         for (int l = 0; l < nl; l++) {
             KT sign, logdet;
-            KT *o1 = (KT *)(args[1] + (b + l) * s1);
+            char *o1 = args[1] + (b + l) * s1;
             if (bad[l]) {
                 KS(lapack_slogdet)(n, ain + l * sa, ar, ac, &sign, &logdet);
                 if (slog) {
-                    *o1 = sign;
-                    *(KT *)(args[2] + (b + l) * s2) = logdet;
+                    KS(put)(o1, sign);
+                    KS(put)(args[2] + (b + l) * s2, logdet);
                 } else {
-                    *o1 = sign * KEXP(logdet);
+                    KS(put)(o1, sign * KEXP(logdet));
                 }
                 continue;
             }
             if (slog) {
                 KT ml = m[l];
-                *o1 = ml < 0 ? -1 : 1;
-                *(KT *)(args[2] + (b + l) * s2) =
-                    (KT)KS(logabs)((double)ml, (int)e[l]);
+                KS(put)(o1, ml < 0 ? -1 : 1);
+                KS(put)(args[2] + (b + l) * s2, (KT)KS(logabs)((double)ml, (int)e[l]));
             } else {
-                *o1 = (KT)ldexp((double)m[l], (int)e[l]);
+                KS(put)(o1, (KT)ldexp((double)m[l], (int)e[l]));
             }
         }
     }

@@ -12,6 +12,19 @@
  * (UL_FLOAT = NPY_FLOAT = 11 ...). Nothing here prints; errors come back as
  * ul_status codes with a message.
  *
+ * Alignment: none is required. Every loop, the driver and the copier take
+ * operands at any byte address with any byte strides (a stack at
+ * malloc() + 1, a stride of 9 bytes for float64), with results bit for bit
+ * those of the aligned layout; aligned data pays nothing for this. The C
+ * functions behind run-time rows (ul_ffi_gufunc_new) always receive
+ * pointers aligned for their type: operands that are not are copied.
+ *
+ * Empty operands: an operand with no elements (some dimension 0) may have
+ * NULL data; nothing reads, writes or offsets its pointer. A loop whose
+ * matrices are empty does no per-matrix work besides writing outputs that
+ * have elements (det of 0x0 matrices: 1; slogdet: (1, 0)), so a stack of
+ * 2^31 empty matrices costs nothing.
+ *
  * The block between UL_CDEF_BEGIN and UL_CDEF_END is read verbatim by the
  * cffi build (bridge/ul_build.py): keep it free of #if, macros and
  * attributes.
@@ -171,6 +184,18 @@ int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
 
 /* Index of the loop whose input types (nin numbers) match exactly, or -1. */
 int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types);
+
+/* ---- allocation ---------------------------------------------------------
+ * Every block the library allocates (loop workspaces larger than a few KiB,
+ * run-time rows, registry growth, scratch of run-time loops) comes from
+ * malloc_fn and goes back through free_fn; NULL for both restores malloc
+ * and free (one NULL alone: UL_EINVAL). Change it only while no other
+ * thread is inside the library; free_fn must accept blocks from the
+ * allocator it replaces (wrap malloc/free, e.g. to count or to fail the
+ * k-th allocation in a test). A failed allocation is reported: UL_ENOMEM
+ * from the driver and ul_ffi_gufunc_new, ul_loop_report.status from the
+ * loops (their outputs NaN-filled), FE_INVALID for numpy. */
+int ul_set_allocator(void *(*malloc_fn)(size_t), void (*free_fn)(void *));
 
 /* ---- threads ------------------------------------------------------------ */
 /* Big stacks of small matrices (count N of n x n, n <= 16: each thread gets
