@@ -70,6 +70,15 @@ static inline void ul_ffi_leave(const ul_ffi_fn *f)
     atomic_fetch_sub(&f->owner->busy, 1);
 }
 
+/* The loops (ul_ffi_loop.c): through libffi element by element, the typed
+   direct loop for a row's codes (NULL when none fits), and the core-block
+   loop of rows with a signature; data is the ul_ffi_fn. */
+UL_HIDDEN void ul_ffi_elem_loop(char **args, const ptrdiff_t *dimensions,
+                                const ptrdiff_t *steps, void *data);
+UL_HIDDEN ul_loop ul_ffi_direct_loop(const ul_ffi_handle *h, const char *codes);
+UL_HIDDEN void ul_ffi_core_loop(char **args, const ptrdiff_t *dimensions,
+                                const ptrdiff_t *steps, void *data);
+
 /* Register-class direct calls (ul_ffi_regcall.c): for element-wise rows,
    plan f's registers once (0: not possible on this target or for this
    signature, keep libffi); the loop then calls f without ffi_call. */

@@ -178,7 +178,7 @@ static void test_big_concurrent(void)
 
 int main(void)
 {
-    /* each above the 2-thread split threshold (ul_small.c: N n^3 >= 2 * 10^6,
+    /* each above the 2-thread split threshold (c/core/ul_threads.c: N n^3 >= 2 * 10^6,
      * N >= 1024); complex128 n = 16 runs the LAPACK path, which never
      * splits */
     test_split(UL_DOUBLE, 4, 40001);

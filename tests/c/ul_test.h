@@ -16,6 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* glibc defines CMPLX for gcc >= 4.7 only; clang has the builtin too */
+#ifndef CMPLX
+#define CMPLX(x, y) __builtin_complex((double)(x), (double)(y))
+#endif
+#ifndef CMPLXF
+#define CMPLXF(x, y) __builtin_complex((float)(x), (float)(y))
+#endif
+
 static long ul_checks, ul_failures;
 
 #define UL_CHECK(cond, ...) do { \

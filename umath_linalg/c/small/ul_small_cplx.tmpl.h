@@ -1,6 +1,6 @@
 /*
  * ul_small_cplx.tmpl.h - the small-n complex inverse for one dtype (c, z),
- * instantiated by ul_small_cplx.c. One matrix at a time, scalar C99 complex
+ * instantiated by ul_small_cplx.c (through ul_instantiate.h). One matrix at a time, scalar C99 complex
  * arithmetic: LAPACK's ?gesv costs 0.7 us for one 4x4 complex128 and 3.4 us
  * for a 10x10 on this project's machine, mostly fixed costs that a plain
  * loop does not have.
@@ -8,7 +8,7 @@
  * Gauss-Jordan in place on a row-major copy, partial pivoting with
  * LAPACK's choice (i?amax: first row of largest |re| + |im|), the row
  * interchanges undone on the columns at the end. Guard as the real
- * kernels (ul_small_kern.h): a matrix with a non-finite entry (or whose
+ * kernels (ul_kern_stack.tmpl.h): a matrix with a non-finite entry (or whose
  * sum of |re| + |im| overflows) or a pivot at most
  * n * 2^(7 - mantissa bits) * max(|re| + |im|) goes to ?gesv itself, so
  * singular, nearly singular and NaN/Inf input give the LAPACK path's
@@ -87,25 +87,19 @@ static int UL_NAME(gj_cplx)(UL_T *restrict A, int n, int *perm)
     return 0;
 }
 
-/* ?gesv(A, I) of one matrix, as the LAPACK path; returns info. */
+/* ?gesv(A, I) of one matrix: the loops' one-matrix LAPACK path */
 static int UL_NAME(gesv_one)(int n, const char *a, ptrdiff_t ar, ptrdiff_t ac,
                              char *x, ptrdiff_t xr, ptrdiff_t xc)
 {
-    UL_T A[UL_SMALL_MAX * UL_SMALL_MAX], B[UL_SMALL_MAX * UL_SMALL_MAX];
-    int ipiv[UL_SMALL_MAX], info = 0;
-    UL_NAME(linearize)(A, n, a, n, n, ar, ac);
-    UL_NAME(identity)(B, n);
-    UL_LAPACK(gesv)(&n, &n, A, &n, ipiv, B, &n, &info);
-    if (info == 0)
-        UL_NAME(delinearize)(x, n, n, xr, xc, B, n);
-    else
-        UL_NAME(nan_fill)(x, n, n, xr, xc);
-    return info;
+    _Alignas(64) unsigned char work[2 * UL_SMALL_MAX * UL_SMALL_MAX *
+                                    sizeof(UL_T) + UL_SMALL_MAX * sizeof(int)];
+    return UL_NAME(gesv1)(n, n, a, ar, ac, UL_RHS_IDENTITY, NULL, 0, 0, x, xr,
+                          xc, work);
 }
 
-/* The hook's body (ul_small.c: ul_small_cinv / ul_small_zinv); steps as
- * the inv loop's: {a, out, a_r, a_c, out_r, out_c}. */
-ptrdiff_t UL_NAME(inv_cplx)(char **args, const ptrdiff_t *dims,
+/* The kernel behind ul_small_run for c and z inv (ul_cinv_cplx,
+ * ul_zinv_cplx); steps as the inv loop's: {a, out, a_r, a_c, out_r, out_c}. */
+UL_HIDDEN ptrdiff_t UL_NAME(inv_cplx)(char **args, const ptrdiff_t *dims,
                             const ptrdiff_t *steps, ptrdiff_t *first_failed)
 {
     const ptrdiff_t N = dims[0];

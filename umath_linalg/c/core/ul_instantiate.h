@@ -1,9 +1,12 @@
 /*
- * ul_instantiate.h - includes UL_TEMPLATE once per dtype (s, d, c, z), the
- * one instantiation list of the library. Usage:
- *     #define UL_TEMPLATE "ul_loops.tmpl.h"
- *     #include "ul_instantiate.h"
+ * ul_instantiate.h - includes UL_TEMPLATE once per dtype, the one
+ * instantiation list of the library:
+ *     #define UL_TEMPLATE "ul_solve.tmpl.h"
+ *     #include "ul_instantiate.h"          s, d, c, z
+ * With UL_INSTANTIATE_REAL defined, only s and d (the SIMD kernels); with
+ * UL_INSTANTIATE_COMPLEX, only c and z.
  */
+#ifndef UL_INSTANTIATE_COMPLEX
 #define UL_CH s
 #define UL_CH_IS_s 1
 #include "ul_types.h"
@@ -15,7 +18,9 @@
 #include "ul_types.h"
 #include UL_TEMPLATE
 #include "ul_types_undef.h"
+#endif
 
+#ifndef UL_INSTANTIATE_REAL
 #define UL_CH c
 #define UL_CH_IS_c 1
 #include "ul_types.h"
@@ -27,5 +32,8 @@
 #include "ul_types.h"
 #include UL_TEMPLATE
 #include "ul_types_undef.h"
+#endif
 
 #undef UL_TEMPLATE
+#undef UL_INSTANTIATE_REAL
+#undef UL_INSTANTIATE_COMPLEX

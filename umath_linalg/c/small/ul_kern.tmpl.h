@@ -1,0 +1,408 @@
+/*
+ * ul_kern.tmpl.h - the small-n kernels (1 <= n <= UL_SMALL_MAX) for one
+ * real dtype on one CPU target, included through ul_instantiate.h by the
+ * target's translation unit (ul_small_sse2.c, ul_small_avx2.c). It defines
+ * the entry points the dispatch in ul_small.c calls, one per op of
+ * UL_SMALL_OPS: ul_small_inv_d_avx2, ul_small_solve_s_sse2, ... (KS names
+ * them), each a ul_kernel_fn over a whole loop call.
+ *
+ * Stacks of >= KV matrices use the compact layout (ul_kern_stack.tmpl.h:
+ * n <= 4 inverse fully in registers, n 5..16 in-place Gauss-Jordan with
+ * the row interchange fused into the elimination, LU for det/slogdet/
+ * solve); calls with fewer matrices one matrix at a time
+ * (ul_kern_one.tmpl.h). Lanes the guard rejects go to the one-matrix
+ * LAPACK path of the loops (ul_?gesv1 / ul_?slogdet1), so singularity
+ * verdicts and NaN/Inf results are LAPACK's own.
+ */
+#include "ul_simd.h"
+#include "ul_kern_stack.tmpl.h"
+#include "ul_kern_one.tmpl.h"
+
+/* ---- lanes for LAPACK: the loops' one-matrix path -------------------- */
+#define KLAPACK_WORK \
+    (2 * UL_SMALL_MAX * UL_SMALL_MAX * sizeof(UL_T) + UL_SMALL_MAX * sizeof(int))
+
+/* cold: kept out of line, away from the kernels' registers and stack */
+static __attribute__((noinline, cold)) int KS(lapack_gesv)(int n, int nrhs, int rhs, const char *a,
+    ptrdiff_t ar, ptrdiff_t ac, const char *b, ptrdiff_t br, ptrdiff_t bc,
+    char *x, ptrdiff_t xr, ptrdiff_t xc)
+{
+    _Alignas(64) unsigned char work[KLAPACK_WORK];
+    return UL_NAME(gesv1)(n, nrhs, a, ar, ac, rhs, b, br, bc, x, xr, xc, work);
+}
+
+static __attribute__((noinline, cold)) void KS(lapack_slogdet)(int n, const char *a, ptrdiff_t ar,
+                               ptrdiff_t ac, UL_T *sign, UL_T *logdet)
+{
+    _Alignas(64) unsigned char work[KLAPACK_WORK];
+    UL_NAME(slogdet1)(n, a, ar, ac, work, sign, logdet);
+}
+#undef KLAPACK_WORK
+
+/* ---- the hooks' bodies --------------------------------------------------- */
+
+#define KSCRATCH(name, elems) \
+    VT name[elems] __attribute__((aligned(64)))
+
+/* One matrix at a time (fewer matrices than lanes), row-major. */
+KALWAYS ptrdiff_t KS(inv1_n)(const int n, char **args, const ptrdiff_t *dims,
+                             const ptrdiff_t *steps, ptrdiff_t *first_failed)
+{
+    const ptrdiff_t N = dims[0];
+    const ptrdiff_t si = steps[0], so = steps[1], ar = steps[2], ac = steps[3],
+                    xr = steps[4], xc = steps[5];
+    KSCRATCH(A, UL_SMALL_MAX * UL_SMALL_MAX);
+    ptrdiff_t nfail = 0;
+    *first_failed = -1;
+    /* too few matrices to fill the lanes: one at a time, row-major */
+    for (ptrdiff_t b = 0; b < N; b++) {
+        const char *in = args[0] + b * si;
+        char *o = args[1] + b * so;
+        UL_T thr;
+        int p1[UL_SMALL_MAX];
+        int bad = KS(gather1)(A, n, in, ar, ac, &thr);
+        bad |= KS(gj_inv1)(A, n, thr, p1);
+        if (bad) {
+            if (KS(lapack_gesv)(n, n, UL_RHS_IDENTITY, in, ar, ac, NULL, 0, 0,
+                                o, xr, xc) != 0)
+                if (nfail++ == 0)
+                    *first_failed = b;
+            continue;
+        }
+        KS(scatter1)(A, n, p1, o, xr, xc);
+    }
+    return nfail;
+}
+
+KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
+                            const ptrdiff_t *steps, ptrdiff_t *first_failed)
+{
+    const ptrdiff_t N = dims[0];
+    const ptrdiff_t si = steps[0], so = steps[1], ar = steps[2], ac = steps[3],
+                    xr = steps[4], xc = steps[5];
+    KSCRATCH(A, UL_SMALL_MAX * UL_SMALL_MAX);
+    int perm[UL_SMALL_MAX][KV];
+    ptrdiff_t nfail = 0;
+    *first_failed = -1;
+    for (ptrdiff_t b = 0; b < N; b += KV) {
+        const int nl = N - b < KV ? (int)(N - b) : KV;
+        const char *in = args[0] + b * si;
+        char *out = args[1] + b * so;
+        VT thr;
+        VI bad;
+        int anysw = 0;
+#ifdef KTR
+        if (n <= KREG && nl == KV && ac == (ptrdiff_t)sizeof(UL_T) &&
+            xc == (ptrdiff_t)sizeof(UL_T)) {
+            bad = KS(inv_reg_direct)(n, in, si, ar, out, so, xr, A);
+            if (KMOVMSK(bad) == 0)
+                continue;
+            goto lanes;
+        }
+#endif
+        KS(gather)(A, n, n, n, 0, in, si, ar, ac, nl);
+        if (n <= KREG) {
+            bad = KS(gj_inv_reg)(A, n);     /* comes back unpermuted */
+        } else {
+            bad = KS(scan)(A, n, n, &thr);
+            bad |= KS(gj_inv)(A, n, thr, perm, &anysw);
+        }
+        /* undo the row interchanges: swap columns in reverse order, i.e.
+         * output column j of lane l is column col[l][j] */
+        int col[KV][UL_SMALL_MAX];
+        if (anysw)
+            _Pragma("GCC unroll 16")
+            for (int l = 0; l < KV; l++) {
+                for (int j = 0; j < n; j++)
+                    col[l][j] = j;
+                for (int k = n - 1; k >= 0; k--) {
+                    int p = perm[k][l], t = col[l][k];
+                    col[l][k] = col[l][p];
+                    col[l][p] = t;
+                }
+            }
+#ifdef KTR
+        if (nl == KV && KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(UL_T)) {
+            if (anysw)          /* two instances: col known NULL or not */
+                KS(put_rows)(A, n, col, out, so, xr);
+            else
+                KS(put_rows)(A, n, NULL, out, so, xr);
+            continue;
+        }
+    lanes:;
+#endif
+        /* lane by lane: a partial group, LAPACK's lanes, strided output */
+        const UL_T *a = (const UL_T *)A;
+        for (int l = 0; l < nl; l++) {
+            char *o = out + l * so;
+            if (bad[l]) {
+                if (KS(lapack_gesv)(n, n, UL_RHS_IDENTITY, in + l * si, ar, ac,
+                                    NULL, 0, 0,
+                                    o, xr, xc) != 0)
+                    if (nfail++ == 0)
+                        *first_failed = b + l;
+                continue;
+            }
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    KS(put)(o + i * xr + j * xc, a[(i * n + (anysw ? col[l][j] : j)) * KV + l]);
+        }
+    }
+    return nfail;
+}
+
+/* solve (nrhs columns) and solve1 (one vector, nrhs == 0 means solve1). */
+KALWAYS ptrdiff_t KS(solve_n)(const int n, const int nrhs, const int vec,
+    char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
+    ptrdiff_t *first_failed)
+{
+    const ptrdiff_t N = dims[0];
+    const ptrdiff_t sa = steps[0], sb = steps[1], sx = steps[2],
+                    ar = steps[3], ac = steps[4];
+    ptrdiff_t br, bc, xr, xc;
+    if (vec) {
+        br = steps[5]; bc = 0; xr = steps[6]; xc = 0;
+    } else {
+        br = steps[5]; bc = steps[6]; xr = steps[7]; xc = steps[8];
+    }
+    const int ld = n + nrhs;
+    KSCRATCH(A, UL_SMALL_MAX * 2 * UL_SMALL_MAX);
+    ptrdiff_t nfail = 0;
+    *first_failed = -1;
+    if (N < KV) {
+        /* too few matrices to fill the lanes: one at a time, row-major */
+        const int ldk = KNV(ld) * KV;
+        for (ptrdiff_t b = 0; b < N; b++) {
+            const char *ain = args[0] + b * sa, *bin = args[1] + b * sb;
+            char *o = args[2] + b * sx;
+            UL_T thr;
+            double dm;
+            int de;
+            int bad = KS(gather1ld)(A, n, ld, ain, ar, ac, bin, br, bc, &thr);
+            bad |= KS(lu1)(A, n, ld, thr, &dm, &de);
+            if (bad) {
+                if (KS(lapack_gesv)(n, nrhs, UL_RHS_GIVEN, ain, ar, ac, bin, br,
+                                    bc, o, xr, xc) != 0)
+                    if (nfail++ == 0)
+                        *first_failed = b;
+                continue;
+            }
+            const UL_T *a = (const UL_T *)A;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < nrhs; j++)
+                    KS(put)(o + i * xr + j * xc, a[i * ldk + n + j]);
+        }
+        return nfail;
+    }
+    for (ptrdiff_t b = 0; b < N; b += KV) {
+        const int nl = N - b < KV ? (int)(N - b) : KV;
+        const char *ain = args[0] + b * sa, *bin = args[1] + b * sb;
+        char *out = args[2] + b * sx;
+        VT thr;
+        KS(gather)(A, n, n, ld, 0, ain, sa, ar, ac, nl);
+        KS(gather)(A, n, nrhs, ld, n, bin, sb, br, bc, nl);
+        VI bad = KS(scan)(A, n, ld, &thr);
+        bad |= KS(lu)(A, n, ld, thr, NULL, NULL);
+        const UL_T *a = (const UL_T *)A;
+        for (int l = 0; l < nl; l++) {
+            char *o = out + l * sx;
+            if (bad[l]) {
+                if (KS(lapack_gesv)(n, nrhs, UL_RHS_GIVEN, ain + l * sa, ar, ac,
+                                    bin + l * sb, br, bc, o, xr, xc) != 0) {
+                    if (nfail++ == 0)
+                        *first_failed = b + l;
+                }
+                continue;
+            }
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < nrhs; j++)
+                    KS(put)(o + i * xr + j * xc, a[(i * ld + n + j) * KV + l]);
+        }
+    }
+    return nfail;
+}
+
+/* log|m * 2^e| with the mantissa taken in [1, 2), so that a determinant
+ * of exactly 2^k gives exactly k ln 2 (0 for the identity, as numpy). */
+static double KS(logabs)(double m, int e)
+{
+    int f;
+    m = frexp(fabs(m), &f);
+    return log(2 * m) + (double)(e + f - 1) * M_LN2;
+}
+
+/* det (logout NULL) and slogdet. */
+KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps)
+{
+    const ptrdiff_t N = dims[0];
+    const ptrdiff_t sa = steps[0], s1 = steps[1];
+    const ptrdiff_t s2 = slog ? steps[2] : 0;
+    const ptrdiff_t ar = steps[slog ? 3 : 2], ac = steps[slog ? 4 : 3];
+    KSCRATCH(A, UL_SMALL_MAX * UL_SMALL_MAX);
+    if (N < KV) {
+        for (ptrdiff_t b = 0; b < N; b++) {
+            const char *ain = args[0] + b * sa;
+            UL_T thr, sign, logdet;
+            double dm;
+            int de;
+            char *o1 = args[1] + b * s1;
+            int bad = KS(gather1ld)(A, n, n, ain, ar, ac, NULL, 0, 0, &thr);
+            bad |= KS(lu1)(A, n, n, thr, &dm, &de);
+            if (bad) {
+                KS(lapack_slogdet)(n, ain, ar, ac, &sign, &logdet);
+                if (slog) {
+                    KS(put)(o1, sign);
+                    KS(put)(args[2] + b * s2, logdet);
+                } else {
+                    KS(put)(o1, sign * UL_EXP(logdet));
+                }
+                continue;
+            }
+            if (slog) {
+                KS(put)(o1, dm < 0 ? -1 : 1);
+                KS(put)(args[2] + b * s2, (UL_T)KS(logabs)(dm, de));
+            } else {
+                KS(put)(o1, (UL_T)ldexp(dm, de));
+            }
+        }
+        return 0;
+    }
+    for (ptrdiff_t b = 0; b < N; b += KV) {
+        const int nl = N - b < KV ? (int)(N - b) : KV;
+        const char *ain = args[0] + b * sa;
+        VT thr, m;
+        VI e;
+        KS(gather)(A, n, n, n, 0, ain, sa, ar, ac, nl);
+        VI bad = KS(scan)(A, n, n, &thr);
+        bad |= KS(lu)(A, n, n, thr, &m, &e);
+        for (int l = 0; l < nl; l++) {
+            UL_T sign, logdet;
+            char *o1 = args[1] + (b + l) * s1;
+            if (bad[l]) {
+                KS(lapack_slogdet)(n, ain + l * sa, ar, ac, &sign, &logdet);
+                if (slog) {
+                    KS(put)(o1, sign);
+                    KS(put)(args[2] + (b + l) * s2, logdet);
+                } else {
+                    KS(put)(o1, sign * UL_EXP(logdet));
+                }
+                continue;
+            }
+            if (slog) {
+                UL_T ml = m[l];
+                KS(put)(o1, ml < 0 ? -1 : 1);
+                KS(put)(args[2] + (b + l) * s2, (UL_T)KS(logabs)((double)ml, (int)e[l]));
+            } else {
+                KS(put)(o1, (UL_T)ldexp((double)m[l], (int)e[l]));
+            }
+        }
+    }
+    return 0;
+}
+
+/* Dispatch on n to a fully specialized instance. Each instance is its own
+ * (not inlined) function: the optimizer's cost grows faster than the size
+ * of a function, and one switch over 16 inlined instances took most of the
+ * build. */
+#define KCASES(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) \
+                  X(11) X(12) X(13) X(14) X(15) X(16)
+#define KNOINLINE static __attribute__((noinline))
+
+#define X(nn) \
+    KNOINLINE ptrdiff_t KS(inv_##nn)(char **args, const ptrdiff_t *dims, \
+                                     const ptrdiff_t *steps, ptrdiff_t *ff) \
+    { return KS(inv_n)(nn, args, dims, steps, ff); } \
+    KNOINLINE ptrdiff_t KS(solve_1rhs_##nn)(int vec, char **args, \
+        const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
+    { return KS(solve_n)(nn, 1, vec, args, dims, steps, ff); } \
+    KNOINLINE ptrdiff_t KS(det_##nn)(int slog, char **args, \
+        const ptrdiff_t *dims, const ptrdiff_t *steps) \
+    { return KS(det_n)(nn, slog, args, dims, steps); }
+KCASES(X)
+#undef X
+
+/* The one-matrix instances stay inlined in this one function: out of
+ * line, each ran ~8 % more instructions (callgrind, one 10x10). */
+UL_HIDDEN ptrdiff_t KS(ul_small_inv)(char **args, const ptrdiff_t *dims,
+                                     const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    if (dims[0] < KV)
+        switch (dims[1]) {
+#define X(nn) case nn: return KS(inv1_n)(nn, args, dims, steps, ff);
+        KCASES(X)
+#undef X
+        }
+    switch (dims[1]) {
+#define X(nn) case nn: return KS(inv_##nn)(args, dims, steps, ff);
+    KCASES(X)
+#undef X
+    }
+    return -1;
+}
+
+/* solve1 and single-rhs solve share one instance per n (vec says how to
+ * read the strides). */
+static ptrdiff_t KS(solve_1rhs)(int vec, char **args, const ptrdiff_t *dims,
+                                const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    switch (dims[1]) {
+#define X(nn) case nn: return KS(solve_1rhs_##nn)(vec, args, dims, steps, ff);
+    KCASES(X)
+#undef X
+    }
+    return -1;
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_solve1)(char **args, const ptrdiff_t *dims,
+                            const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(solve_1rhs)(1, args, dims, steps, ff);
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_solve)(char **args, const ptrdiff_t *dims,
+                           const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    const ptrdiff_t nrhs = dims[2];
+    if (nrhs < 1 || nrhs > UL_SMALL_MAX)
+        return -1;
+    if (nrhs == 1)
+        return KS(solve_1rhs)(0, args, dims, steps, ff);
+    if (dims[1] < 1 || dims[1] > UL_SMALL_MAX)
+        return -1;
+    /* several right-hand sides: generic n */
+    return KS(solve_n)((int)dims[1], (int)nrhs, 0, args, dims, steps, ff);
+}
+
+static ptrdiff_t KS(det_any)(int slog, char **args, const ptrdiff_t *dims,
+                             const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    *ff = -1;
+    switch (dims[1]) {
+#define X(nn) case nn: return KS(det_##nn)(slog, args, dims, steps);
+    KCASES(X)
+#undef X
+    }
+    return -1;
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_det)(char **args, const ptrdiff_t *dims,
+                         const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(det_any)(0, args, dims, steps, ff);
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_slogdet)(char **args, const ptrdiff_t *dims,
+                             const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(det_any)(1, args, dims, steps, ff);
+}
+
+#undef KCASES
+#undef KNOINLINE
+#undef KREG
+#undef KNV
+#undef KSCRATCH
+
+
+#include "ul_simd_undef.h"

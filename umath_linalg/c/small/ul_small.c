@@ -1,0 +1,129 @@
+/*
+ * ul_small.c - the dispatch of the small-n kernels (1 <= n <= UL_SMALL_MAX):
+ * the hook the loops call (ul_small_run: a kernel per dtype and op of
+ * UL_SMALL_OPS), the CPU target chosen once per process, and the split of
+ * big stacks among threads (ul_threads_run, c/core/ul_threads.c).
+ *
+ * Targets: the kernels (ul_kern.tmpl.h) are built once per target, each in
+ * its own translation unit with that target's flags: ul_small_sse2.c
+ * (baseline x86-64: 2 doubles / 4 floats per vector) and ul_small_avx2.c
+ * (AVX2+FMA: 4 / 8). The choice, by pthread_once at the first call:
+ *     UL_CPU=baseline   forces the baseline kernels (tests, comparisons);
+ *     otherwise the AVX2+FMA ones when the CPU has both.
+ * Both follow the same algorithm (pivoted, LAPACK's pivot choice) and are
+ * held to the same LAPACK residual bounds by tests/c/test_small_*.c, which
+ * run every check under both settings.
+ *
+ * Complex: inv on the scalar kernel of ul_small_cplx.c; solve, solve1, det
+ * and slogdet decline (the LAPACK path runs).
+ *
+ * Cut-over (measured, `sh bench/bench_small.sh`, 2026-12-02 03:28 UTC, on
+ * the 2-core EPYC VM, load average ~0.1 (min of 11 repeats), float64
+ * inverse, ns per matrix, this kernel vs LAPACKE getrf+getri; "stack"
+ * with the 2-thread split, "1 thr" UL_NUM_THREADS=1):
+ *     n        2     3     4     6     8    10    12    16
+ *   single    54    69    79    93   122   172   228   468  (kernel)
+ *            128   170   309   531   683   966  1290  2259  (getrf+getri)
+ *   stack    3.0   2.7   5.1    18    36    58   129   334  (kernel)
+ *   1 thr    3.1   5.4    11    35    61   124   258   686  (kernel)
+ *            133   222   299   454   681  1061  1454  2526  (getrf+getri)
+ * (n = 2, 3 single take the scalar gather: fewer columns than lanes.)
+ * Random matrices (rows interchanged): 10x10 single 334, stack 1 thr 231.
+ * det and solve1 (kernel vs getrf / gesv nrhs=1), 10x10: single 237 / 423
+ * and 325 / 628 ns, stack 71 / 436 and 78 / 645 ns; 16x16 single 511 /
+ * 1090 and 791 / 1415 ns.
+ * The kernels are ahead at every n <= 16 for single matrices and stacks,
+ * so there is no cut-over below UL_SMALL_MAX = 16: every call with
+ * 1 <= n <= 16 and a real dtype is taken (solve with more than 16
+ * right-hand sides declines; complex: see UL_CHOOK below). At n = 16 the stack kernel
+ * runs 2 n^3 flops in 0.69 us on one thread = 12 GFLOP/s (24 % of
+ * peak); above 16 these unblocked kernels would lose to a blocked LU, so
+ * UL_SMALL_MAX stays 16.
+ */
+#include "ul_small.h"
+#include <pthread.h>
+#include <stdlib.h>
+
+/* ---- one kernel table per target, from the op list ----
+ * fn[dt][op]: ul_small_<op>_<s|d>_<target> for the real dtypes, the
+ * complex inverse for c and z, NULL (decline) for the rest. */
+typedef struct ul_small_tab {
+    ul_kernel_fn fn[UL_NDTYPES][UL_NOPS];
+} ul_small_tab;
+
+#define UL_TAB_S(op, nargs, ndims) [UL_OP_##op] = UL_TAB_K(op, s),
+#define UL_TAB_D(op, nargs, ndims) [UL_OP_##op] = UL_TAB_K(op, d),
+#define UL_TAB_CPLX \
+    [UL_DT_c] = { [UL_OP_inv] = ul_cinv_cplx }, \
+    [UL_DT_z] = { [UL_OP_inv] = ul_zinv_cplx }
+
+#define UL_TAB_K(op, ch) ul_small_##op##_##ch##_sse2
+static const ul_small_tab ul_small_sse2 = { { [UL_DT_s] = { UL_SMALL_OPS(UL_TAB_S) },
+    [UL_DT_d] = { UL_SMALL_OPS(UL_TAB_D) }, UL_TAB_CPLX } };
+#undef UL_TAB_K
+#define UL_TAB_K(op, ch) ul_small_##op##_##ch##_avx2
+static const ul_small_tab ul_small_avx2 = { { [UL_DT_s] = { UL_SMALL_OPS(UL_TAB_S) },
+    [UL_DT_d] = { UL_SMALL_OPS(UL_TAB_D) }, UL_TAB_CPLX } };
+#undef UL_TAB_K
+#undef UL_TAB_S
+#undef UL_TAB_D
+#undef UL_TAB_CPLX
+
+/* operands and loop dimensions of each op */
+#define UL_NARGS(op, nargs, ndims) nargs,
+#define UL_NDIMS(op, nargs, ndims) ndims,
+static const int ul_small_nargs[UL_NOPS] = { UL_SMALL_OPS(UL_NARGS) };
+static const int ul_small_ndims[UL_NOPS] = { UL_SMALL_OPS(UL_NDIMS) };
+#undef UL_NARGS
+#undef UL_NDIMS
+
+/* complex: inv only (ul_small_cplx.c), one matrix at a time, up to the
+ * measured cut-over (2026-12-02, one thread, 1000-stacks, ns per matrix,
+ * kernel vs LAPACKE ?gesv(A, I) without our copies):
+ *     n           4     10     12     16
+ *   complex64   185      -   2679   3996   vs 372 / - / 3419 / 5240
+ *   complex128  167   1342   2871   5696   vs 617 / 2087 / 3601 / 5402
+ * so complex64 up to 16, complex128 up to 12. */
+static const ptrdiff_t ul_small_nmax[UL_NDTYPES] = {
+    [UL_DT_s] = UL_SMALL_MAX, [UL_DT_d] = UL_SMALL_MAX, [UL_DT_c] = 16,
+    [UL_DT_z] = 12 };
+
+static const ul_small_tab *ul_small_chosen;
+static pthread_once_t ul_small_once = PTHREAD_ONCE_INIT;
+
+static void ul_small_choose(void)
+{
+    const char *env = getenv("UL_CPU");
+    int avx2 = 0;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        avx2 = 1;
+    if (env != NULL && strcmp(env, "baseline") == 0)
+        avx2 = 0;
+    ul_small_chosen = avx2 ? &ul_small_avx2 : &ul_small_sse2;
+}
+
+static const ul_small_tab *ul_small_tab_get(void)
+{
+    pthread_once(&ul_small_once, ul_small_choose);
+    return ul_small_chosen;
+}
+
+UL_HIDDEN int ul_cpu_avx2(void)
+{
+    return ul_small_tab_get() == &ul_small_avx2;
+}
+
+/* ---- the hook ---- */
+UL_HIDDEN ptrdiff_t ul_small_run(int dt, int op, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed)
+{
+    ul_kernel_fn fn = ul_small_tab_get()->fn[dt][op];
+    const int ndims = ul_small_ndims[op];
+    if (fn == NULL || dims[0] <= 0 || dims[1] < 1 || dims[1] > ul_small_nmax[dt])
+        return -1;
+    if (ndims == 3 && (dims[2] < 1 || dims[2] > UL_SMALL_MAX))
+        return -1;
+    return ul_threads_run(fn, ul_small_nargs[op], ndims, args, dims, steps,
+                          first_failed);
+}
