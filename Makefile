@@ -7,8 +7,11 @@ PYPY    ?= pypy3
 CC      ?= gcc
 OUT     := build/out
 # Both cores by default (`make -j1` still wins).
+# (only at the top level and when no -j was given: sub-makes share its jobs)
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS)),0)
 MAKEFLAGS += -j$(NPROC)
+endif
 SOMAJOR := 0
 SOVER   := 0.1.0
 

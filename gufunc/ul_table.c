@@ -24,7 +24,13 @@ static const char types_slogdet[] = {    /* f->ff d->dd F->Ff D->Dd */
 /* numpy passes NULL data to every linalg loop */
 static void *const null_data_4[4] = { NULL, NULL, NULL, NULL };
 
+/* The four loops of op (ul_sinv_loop ... ul_zinv_loop), declared here so
+ * that a new family needs no other header (umath_linalg.h declares the
+ * ones C callers use by name), and their array for the row. */
+#define UL_LOOP_DECL(ch, op) \
+    void ul_##ch##op##_loop(char **, const ptrdiff_t *, const ptrdiff_t *, void *);
 #define UL_FUNCS(op) \
+    UL_LOOP_DECL(s, op) UL_LOOP_DECL(d, op) UL_LOOP_DECL(c, op) UL_LOOP_DECL(z, op) \
     static const ul_loop op##_funcs[4] = { \
         ul_s##op##_loop, ul_d##op##_loop, ul_c##op##_loop, ul_z##op##_loop };
 UL_FUNCS(inv)
@@ -33,6 +39,7 @@ UL_FUNCS(solve1)
 UL_FUNCS(det)
 UL_FUNCS(slogdet)
 #undef UL_FUNCS
+#undef UL_LOOP_DECL
 
 static const ul_gufunc builtins[] = {
     { "inv", 1, 1, "(m, m)->(m, m)", 4, types_1_1, inv_funcs, null_data_4,
