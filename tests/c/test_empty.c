@@ -96,6 +96,36 @@ static void run_sizes(const gshape *G, const ul_dtype *dt, ptrdiff_t N,
         free(buf[o]);
 }
 
+/* A run-time core row over empty blocks: NULL input data, never offset
+ * (UBSan), the function called once per block with n = 0. */
+static int rowsum_calls;
+static void rowsum(const double *a, double *o, ptrdiff_t n)
+{
+    (void)a;
+    rowsum_calls++;
+    *o = (double)n;
+}
+
+static void ffi_empty_blocks(void)
+{
+    const ul_gufunc *g = NULL;
+    void *fn = (void *)rowsum;
+    char msg[160];
+    UL_CHECK(ul_ffi_gufunc_new("empty_rowsum", 1, 1, 1, &fn, "dd",
+                               UL_FFI_STACK_INPUTS, "(n)->()", NULL, &g, msg,
+                               sizeof msg) == UL_OK, "%s", msg);
+    double out[3] = { 7, 7, 7 };
+    ptrdiff_t sa[2] = { 3, 0 }, sta[2] = { 0, 8 }, so[1] = { 3 }, sto[1] = { 8 };
+    ul_operand ops[2] = { { NULL, UL_DOUBLE, 2, sa, sta },
+                          { (char *)out, UL_DOUBLE, 1, so, sto } };
+    ul_call_info info;
+    int rc = ul_gufunc_call(g, 2, ops, &info);
+    UL_CHECK(rc == UL_OK && rowsum_calls == 3 && out[0] == 0 && out[2] == 0,
+             "run-time row on empty blocks: rc %d (%s), %d calls", rc,
+             info.message, rowsum_calls);
+    UL_CHECK(ul_ffi_gufunc_release(g) == UL_OK, "release");
+}
+
 static void on_alarm(int sig)
 {
     (void)sig;
@@ -164,6 +194,7 @@ int main(void)
                 for (int singular = 0; singular < 2; singular++)
                     run_sizes(&GS[c], &UL_DTYPES[d], sizes[s][0], sizes[s][1],
                               sizes[s][2], singular);
+    ffi_empty_blocks();
     huge_stacks();
     return ul_test_done("test_empty");
 }
