@@ -23,7 +23,9 @@ pypy_compat.numpy_backend.gufuncs() all see it) until the object is
 released (.release(), or garbage collection).
 
 funcs: one function or a list, one per row of dtypes. Each is either
-  * a cffi function pointer (any FFI instance; or an int address): the loop
+  * a cffi function pointer (any FFI instance; or an int address; NULL, an
+    address in the first page, a negative int or one wider than a pointer
+    raise ValueError before anything is registered): the loop
     runs entirely in C through libffi (bridge/ul_ffi.c), with a direct-call
     fast path for double(double), double(double, double) and the float
     versions. Without a signature the C function takes the inputs by value
@@ -53,6 +55,7 @@ dtypes: a flat list of nin+nout dtypes per function (pypy_compat.dtype,
 Supported types: bool, int32, int64, float32, float64, complex64, complex128.
 """
 import itertools
+import mmap
 import sys
 import threading
 
@@ -528,6 +531,38 @@ def _is_cffi_function(f):
     return isinstance(f, (_CData, int)) and not isinstance(f, bool)
 
 
+# No C function lives in the first page (it is never mapped), and an int
+# outside the pointer range would be wrapped silently by ffi.cast.
+_PAGE = mmap.PAGESIZE
+_ADDR_LIMIT = 1 << (8 * ffi.sizeof("void *"))
+
+
+def _check_address(f, k):
+    """Raise unless C function k (a cffi pointer or an int address) can be
+    code: ValueError for NULL, the first page, negative or too wide ints;
+    TypeError for cffi data that is not a pointer (an array, a struct)."""
+    if isinstance(f, _CData):
+        ct = ffi.typeof(f)
+        if ct.kind not in ("function", "pointer"):
+            raise TypeError("frompyfunc: function %d is a cffi %r %s, not a "
+                            "C function pointer" % (k, ct.cname, ct.kind))
+        addr = int(ffi.cast("uintptr_t", f))
+        if addr == 0:
+            raise ValueError("frompyfunc: function %d is a NULL %r, not a C "
+                             "function" % (k, ct.cname))
+    else:
+        addr = f
+        if addr < 0:
+            raise ValueError("frompyfunc: function %d: address %d is "
+                             "negative, not a C function" % (k, addr))
+        if addr >= _ADDR_LIMIT:
+            raise ValueError("frompyfunc: function %d: address %#x does not "
+                             "fit in a pointer, not a C function" % (k, addr))
+    if addr < _PAGE:
+        raise ValueError("frompyfunc: function %d: address %#x is below the "
+                         "page size (%d), not a C function" % (k, addr, _PAGE))
+
+
 def _cffi_letters(f, nin, nout, stack_inputs, signature):
     """Type letters of a cffi function pointer, from its C type."""
     try:
@@ -683,10 +718,12 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
         raise ValueError("nin and nout must be positive integers")
     nargs = nin + nout
     signature = signature or None
-    for f in funcs:
+    for k, f in enumerate(funcs):
         if not (callable(f) or _is_cffi_function(f)):
             raise TypeError("frompyfunc: %r is neither callable nor a cffi "
                             "function pointer" % (f,))
+        if _is_cffi_function(f):
+            _check_address(f, k)        # before anything is registered
     # rows of types, one per function
     rows = []           # (func, [dtype]*nargs)
     if dtypes is not None and list(dtypes) == ["match"]:
