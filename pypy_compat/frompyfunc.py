@@ -56,11 +56,10 @@ Supported types: bool, int32, int64, float32, float64, complex64, complex128.
 """
 import itertools
 import mmap
-import sys
 import threading
 
 import umath_linalg as ul
-from umath_linalg import ffi, lib
+from umath_linalg import ffi, lib, _dtypes as _dt
 from umath_linalg._gufunc import Gufunc, MISS
 
 __all__ = ["frompyfunc", "dtype", "FrompyfuncGufunc"]
@@ -78,28 +77,8 @@ class dtype(object):
     their name or char."""
     __slots__ = ("name", "char", "num", "itemsize", "kind", "letter", "cname")
 
-    _TABLE = [
-        # name, numpy char, num, itemsize, kind, C API letter, C name
-        ("bool", "?", 0, 1, "b", "?", "_Bool"),
-        ("int32", "i", 5, 4, "i", "i", "int32_t"),
-        ("int64", "l", 7, 8, "i", "q", "int64_t"),
-        ("float32", "f", 11, 4, "f", "f", "float"),
-        ("float64", "d", 12, 8, "f", "d", "double"),
-        ("complex64", "F", 14, 8, "c", "F", "float _Complex"),
-        ("complex128", "D", 15, 16, "c", "D", "double _Complex"),
-    ]
-    _ALIASES = {
-        bool: "bool", int: "int64", float: "float64", complex: "complex128",
-        "?": "bool", "b1": "bool", "bool_": "bool", "i": "int32",
-        "i4": "int32", "int": "int64", "l": "int64", "q": "int64",
-        "i8": "int64", "f": "float32", "f4": "float32", "single": "float32",
-        "d": "float64", "f8": "float64", "float": "float64",
-        "double": "float64", "F": "complex64", "c8": "complex64",
-        "D": "complex128", "c16": "complex128", "complex": "complex128",
-        "_Bool": "bool", "int32_t": "int32", "int64_t": "int64",
-        "long": "int64", "long long": "int64", "int64_t ": "int64",
-        "double _Complex": "complex128", "float _Complex": "complex64",
-    }
+    # every field, and what dtype() accepts, comes from umath_linalg._dtypes
+    _ALIASES = {}
     _BY_NAME = {}
     _BY_NUM = {}
 
@@ -124,10 +103,10 @@ class dtype(object):
         return d
 
     @classmethod
-    def _make(cls, row):
+    def _make(cls, rec):
         self = object.__new__(cls)
-        (self.name, self.char, self.num, self.itemsize, self.kind,
-         self.letter, self.cname) = row
+        for k in cls.__slots__:
+            setattr(self, k, getattr(rec, k))
         return self
 
     def __eq__(self, other):
@@ -154,19 +133,16 @@ class dtype(object):
     __str__ = lambda self: self.name
 
 
-for _row in dtype._TABLE:
-    _d = dtype._make(_row)
+for _rec in _dt.LOOP_TYPES:         # (table order: dtypes=['match'] rows)
+    _d = dtype._make(_rec)
     dtype._BY_NAME[_d.name] = _d
     dtype._BY_NUM[_d.num] = _d
-del _row, _d
+    for _s in _rec.spellings:
+        dtype._ALIASES[_s] = _d.name
+del _rec, _d, _s
 
-_BY_LETTER = dict((d.letter, d) for d in dtype._BY_NAME.values())
-_CTYPE_NAMES = {
-    "_Bool": "?", "bool": "?", "int32_t": "i", "int": "i", "int64_t": "q",
-    "long": "q", "long long": "q", "ssize_t": "q", "ptrdiff_t": "q",
-    "intptr_t": "q", "float": "f", "double": "d", "float _Complex": "F",
-    "double _Complex": "D",
-}
+# C type names of cffi function arguments -> type letters
+_CTYPE_NAMES = dict((c, d.letter) for d in _dt.LOOP_TYPES for c in d.c_names)
 
 
 # ----------------------------------------------------- arrays for Python
@@ -731,8 +707,8 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
             if _is_cffi_function(f):
                 rows.append((f, None))
             else:
-                for d in dtype._TABLE:
-                    rows.append((f, [dtype(d[0])] * nargs))
+                for d in dtype._BY_NAME.values():
+                    rows.append((f, [d] * nargs))
     elif dtypes is not None:
         dts = [dtype(d) for d in dtypes]
         if len(dts) != nargs * len(funcs):
@@ -754,7 +730,7 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
     # pointers.
     py_rows = [dts for f, dts in rows if not _is_cffi_function(f)]
     py_pointers = bool(signature) or (nout > 1 and not stack_inputs) or \
-        any(d.letter in "FD" for dts in py_rows for d in dts)
+        any(d.kind == "c" for dts in py_rows for d in dts)
     style = lib.UL_FFI_STACK_INPUTS if stack_inputs else lib.UL_FFI_RETURN
     if py_pointers and not signature:
         py_conv = (lib.UL_FFI_STACK_INPUTS, "->".join(

@@ -14,6 +14,7 @@ import array as _array
 import numbers
 import sys
 
+from . import _dtypes as _dt
 from ._ul import ffi, lib
 
 NULL = ffi.NULL
@@ -28,43 +29,19 @@ K_LIST, K_BUF, K_CFFI, K_NUMPY = 0, 1, 2, 3
 UL_OK = lib.UL_OK
 UL_ESINGULAR = lib.UL_ESINGULAR
 
-# numpy type numbers used by the table, with C names and item sizes.
-# Internal kinds for inputs that only ever reach a loop after a cast:
-T_SMALLINT = -2     # int8/16, uint8/16: safely castable to float32
-T_UINT32 = -3       # castable to int64 / float64
-T_UINT64 = -4       # castable to float64 only
-TYPECHARS = {0: "?", 1: "b", 2: "B", 3: "h", 4: "H", 5: "i", 6: "I", 7: "l",
-             8: "L", 9: "q", 10: "Q", 11: "f", 12: "d", 13: "g", 14: "F",
-             15: "D", 16: "G", 23: "e"}
-CNAMES = {0: "_Bool", 5: "int32_t", 7: "int64_t", 11: "float", 12: "double",
-          14: "float _Complex", 15: "double _Complex"}
-ITEMSIZE = {0: 1, 5: 4, 7: 8, 11: 4, 12: 8, 14: 8, 15: 16}
-FORMATS = {0: "?", 5: "i", 7: "q", 11: "f", 12: "d"}     # memoryview formats
-_ARRAY_CODES = {5: "i", 7: "q", 11: "f", 12: "d"}          # array.array codes
-_PUT = {12: lib.ulpy_put_d, 11: lib.ulpy_put_f}
-_SAFE = {
-    0: (0, 5, 7, 11, 12, 14, 15),
-    T_SMALLINT: (5, 7, 11, 12, 14, 15),
-    5: (5, 7, 12, 15),
-    T_UINT32: (7, 12, 15),
-    7: (7, 12, 15),
-    T_UINT64: (12, 15),
-    11: (11, 12, 14, 15),
-    12: (12, 15),
-    14: (14, 15),
-    15: (15,),
-}
-_CFFI_TYPES = {
-    "double": 12, "float": 11, "double _Complex": 15, "float _Complex": 14,
-    "_Bool": 0, "int": 5, "int32_t": 5, "long": 7, "long long": 7,
-    "int64_t": 7, "ssize_t": 7, "ptrdiff_t": 7, "intptr_t": 7,
-    "char": T_SMALLINT, "signed char": T_SMALLINT, "unsigned char": T_SMALLINT,
-    "short": T_SMALLINT, "unsigned short": T_SMALLINT, "int8_t": T_SMALLINT,
-    "uint8_t": T_SMALLINT, "int16_t": T_SMALLINT, "uint16_t": T_SMALLINT,
-    "unsigned int": T_UINT32, "uint32_t": T_UINT32,
-    "unsigned long": T_UINT64, "unsigned long long": T_UINT64,
-    "uint64_t": T_UINT64, "size_t": T_UINT64, "uintptr_t": T_UINT64,
-}
+# Types come from the one table (_dtypes); these names are the lookups
+# the operand code uses, bound once.
+T_SMALLINT, T_UINT32, T_UINT64 = _dt.T_SMALLINT, _dt.T_UINT32, _dt.T_UINT64
+T_BOOL, T_INT64 = _dt.BOOL.num, _dt.INT64.num
+T_DOUBLE, T_CDOUBLE = _dt.FLOAT64.num, _dt.COMPLEX128.num
+TYPECHARS = _dt.TYPECHARS
+CNAMES = _dt.CNAMES
+ITEMSIZE = _dt.ITEMSIZE
+FORMATS = _dt.STRUCT_FORMATS        # memoryview formats
+_ARRAY_CODES = _dt.ARRAY_CODES      # array.array codes
+_PUT = _dt.PUT
+_SAFE = _dt.SAFE
+_CFFI_TYPES = _dt.BY_CNAME
 _LITTLE = sys.byteorder == "little"
 
 
@@ -149,7 +126,7 @@ def _cffi_ctype_info(ct):
                         % (ct.cname, t.cname))
     itemsize = ffi.sizeof(t)
     if typenum in ITEMSIZE and ITEMSIZE[typenum] != itemsize:
-        typenum = T_SMALLINT if itemsize <= 2 else (5 if itemsize == 4 else 7)
+        typenum = _dt.int_type(True, itemsize)     # e.g. 'long' on ILP32
     shape = tuple(shape)
     info = (typenum, shape, _c_strides(shape, itemsize), itemsize, t.cname)
     _ctype_info[ct] = info
@@ -161,22 +138,13 @@ def _format_type(fmt, itemsize):
     if f[:1] in ("@", "=") or (_LITTLE and f[:1] == "<") or \
             (not _LITTLE and f[:1] in (">", "!")):
         f = f[1:]
-    if f == "d":
-        return 12
-    if f == "f":
-        return 11
-    if f == "Zd":
-        return 15
-    if f == "Zf":
-        return 14
-    if f == "?":
-        return 0
-    if f in ("b", "B", "h", "H", "c"):
-        return T_SMALLINT
-    if f in ("i", "l", "q", "n"):
-        return 5 if itemsize == 4 else 7
-    if f in ("I", "L", "Q", "N"):
-        return T_UINT32 if itemsize == 4 else T_UINT64
+    t = _dt.BY_BUFFER_CODE.get(f)
+    if t is not None:
+        return t
+    if f in _dt.SIGNED_BUFFER_CODES:
+        return _dt.int_type(True, itemsize)
+    if f in _dt.UNSIGNED_BUFFER_CODES:
+        return _dt.int_type(False, itemsize)
     raise TypeError("unsupported buffer format %r (linalg needs float, double, "
                     "complex or integer items in native byte order)" % (fmt,))
 
@@ -217,45 +185,49 @@ def _flatten(x, shape, depth, flat):
 
 
 def _values_type(values):
-    t = 0
+    """The type numpy gives a list of these Python numbers: the highest of
+    bool < int64 < float64 < complex128 (numpy's type numbers grow along
+    this chain, so max() of numbers is the promotion)."""
+    B, I, F, C = T_BOOL, T_INT64, T_DOUBLE, T_CDOUBLE
+    t = B
     for v in values:
         tv = type(v)
         if tv is float:
-            if t < 12:
-                t = 12
+            if t < F:
+                t = F
         elif tv is bool:
             pass
         elif tv is int:
-            if t < 7:
-                t = 7
+            if t < I:
+                t = I
         elif tv is complex:
-            t = 15
+            t = C
         elif isinstance(v, bool):
             pass
         elif isinstance(v, int):
-            if t < 7:
-                t = 7
+            if t < I:
+                t = I
         elif isinstance(v, float):
-            if t < 12:
-                t = 12
+            if t < F:
+                t = F
         elif isinstance(v, complex):
-            t = 15
+            t = C
         elif isinstance(v, (list, tuple)):
             raise ValueError("nested lists are ragged: a sequence where a "
                              "number was expected")
         elif isinstance(v, numbers.Integral):       # numpy integer scalars
-            if t < 7:
-                t = 7
+            if t < I:
+                t = I
         elif isinstance(v, numbers.Real):
-            if t < 12:
-                t = 12
+            if t < F:
+                t = F
         elif isinstance(v, numbers.Complex):
-            t = 15
+            t = C
         else:
             raise TypeError("list item of type %s is not a number"
                             % type(v).__name__)
     if not values:
-        t = 12          # numpy: an empty list is float64
+        t = F           # numpy: an empty list is float64
     return t
 
 
@@ -323,24 +295,10 @@ def _numpy_type(dt):
     if not dt.isnative and dt.itemsize > 1:
         raise TypeError("array of non-native byte order %s is unsupported"
                         % (dt,))
-    num = dt.num
-    k = dt.kind
-    if num in ITEMSIZE:
-        return num
-    if k == "b":
-        return 0
-    if k == "i" or k == "u":
-        sz = dt.itemsize
-        if sz <= 2:
-            return T_SMALLINT
-        if k == "i":
-            return 5 if sz == 4 else 7
-        return T_UINT32 if sz == 4 else T_UINT64
-    if k == "f" and dt.itemsize == 8:
-        return 12
-    if k == "c" and dt.itemsize == 16:
-        return 15
-    raise TypeError("array type %s is unsupported in linalg" % (dt.name,))
+    t = _dt.BY_NUMPY_KIND.get((dt.kind, dt.itemsize))
+    if t is None:
+        raise TypeError("array type %s is unsupported in linalg" % (dt.name,))
+    return t
 
 
 def _numpy_operand(np, a, writable):
@@ -393,7 +351,7 @@ def cast_operand(op, typenum):
         res = _numpy_operand(np, a, False)
         return res
     values = flat_values(op)
-    if typenum in (11, 12) and op.type in (14, 15):
+    if typenum in _dt.REAL_FLOAT_NUMS and op.type in _dt.COMPLEX_NUMS:
         raise TypeError("cannot cast complex input to a real loop")
     cname = CNAMES[typenum]
     shape = op.shape

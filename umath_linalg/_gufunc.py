@@ -10,6 +10,7 @@ C call, with nothing allocated when out= is given.
 import sys
 
 from . import _core
+from . import _dtypes as _dt
 from ._core import _PUT, _prod, _list_shape_values, _values_type, nest, \
     _empty_nest
 from ._core import (ffi, lib, NULL, CData, LinAlgError, Operand, to_operand,
@@ -430,7 +431,7 @@ class Gufunc(object):
                                         r.ptr, r.obj))
                 self._remember(ops, full, outs, results, p)
             elif nin <= 2 and nout == 1 and out is None and rkind == K_LIST \
-                    and lout[0] in (11, 12) and \
+                    and lout[0] in _dt.REAL_FLOAT_NUMS and \
                     all(op.kind == K_LIST for op in ops) and \
                     all(t in _PUT for t in lin):
                 # key: (shape, original type) of each input list
@@ -464,7 +465,8 @@ class Gufunc(object):
                                 "safely to the loop type %s"
                                 % (self.name, i, _tname(op.type),
                                    _tname(lin[i])))
-            if c and lin[i] in (11, 12) and op.type in (14, 15):
+            if c and lin[i] in _dt.REAL_FLOAT_NUMS and \
+                    op.type in _dt.COMPLEX_NUMS:
                 raise TypeError("%s: input %d is complex, the loop is real"
                                 % (self.name, i))
             casts.append(c)
@@ -550,12 +552,7 @@ class Gufunc(object):
             self._npfast[key] = p + (specs, scal, True)
 
 
-_TNAMES = {0: "bool", 5: "int32", 7: "int64", 11: "float32", 12: "float64",
-           14: "complex64", 15: "complex128"}
-
-
-def _tname(t):
-    return _TNAMES.get(t, "integer")
+_tname = _dt.tname
 
 
 def _npkey(o):
