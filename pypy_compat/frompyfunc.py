@@ -60,7 +60,7 @@ import threading
 
 import umath_linalg as ul
 from umath_linalg import ffi, lib, _dtypes as _dt
-from umath_linalg._gufunc import Gufunc, MISS
+from umath_linalg._gufunc import Gufunc
 
 __all__ = ["frompyfunc", "dtype", "FrompyfuncGufunc"]
 
@@ -277,26 +277,22 @@ class FrompyfuncGufunc(Gufunc):
         self._core_nd = [len(c) for c in core] if core else \
             [0] * (self.nin + self.nout)
 
-    def try_fast(self, args, out=None):
-        if self._pyrows is not None:
-            return MISS
-        return Gufunc.try_fast(self, args, out)
-
     def _remember(self, *a):
+        # Python rows run in _run below: no fast-path plan may skip it.
         if self._pyrows is None:
             Gufunc._remember(self, *a)
 
     def _run(self, p, ptrs):
         if self._pyrows is not None:
             nops = self.nops
-            types = tuple(p[1][0:nops])
-            ndims = p[2][0:nops]
+            types = tuple(p.types[0:nops])
+            ndims = p.ndims[0:nops]
             shapes = []
             strides = []
             pos = 0
             for nd in ndims:
-                shapes.append(tuple(p[3][pos:pos + nd]))
-                strides.append(tuple(p[4][pos:pos + nd]))
+                shapes.append(tuple(p.shapes[pos:pos + nd]))
+                strides.append(tuple(p.strides[pos:pos + nd]))
                 pos += nd
             if _py_loop(self, self._pyrows[types], shapes, strides, ptrs):
                 return lib.UL_OK

@@ -186,7 +186,7 @@ def solve(a, b):
     Raises LinAlgError("Singular matrix") if a matrix of a is singular."""
     if type(a) is list and type(b) is list:
         g = _SOLVE1 if _list_ndim(b) == _list_ndim(a) - 1 else _SOLVE
-        r = g.try_lists((a, b))
+        r = g.try_fast((a, b))
         if r is not MISS:
             return r
     else:

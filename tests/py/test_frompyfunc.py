@@ -443,6 +443,24 @@ def test_names_are_unique_and_freed():
     assert lib.ul_gufunc_find(b"gc_me") == ffi.NULL
 
 
+@pytest.mark.skipif(platform.python_implementation() != "CPython",
+                    reason="needs reference counting")
+def test_released_with_its_last_reference():
+    # No reference cycle through the object's fast path: the row goes when
+    # the last reference does, without waiting for the cycle collector.
+    gc.disable()
+    try:
+        for f in (libm.hypot, lambda x, y: x + y):
+            c = frompyfunc(f, 2, 1, name="refcount_me")
+            for _ in range(3):          # plans cached on the object
+                c([3.0], [4.0])
+                c(ffi.new("double[1]", [3.0]), ffi.new("double[1]", [4.0]))
+            del c
+            assert lib.ul_gufunc_find(b"refcount_me") == ffi.NULL
+    finally:
+        gc.enable()
+
+
 def test_threads():
     g = frompyfunc(libm.hypot, 2, 1)
     errors = []
