@@ -16,10 +16,11 @@ matrices give empty inverses/solutions, det 1.0 and slogdet (1.0, 0.0).
 """
 import array as _array
 
-from umath_linalg import _core, _dtypes as _dt
+from umath_linalg import _core, _dtypes as _dt, _results
 from umath_linalg._core import (ffi, lib, LinAlgError, to_operand, CData,
-                                K_CFFI, K_NUMPY, CNAMES, cffi_array_type,
-                                make_memoryview, result_kind, _prod)
+                                K_CFFI, K_NUMPY, CNAMES, _prod)
+from umath_linalg._results import cffi_array_type, make_memoryview, \
+    result_kind
 from umath_linalg._gufunc import Gufunc, MISS, make_fast11
 
 __all__ = ["inv", "solve", "det", "slogdet", "LinAlgError"]
@@ -112,8 +113,8 @@ def _cast_result(value, kind, t):
         return make_memoryview(_array.array("f", flat).tobytes(), "f", shape)
     if isinstance(value, list):
         flat = _flatten_nested(value)
-        return _core.nest([_cast_result(v, kind, t) for v in flat],
-                          _list_shape(value))
+        return _results.nest([_cast_result(v, kind, t) for v in flat],
+                             _list_shape(value))
     return value
 
 

@@ -19,8 +19,8 @@ Gufuncs of more than two inputs always take the general path.
 """
 import sys
 
-from ._core import ffi, CData, _list_shape_values, _values_type, nest, \
-    _empty_nest, _numpy
+from ._core import ffi, CData, _list_shape_values, _values_type, _numpy
+from ._results import nest, _empty_nest
 
 MISS = object()     # try_fast: no cached plan applies, nothing was done
 

@@ -12,9 +12,9 @@ records of _plans.py.
 from . import _dtypes as _dt
 from ._core import _PUT, _prod
 from ._core import (ffi, lib, NULL, LinAlgError, to_operand,
-                    cast_operand, result_kind, _Result, _c_strides,
-                    cffi_array_type, TYPECHARS, CNAMES, ITEMSIZE, _SAFE,
-                    K_LIST, K_CFFI, K_NUMPY, UL_ESINGULAR)
+                    cast_operand, _c_strides, TYPECHARS, CNAMES, ITEMSIZE,
+                    _SAFE, K_LIST, K_CFFI, K_NUMPY, UL_ESINGULAR)
+from ._results import result_kind, _Result, cffi_array_type
 from ._fastpath import MISS, miss, fast_path, make_fast11, note_numpy, _ND
 from ._plans import DriverPlan, FastPlan, CallPlan
 
