@@ -1,8 +1,8 @@
-"""umath_linalg (issue 4): the cffi bridge, on pypy3 and /usr/bin/python3.
+"""The Python package umath_linalg (issue 4) on pypy3 and /usr/bin/python3.
 
 Pure-Python checks (residuals, exact results on integer-valued matrices)
 run under both interpreters; comparisons against numpy.linalg run where
-numpy imports (CPython), see test_bridge_numpy.py.
+numpy imports (CPython), see test_umath_linalg_numpy.py.
 """
 import array
 import math
