@@ -117,12 +117,12 @@ def bench_pypy():
     inv(a, out=o)
     # the bare C call (driver + kernel) with the same cached plan
     g = ul._INV
-    p = g._fast[(ffi.typeof(a), ffi.typeof(o))]
-    fn, gg = p[0], g._g
+    p = g._cffi_out_plans[ffi.typeof(a)][ffi.typeof(o)]
+    fn, gg = p.call, g._g
 
     def bare(k):
         for _ in range(k):
-            fn(gg, a, o, p[1], p[2], p[3], p[4])
+            fn(gg, a, o, p.types, p.ndims, p.shapes, p.strides)
     r = interleaved({"pypy_ul_out": with_out, "pypy_bare_c_call": bare,
                      "pypy_ul_noout": no_out, "pypy_compat_inv": compat}, n)
     res.update(r)

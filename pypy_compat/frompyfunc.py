@@ -23,7 +23,9 @@ pypy_compat.numpy_backend.gufuncs() all see it) until the object is
 released (.release(), or garbage collection).
 
 funcs: one function or a list, one per row of dtypes. Each is either
-  * a cffi function pointer (any FFI instance; or an int address): the loop
+  * a cffi function pointer (any FFI instance; or an int address; NULL, an
+    address in the first page, a negative int or one wider than a pointer
+    raise ValueError before anything is registered): the loop
     runs entirely in C through libffi (bridge/ul_ffi.c), with a direct-call
     fast path for double(double), double(double, double) and the float
     versions. Without a signature the C function takes the inputs by value
@@ -51,229 +53,29 @@ dtypes: a flat list of nin+nout dtypes per function (pypy_compat.dtype,
   every supported type, outputs of the input type), or None: taken from the
   cffi function's C type, and float64 everywhere for a Python function.
 Supported types: bool, int32, int64, float32, float64, complex64, complex128.
+
+Here: the gufunc object and the building of its rows.  The loop machinery
+for Python functions (CoreArray, the Python loop, the callbacks) is in
+pypy_compat/_pyloop.py, the dtype class in pypy_compat/_dtype.py.
 """
 import itertools
-import sys
+import mmap
 import threading
 
 import umath_linalg as ul
-from umath_linalg import ffi, lib
-from umath_linalg._gufunc import Gufunc, MISS
+from umath_linalg import ffi, lib, _dtypes as _dt
+from umath_linalg._gufunc import Gufunc
+from pypy_compat._dtype import dtype
+# (CoreArray stays importable from here, where it used to live)
+from pypy_compat._pyloop import CoreArray, py_loop, py_callback  # noqa: F401
 
 __all__ = ["frompyfunc", "dtype", "FrompyfuncGufunc"]
 
 _CData = ffi.CData
 
 
-# ------------------------------------------------------------------ dtype
-class dtype(object):
-    """A minimal numpy-like dtype for frompyfunc's dtypes lists.
-
-    dtype(float), dtype(int), dtype('float32'), dtype('D'), dtype(np.int32)
-    ... Attributes: name, char (numpy's type char), num (numpy's type
-    number), itemsize, kind. Compares equal to dtypes of the same type and to
-    their name or char."""
-    __slots__ = ("name", "char", "num", "itemsize", "kind", "letter", "cname")
-
-    _TABLE = [
-        # name, numpy char, num, itemsize, kind, C API letter, C name
-        ("bool", "?", 0, 1, "b", "?", "_Bool"),
-        ("int32", "i", 5, 4, "i", "i", "int32_t"),
-        ("int64", "l", 7, 8, "i", "q", "int64_t"),
-        ("float32", "f", 11, 4, "f", "f", "float"),
-        ("float64", "d", 12, 8, "f", "d", "double"),
-        ("complex64", "F", 14, 8, "c", "F", "float _Complex"),
-        ("complex128", "D", 15, 16, "c", "D", "double _Complex"),
-    ]
-    _ALIASES = {
-        bool: "bool", int: "int64", float: "float64", complex: "complex128",
-        "?": "bool", "b1": "bool", "bool_": "bool", "i": "int32",
-        "i4": "int32", "int": "int64", "l": "int64", "q": "int64",
-        "i8": "int64", "f": "float32", "f4": "float32", "single": "float32",
-        "d": "float64", "f8": "float64", "float": "float64",
-        "double": "float64", "F": "complex64", "c8": "complex64",
-        "D": "complex128", "c16": "complex128", "complex": "complex128",
-        "_Bool": "bool", "int32_t": "int32", "int64_t": "int64",
-        "long": "int64", "long long": "int64", "int64_t ": "int64",
-        "double _Complex": "complex128", "float _Complex": "complex64",
-    }
-    _BY_NAME = {}
-    _BY_NUM = {}
-
-    def __new__(cls, spec):
-        if isinstance(spec, dtype):
-            return spec
-        key = spec
-        if not isinstance(spec, (str, type)) or \
-                getattr(spec, "__module__", "") == "numpy":
-            # numpy dtypes and scalar types: their name
-            name = getattr(spec, "name", None)
-            if name is None and isinstance(spec, type):
-                name = getattr(spec, "__name__", None)
-            key = name
-        if isinstance(key, type) or isinstance(key, str):
-            key = cls._ALIASES.get(key, key)
-        d = cls._BY_NAME.get(key)
-        if d is None:
-            raise TypeError("dtype %r is not supported (use bool, int32, "
-                            "int64, float32, float64, complex64 or "
-                            "complex128)" % (spec,))
-        return d
-
-    @classmethod
-    def _make(cls, row):
-        self = object.__new__(cls)
-        (self.name, self.char, self.num, self.itemsize, self.kind,
-         self.letter, self.cname) = row
-        return self
-
-    def __eq__(self, other):
-        if isinstance(other, dtype):
-            return self is other
-        try:
-            return dtype(other) is self
-        except TypeError:
-            return NotImplemented
-
-    def __ne__(self, other):
-        r = self.__eq__(other)
-        return r if r is NotImplemented else not r
-
-    def __hash__(self):
-        return hash(self.name)
-
-    def __reduce__(self):
-        return (dtype, (self.name,))
-
-    def __repr__(self):
-        return "dtype(%r)" % self.name
-
-    __str__ = lambda self: self.name
-
-
-for _row in dtype._TABLE:
-    _d = dtype._make(_row)
-    dtype._BY_NAME[_d.name] = _d
-    dtype._BY_NUM[_d.num] = _d
-del _row, _d
-
-_BY_LETTER = dict((d.letter, d) for d in dtype._BY_NAME.values())
-_CTYPE_NAMES = {
-    "_Bool": "?", "bool": "?", "int32_t": "i", "int": "i", "int64_t": "q",
-    "long": "q", "long long": "q", "ssize_t": "q", "ptrdiff_t": "q",
-    "intptr_t": "q", "float": "f", "double": "d", "float _Complex": "F",
-    "double _Complex": "D",
-}
-
-
-# ----------------------------------------------------- arrays for Python
-class CoreArray(object):
-    """A C-contiguous array over one core block, handed to Python functions.
-
-    .flat is the typed cffi pointer itself (flat[i] reads and writes item
-    i); .shape, .size, .ndim, .dtype; a[i] / a[i, j] index like numpy
-    (a[i] on a 2-d array is a row view); a[()] is the item of a 0-d array;
-    len(a), iteration and tolist()."""
-    __slots__ = ("flat", "shape", "size", "ndim", "dtype", "_strides")
-
-    def __init__(self, ptr, shape, dt):
-        self.flat = ptr
-        self.shape = shape
-        self.ndim = len(shape)
-        n = 1
-        strides = []
-        for s in reversed(shape):
-            strides.append(n)
-            n *= s
-        strides.reverse()
-        self.size = n
-        self._strides = tuple(strides)
-        self.dtype = dt
-
-    def _offset(self, idx):
-        if not isinstance(idx, tuple):
-            idx = (idx,)
-        if len(idx) > self.ndim:
-            raise IndexError("too many indices for an array of %d dimensions"
-                             % self.ndim)
-        off = 0
-        for k, i in enumerate(idx):
-            n = self.shape[k]
-            if i < 0:
-                i += n
-            if not 0 <= i < n:
-                raise IndexError("index %d is out of bounds for axis %d with "
-                                 "size %d" % (idx[k], k, n))
-            off += i * self._strides[k]
-        return off, len(idx)
-
-    def __getitem__(self, idx):
-        if idx is Ellipsis:
-            idx = ()
-        off, used = self._offset(idx)
-        if used == self.ndim:
-            return self.flat[off]
-        return CoreArray(self.flat + off, self.shape[used:], self.dtype)
-
-    def __setitem__(self, idx, value):
-        if idx is Ellipsis:
-            idx = ()
-        off, used = self._offset(idx)
-        if used == self.ndim:
-            self.flat[off] = value
-            return
-        sub = CoreArray(self.flat + off, self.shape[used:], self.dtype)
-        _assign(sub, value)
-
-    def __len__(self):
-        if not self.shape:
-            raise TypeError("len() of a 0-d array")
-        return self.shape[0]
-
-    def __iter__(self):
-        if not self.shape:
-            raise TypeError("iteration over a 0-d array")
-        for i in range(self.shape[0]):
-            yield self[i]
-
-    def tolist(self):
-        """Nested lists (a scalar for a 0-d array)."""
-        if not self.shape:
-            return self.flat[0]
-        if self.ndim == 1:
-            return [self.flat[i] for i in range(self.size)]
-        return [row.tolist() for row in self]
-
-    def __repr__(self):
-        return "CoreArray(%r, dtype=%s)" % (self.tolist(), self.dtype.name)
-
-
-def _assign(arr, value):
-    """Store value (a scalar, a CoreArray or nested sequences) into arr."""
-    if isinstance(value, CoreArray):
-        if value.shape != arr.shape:
-            raise ValueError("could not broadcast shape %s into %s"
-                             % (value.shape, arr.shape))
-        for i in range(arr.size):
-            arr.flat[i] = value.flat[i]
-        return
-    if not arr.shape:
-        arr.flat[0] = value
-        return
-    if isinstance(value, (int, float, complex)):
-        for i in range(arr.size):
-            arr.flat[i] = value
-        return
-    value = list(value)
-    if len(value) != arr.shape[0]:
-        raise ValueError("a sequence of length %d cannot fill an axis of "
-                         "length %d" % (len(value), arr.shape[0]))
-    if arr.ndim == 1:
-        for i, v in enumerate(value):
-            arr.flat[i] = v
-    else:
-        for i, v in enumerate(value):
-            _assign(arr[i], v)
+# C type names of cffi function arguments -> type letters
+_CTYPE_NAMES = dict((c, d.letter) for d in _dt.LOOP_TYPES for c in d.c_names)
 
 
 # ------------------------------------------------------------ the object
@@ -298,28 +100,24 @@ class FrompyfuncGufunc(Gufunc):
         self._core_nd = [len(c) for c in core] if core else \
             [0] * (self.nin + self.nout)
 
-    def try_fast(self, args, out=None):
-        if self._pyrows is not None:
-            return MISS
-        return Gufunc.try_fast(self, args, out)
-
     def _remember(self, *a):
+        # Python rows run in _run below: no fast-path plan may skip it.
         if self._pyrows is None:
             Gufunc._remember(self, *a)
 
     def _run(self, p, ptrs):
         if self._pyrows is not None:
             nops = self.nops
-            types = tuple(p[1][0:nops])
-            ndims = p[2][0:nops]
+            types = tuple(p.types[0:nops])
+            ndims = p.ndims[0:nops]
             shapes = []
             strides = []
             pos = 0
             for nd in ndims:
-                shapes.append(tuple(p[3][pos:pos + nd]))
-                strides.append(tuple(p[4][pos:pos + nd]))
+                shapes.append(tuple(p.shapes[pos:pos + nd]))
+                strides.append(tuple(p.strides[pos:pos + nd]))
                 pos += nd
-            if _py_loop(self, self._pyrows[types], shapes, strides, ptrs):
+            if py_loop(self, self._pyrows[types], shapes, strides, ptrs):
                 return lib.UL_OK
         return Gufunc._run(self, p, ptrs)
 
@@ -383,140 +181,6 @@ class FrompyfuncGufunc(Gufunc):
                                                  " ".join(self.types))
 
 
-def _block(base, off, shape, strides, dt, contiguous, copy_in):
-    """A CoreArray over the core block at base + off (element strides):
-    in place when C-contiguous, else a packed copy (copy_in: with the
-    block's values) and the list of its element offsets for writing
-    back."""
-    if contiguous:
-        return CoreArray(base + off, shape, dt), None
-    offs = [off]
-    for n, st in zip(shape, strides):
-        offs = [o + i * st for o in offs for i in range(n)]
-    tmp = ffi.new(dt.cname + "[]", max(len(offs), 1))
-    if copy_in:
-        for t, o in enumerate(offs):
-            tmp[t] = base[o]
-    return CoreArray(ffi.cast(dt.cname + " *", tmp), shape, dt), (offs, tmp)
-
-
-def _py_loop(g, row, shapes, strides, ptrs):
-    """Runs Python func over the operands (driver-checked shapes, byte
-    strides, data pointers) in Python. False if a stride is not a multiple
-    of its item size (the C loop then runs instead)."""
-    func, dts, stack = row
-    nin, nops = g.nin, g.nops
-    cnd = g._core_nd
-    bases = []
-    es = []
-    for i in range(nops):
-        isz = dts[i].itemsize
-        if any(st % isz for st in strides[i]):
-            return False
-        bases.append(ffi.cast(dts[i].cname + " *", ptrs[i]))
-        es.append([st // isz for st in strides[i]])
-    outer = shapes[nin][:len(shapes[nin]) - cnd[nin]]
-    od = len(outer)
-    ostr = []
-    cshape = []
-    cstr = []
-    contig = []
-    for i in range(nops):
-        sh = shapes[i]
-        no = len(sh) - cnd[i]
-        o = [0] * od
-        for j in range(no):
-            if sh[j] != 1:
-                o[od - no + j] = es[i][j]
-        ostr.append(o)
-        cs = sh[no:]
-        cst = es[i][no:]
-        cshape.append(cs)
-        cstr.append(cst)
-        expect = 1
-        ok = True
-        for n, st in zip(reversed(cs), reversed(cst)):
-            if n != 1 and st != expect:
-                ok = False
-            expect *= n
-        contig.append(ok or expect == 0)
-    total = 1
-    for n in outer:
-        total *= n
-    elementwise = not any(cnd)
-    if elementwise and not stack and nout_is_one(g) and od == 1:
-        # the common case, kept tight for the JIT
-        n = outer[0]
-        o = bases[nin]
-        so = ostr[nin][0]
-        if nin == 1:
-            a = bases[0]
-            sa = ostr[0][0]
-            for t in range(n):
-                o[t * so] = func(a[t * sa])
-            return True
-        if nin == 2:
-            a, b = bases[0], bases[1]
-            sa, sb = ostr[0][0], ostr[1][0]
-            for t in range(n):
-                o[t * so] = func(a[t * sa], b[t * sb])
-            return True
-    offs = [0] * nops
-    idx = [0] * od
-    for _ in range(total):
-        if elementwise:
-            ins = [bases[i][offs[i]] for i in range(nin)]
-            if stack:
-                outs = [CoreArray(bases[j] + offs[j], (), dts[j])
-                        for j in range(nin, nops)]
-                func(*(ins + outs))
-            else:
-                r = func(*ins)
-                if nops - nin == 1:
-                    bases[nin][offs[nin]] = r
-                else:
-                    for j, v in enumerate(r):
-                        bases[nin + j][offs[nin + j]] = v
-        else:
-            arrs = []
-            backs = []
-            for i in range(nops):
-                arr, back = _block(bases[i], offs[i], cshape[i], cstr[i],
-                                   dts[i], contig[i], i < nin)
-                arrs.append(arr)
-                backs.append(back)
-            if stack:
-                func(*arrs)
-            else:
-                r = func(*arrs[:nin])
-                if nops - nin == 1:
-                    _assign(arrs[nin], r)
-                else:
-                    for j, v in enumerate(r):
-                        _assign(arrs[nin + j], v)
-            for j in range(nin, nops):
-                if backs[j] is not None:
-                    wo, tmp = backs[j]
-                    for t, o in enumerate(wo):
-                        bases[j][o] = tmp[t]
-        d = od - 1
-        while d >= 0:
-            idx[d] += 1
-            for i in range(nops):
-                offs[i] += ostr[i][d]
-            if idx[d] < outer[d]:
-                break
-            for i in range(nops):
-                offs[i] -= ostr[i][d] * outer[d]
-            idx[d] = 0
-            d -= 1
-    return True
-
-
-def nout_is_one(g):
-    return g.nout == 1
-
-
 _names = set()
 _names_lock = threading.Lock()
 _counter = itertools.count(1)
@@ -526,6 +190,38 @@ _counter = itertools.count(1)
 def _is_cffi_function(f):
     """A cffi function pointer (of any FFI instance) or an int address."""
     return isinstance(f, (_CData, int)) and not isinstance(f, bool)
+
+
+# No C function lives in the first page (it is never mapped), and an int
+# outside the pointer range would be wrapped silently by ffi.cast.
+_PAGE = mmap.PAGESIZE
+_ADDR_LIMIT = 1 << (8 * ffi.sizeof("void *"))
+
+
+def _check_address(f, k):
+    """Raise unless C function k (a cffi pointer or an int address) can be
+    code: ValueError for NULL, the first page, negative or too wide ints;
+    TypeError for cffi data that is not a pointer (an array, a struct)."""
+    if isinstance(f, _CData):
+        ct = ffi.typeof(f)
+        if ct.kind not in ("function", "pointer"):
+            raise TypeError("frompyfunc: function %d is a cffi %r %s, not a "
+                            "C function pointer" % (k, ct.cname, ct.kind))
+        addr = int(ffi.cast("uintptr_t", f))
+        if addr == 0:
+            raise ValueError("frompyfunc: function %d is a NULL %r, not a C "
+                             "function" % (k, ct.cname))
+    else:
+        addr = f
+        if addr < 0:
+            raise ValueError("frompyfunc: function %d: address %d is "
+                             "negative, not a C function" % (k, addr))
+        if addr >= _ADDR_LIMIT:
+            raise ValueError("frompyfunc: function %d: address %#x does not "
+                             "fit in a pointer, not a C function" % (k, addr))
+    if addr < _PAGE:
+        raise ValueError("frompyfunc: function %d: address %#x is below the "
+                         "page size (%d), not a C function" % (k, addr, _PAGE))
 
 
 def _cffi_letters(f, nin, nout, stack_inputs, signature):
@@ -565,71 +261,6 @@ def _cffi_letters(f, nin, nout, stack_inputs, signature):
                                                     nout))
         letters = [letter(a, "in") for a in args] + [letter(t.result, "in")]
     return "".join(letters)
-
-
-def _py_callback(func, dts, nin, nout, stack_inputs, core, ndims, errors,
-                 pointers):
-    """A cffi callback running Python func for one row, in the C calling
-    convention of the gufunc: typed scalars (element-wise, pointers False:
-    out = f(*ins) or f(*ins, *out_ptrs)) or pointers to every operand's
-    block then the core sizes (pointers True; core None for element-wise
-    rows, else each operand's core dimension indices into the sizes)."""
-    nargs = nin + nout
-
-    def onerror(exc_type, exc_value, tb):
-        errors.append(exc_value if exc_value is not None else exc_type())
-        return None
-
-    if not pointers:
-        if not stack_inputs:
-            ctype = "%s(%s)" % (dts[nin].cname,
-                                ", ".join(d.cname for d in dts[:nin]))
-            return ffi.callback(ctype, func, onerror=onerror)
-        ctype = "void(%s)" % ", ".join([d.cname for d in dts[:nin]] +
-                                       [d.cname + " *" for d in dts[nin:]])
-
-        def cb(*a):
-            outs = [CoreArray(a[j], (), dts[j]) for j in range(nin, nargs)]
-            func(*(list(a[:nin]) + outs))
-        return ffi.callback(ctype, cb, onerror=onerror)
-    ptr_types = [ffi.typeof(d.cname + " *") for d in dts]
-    ctype = "void(%s)" % ", ".join(["void *"] * nargs + ["ptrdiff_t"] * ndims)
-    cast = ffi.cast
-    if core is None:
-        if stack_inputs:
-            def cb(*p):
-                ins = [cast(ptr_types[i], p[i])[0] for i in range(nin)]
-                outs = [CoreArray(cast(ptr_types[j], p[j]), (), dts[j])
-                        for j in range(nin, nargs)]
-                func(*(ins + outs))
-        else:
-            def cb(*p):
-                ins = [cast(ptr_types[i], p[i])[0] for i in range(nin)]
-                r = func(*ins)
-                if nout == 1:
-                    cast(ptr_types[nin], p[nin])[0] = r
-                else:
-                    for j, v in enumerate(r):
-                        cast(ptr_types[nin + j], p[nin + j])[0] = v
-    else:
-        def arrays(p):
-            sizes = p[nargs:]
-            return [CoreArray(cast(ptr_types[i], p[i]),
-                              tuple(sizes[d] for d in core[i]), dts[i])
-                    for i in range(nargs)]
-        if stack_inputs:
-            def cb(*p):
-                func(*arrays(p))
-        else:
-            def cb(*p):
-                arrs = arrays(p)
-                r = func(*arrs[:nin])
-                if nout == 1:
-                    _assign(arrs[nin], r)
-                else:
-                    for j, v in enumerate(r):
-                        _assign(arrs[nin + j], v)
-    return ffi.callback(ctype, cb, onerror=onerror)
 
 
 def _core_dims(signature, nin, nout):
@@ -683,10 +314,12 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
         raise ValueError("nin and nout must be positive integers")
     nargs = nin + nout
     signature = signature or None
-    for f in funcs:
+    for k, f in enumerate(funcs):
         if not (callable(f) or _is_cffi_function(f)):
             raise TypeError("frompyfunc: %r is neither callable nor a cffi "
                             "function pointer" % (f,))
+        if _is_cffi_function(f):
+            _check_address(f, k)        # before anything is registered
     # rows of types, one per function
     rows = []           # (func, [dtype]*nargs)
     if dtypes is not None and list(dtypes) == ["match"]:
@@ -694,8 +327,8 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
             if _is_cffi_function(f):
                 rows.append((f, None))
             else:
-                for d in dtype._TABLE:
-                    rows.append((f, [dtype(d[0])] * nargs))
+                for d in dtype._BY_NAME.values():
+                    rows.append((f, [d] * nargs))
     elif dtypes is not None:
         dts = [dtype(d) for d in dtypes]
         if len(dts) != nargs * len(funcs):
@@ -717,7 +350,7 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
     # pointers.
     py_rows = [dts for f, dts in rows if not _is_cffi_function(f)]
     py_pointers = bool(signature) or (nout > 1 and not stack_inputs) or \
-        any(d.letter in "FD" for dts in py_rows for d in dts)
+        any(d.kind == "c" for dts in py_rows for d in dts)
     style = lib.UL_FFI_STACK_INPUTS if stack_inputs else lib.UL_FFI_RETURN
     if py_pointers and not signature:
         py_conv = (lib.UL_FFI_STACK_INPUTS, "->".join(
@@ -748,7 +381,7 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
             keep.append(f)
         else:
             row_letters = "".join(d.letter for d in dts)
-            cb = _py_callback(f, dts, nin, nout, stack_inputs, core,
+            cb = py_callback(f, dts, nin, nout, stack_inputs, core,
                               ndims or 0, errors, py_pointers)
             fptr = ffi.cast("void *", cb)
             keep.append(cb)

@@ -16,10 +16,11 @@ matrices give empty inverses/solutions, det 1.0 and slogdet (1.0, 0.0).
 """
 import array as _array
 
-from umath_linalg import _core
+from umath_linalg import _core, _dtypes as _dt, _results
 from umath_linalg._core import (ffi, lib, LinAlgError, to_operand, CData,
-                                K_CFFI, K_NUMPY, CNAMES, cffi_array_type,
-                                make_memoryview, result_kind, _prod)
+                                K_CFFI, K_NUMPY, CNAMES, _prod)
+from umath_linalg._results import cffi_array_type, make_memoryview, \
+    result_kind
 from umath_linalg._gufunc import Gufunc, MISS, make_fast11
 
 __all__ = ["inv", "solve", "det", "slogdet", "LinAlgError"]
@@ -42,8 +43,8 @@ _SOLVE1 = Gufunc(_row("solve1"), singular="raise")
 _DET = Gufunc(_row("det"))
 _SLOGDET = Gufunc(_row("slogdet"))
 
-_NAMES = {0: "bool", 5: "int32", 7: "int64", 11: "float32", 12: "float64",
-          14: "complex64", 15: "complex128"}
+_F32, _F64 = _dt.FLOAT32.num, _dt.FLOAT64.num
+_C64, _C128 = _dt.COMPLEX64.num, _dt.COMPLEX128.num
 
 
 # ------------------------------------------------------------ numpy's rules
@@ -68,17 +69,17 @@ def _common_type(*ops):
     cplx = False
     for op in ops:
         t = op.type
-        if t in (14, 15):
+        if t in _dt.COMPLEX_NUMS:
             cplx = True
-        if t not in (11, 14):
+        if t not in _dt.SINGLE_NUMS:
             single = False
     if cplx:
-        return 15, (14 if single else 15)
-    return 12, (11 if single else 12)
+        return _C128, (_C64 if single else _C128)
+    return _F64, (_F32 if single else _F64)
 
 
 def _real(t):
-    return {14: 11, 15: 12}.get(t, t)
+    return _dt.BY_NUM[t].real.num
 
 
 # ------------------------------------------------------- casting results
@@ -112,8 +113,8 @@ def _cast_result(value, kind, t):
         return make_memoryview(_array.array("f", flat).tobytes(), "f", shape)
     if isinstance(value, list):
         flat = _flatten_nested(value)
-        return _core.nest([_cast_result(v, kind, t) for v in flat],
-                          _list_shape(value))
+        return _results.nest([_cast_result(v, kind, t) for v in flat],
+                             _list_shape(value))
     return value
 
 
@@ -186,7 +187,7 @@ def solve(a, b):
     Raises LinAlgError("Singular matrix") if a matrix of a is singular."""
     if type(a) is list and type(b) is list:
         g = _SOLVE1 if _list_ndim(b) == _list_ndim(a) - 1 else _SOLVE
-        r = g.try_lists((a, b))
+        r = g.try_fast((a, b))
         if r is not MISS:
             return r
     else:

@@ -1,10 +1,9 @@
-"""The engine behind umath_linalg: operands -> one ul_gufunc_callv -> results.
+"""Operands: what every Python value becomes before it reaches the driver.
 
-Every call reaches C exactly once, whatever the stack size.  Per gufunc,
-"plans" (the constant type/ndim/shape/stride arrays the driver reads, and the
-output allocation recipe) are cached by operand signature, so a repeated call
-with operands of the same type, shape and strides does only: classify, one
-dict lookup, (allocate the output), one C call.
+to_operand classifies a value (kind, type number from _dtypes, shape, byte
+strides, data pointer; no copy unless unavoidable); cast_operand makes the
+C-contiguous copy of the loop's type that a cast needs.  Also the names the
+other modules share (ffi, lib, LinAlgError, the K_* kinds).
 
 Operand kinds, in order of precedence for the kind of the results:
 numpy ndarray > cffi array > buffer (memoryview, array.array, ...) > nested
@@ -14,6 +13,7 @@ import array as _array
 import numbers
 import sys
 
+from . import _dtypes as _dt
 from ._ul import ffi, lib
 
 NULL = ffi.NULL
@@ -28,43 +28,19 @@ K_LIST, K_BUF, K_CFFI, K_NUMPY = 0, 1, 2, 3
 UL_OK = lib.UL_OK
 UL_ESINGULAR = lib.UL_ESINGULAR
 
-# numpy type numbers used by the table, with C names and item sizes.
-# Internal kinds for inputs that only ever reach a loop after a cast:
-T_SMALLINT = -2     # int8/16, uint8/16: safely castable to float32
-T_UINT32 = -3       # castable to int64 / float64
-T_UINT64 = -4       # castable to float64 only
-TYPECHARS = {0: "?", 1: "b", 2: "B", 3: "h", 4: "H", 5: "i", 6: "I", 7: "l",
-             8: "L", 9: "q", 10: "Q", 11: "f", 12: "d", 13: "g", 14: "F",
-             15: "D", 16: "G", 23: "e"}
-CNAMES = {0: "_Bool", 5: "int32_t", 7: "int64_t", 11: "float", 12: "double",
-          14: "float _Complex", 15: "double _Complex"}
-ITEMSIZE = {0: 1, 5: 4, 7: 8, 11: 4, 12: 8, 14: 8, 15: 16}
-FORMATS = {0: "?", 5: "i", 7: "q", 11: "f", 12: "d"}     # memoryview formats
-_ARRAY_CODES = {5: "i", 7: "q", 11: "f", 12: "d"}          # array.array codes
-_PUT = {12: lib.ulpy_put_d, 11: lib.ulpy_put_f}
-_SAFE = {
-    0: (0, 5, 7, 11, 12, 14, 15),
-    T_SMALLINT: (5, 7, 11, 12, 14, 15),
-    5: (5, 7, 12, 15),
-    T_UINT32: (7, 12, 15),
-    7: (7, 12, 15),
-    T_UINT64: (12, 15),
-    11: (11, 12, 14, 15),
-    12: (12, 15),
-    14: (14, 15),
-    15: (15,),
-}
-_CFFI_TYPES = {
-    "double": 12, "float": 11, "double _Complex": 15, "float _Complex": 14,
-    "_Bool": 0, "int": 5, "int32_t": 5, "long": 7, "long long": 7,
-    "int64_t": 7, "ssize_t": 7, "ptrdiff_t": 7, "intptr_t": 7,
-    "char": T_SMALLINT, "signed char": T_SMALLINT, "unsigned char": T_SMALLINT,
-    "short": T_SMALLINT, "unsigned short": T_SMALLINT, "int8_t": T_SMALLINT,
-    "uint8_t": T_SMALLINT, "int16_t": T_SMALLINT, "uint16_t": T_SMALLINT,
-    "unsigned int": T_UINT32, "uint32_t": T_UINT32,
-    "unsigned long": T_UINT64, "unsigned long long": T_UINT64,
-    "uint64_t": T_UINT64, "size_t": T_UINT64, "uintptr_t": T_UINT64,
-}
+# Types come from the one table (_dtypes); these names are the lookups
+# the operand code uses, bound once.
+T_SMALLINT, T_UINT32, T_UINT64 = _dt.T_SMALLINT, _dt.T_UINT32, _dt.T_UINT64
+T_BOOL, T_INT64 = _dt.BOOL.num, _dt.INT64.num
+T_DOUBLE, T_CDOUBLE = _dt.FLOAT64.num, _dt.COMPLEX128.num
+TYPECHARS = _dt.TYPECHARS
+CNAMES = _dt.CNAMES
+ITEMSIZE = _dt.ITEMSIZE
+FORMATS = _dt.STRUCT_FORMATS        # memoryview formats
+_ARRAY_CODES = _dt.ARRAY_CODES      # array.array codes
+_PUT = _dt.PUT
+_SAFE = _dt.SAFE
+_CFFI_TYPES = _dt.BY_CNAME
 _LITTLE = sys.byteorder == "little"
 
 
@@ -149,7 +125,7 @@ def _cffi_ctype_info(ct):
                         % (ct.cname, t.cname))
     itemsize = ffi.sizeof(t)
     if typenum in ITEMSIZE and ITEMSIZE[typenum] != itemsize:
-        typenum = T_SMALLINT if itemsize <= 2 else (5 if itemsize == 4 else 7)
+        typenum = _dt.int_type(True, itemsize)     # e.g. 'long' on ILP32
     shape = tuple(shape)
     info = (typenum, shape, _c_strides(shape, itemsize), itemsize, t.cname)
     _ctype_info[ct] = info
@@ -161,22 +137,13 @@ def _format_type(fmt, itemsize):
     if f[:1] in ("@", "=") or (_LITTLE and f[:1] == "<") or \
             (not _LITTLE and f[:1] in (">", "!")):
         f = f[1:]
-    if f == "d":
-        return 12
-    if f == "f":
-        return 11
-    if f == "Zd":
-        return 15
-    if f == "Zf":
-        return 14
-    if f == "?":
-        return 0
-    if f in ("b", "B", "h", "H", "c"):
-        return T_SMALLINT
-    if f in ("i", "l", "q", "n"):
-        return 5 if itemsize == 4 else 7
-    if f in ("I", "L", "Q", "N"):
-        return T_UINT32 if itemsize == 4 else T_UINT64
+    t = _dt.BY_BUFFER_CODE.get(f)
+    if t is not None:
+        return t
+    if f in _dt.SIGNED_BUFFER_CODES:
+        return _dt.int_type(True, itemsize)
+    if f in _dt.UNSIGNED_BUFFER_CODES:
+        return _dt.int_type(False, itemsize)
     raise TypeError("unsupported buffer format %r (linalg needs float, double, "
                     "complex or integer items in native byte order)" % (fmt,))
 
@@ -217,45 +184,49 @@ def _flatten(x, shape, depth, flat):
 
 
 def _values_type(values):
-    t = 0
+    """The type numpy gives a list of these Python numbers: the highest of
+    bool < int64 < float64 < complex128 (numpy's type numbers grow along
+    this chain, so max() of numbers is the promotion)."""
+    B, I, F, C = T_BOOL, T_INT64, T_DOUBLE, T_CDOUBLE
+    t = B
     for v in values:
         tv = type(v)
         if tv is float:
-            if t < 12:
-                t = 12
+            if t < F:
+                t = F
         elif tv is bool:
             pass
         elif tv is int:
-            if t < 7:
-                t = 7
+            if t < I:
+                t = I
         elif tv is complex:
-            t = 15
+            t = C
         elif isinstance(v, bool):
             pass
         elif isinstance(v, int):
-            if t < 7:
-                t = 7
+            if t < I:
+                t = I
         elif isinstance(v, float):
-            if t < 12:
-                t = 12
+            if t < F:
+                t = F
         elif isinstance(v, complex):
-            t = 15
+            t = C
         elif isinstance(v, (list, tuple)):
             raise ValueError("nested lists are ragged: a sequence where a "
                              "number was expected")
         elif isinstance(v, numbers.Integral):       # numpy integer scalars
-            if t < 7:
-                t = 7
+            if t < I:
+                t = I
         elif isinstance(v, numbers.Real):
-            if t < 12:
-                t = 12
+            if t < F:
+                t = F
         elif isinstance(v, numbers.Complex):
-            t = 15
+            t = C
         else:
             raise TypeError("list item of type %s is not a number"
                             % type(v).__name__)
     if not values:
-        t = 12          # numpy: an empty list is float64
+        t = F           # numpy: an empty list is float64
     return t
 
 
@@ -323,24 +294,10 @@ def _numpy_type(dt):
     if not dt.isnative and dt.itemsize > 1:
         raise TypeError("array of non-native byte order %s is unsupported"
                         % (dt,))
-    num = dt.num
-    k = dt.kind
-    if num in ITEMSIZE:
-        return num
-    if k == "b":
-        return 0
-    if k == "i" or k == "u":
-        sz = dt.itemsize
-        if sz <= 2:
-            return T_SMALLINT
-        if k == "i":
-            return 5 if sz == 4 else 7
-        return T_UINT32 if sz == 4 else T_UINT64
-    if k == "f" and dt.itemsize == 8:
-        return 12
-    if k == "c" and dt.itemsize == 16:
-        return 15
-    raise TypeError("array type %s is unsupported in linalg" % (dt.name,))
+    t = _dt.BY_NUMPY_KIND.get((dt.kind, dt.itemsize))
+    if t is None:
+        raise TypeError("array type %s is unsupported in linalg" % (dt.name,))
+    return t
 
 
 def _numpy_operand(np, a, writable):
@@ -393,7 +350,7 @@ def cast_operand(op, typenum):
         res = _numpy_operand(np, a, False)
         return res
     values = flat_values(op)
-    if typenum in (11, 12) and op.type in (14, 15):
+    if typenum in _dt.REAL_FLOAT_NUMS and op.type in _dt.COMPLEX_NUMS:
         raise TypeError("cannot cast complex input to a real loop")
     cname = CNAMES[typenum]
     shape = op.shape
@@ -420,114 +377,3 @@ def cast_operand(op, typenum):
     return Operand(op.kind, typenum, shape,
                    _c_strides(shape, ITEMSIZE[typenum]), ptr, buf, None,
                    ITEMSIZE[typenum], cname)
-
-
-# ------------------------------------------------------------ results
-_ctype_cache = {}
-
-
-def cffi_array_type(cname, shape):
-    """The cffi ctype 'cname[d0][d1]...' (cached)."""
-    key = (cname, shape)
-    ct = _ctype_cache.get(key)
-    if ct is None:
-        ct = _typeof(cname + "".join("[%d]" % n for n in shape))
-        _ctype_cache[key] = ct
-    return ct
-
-
-class _Result(object):
-    """An output buffer of a given kind, and how to hand it to the caller."""
-    __slots__ = ("kind", "type", "shape", "obj", "ptr")
-
-    def __init__(self, kind, typenum, shape):
-        self.kind = kind
-        self.type = typenum
-        self.shape = shape
-        n = _prod(shape)
-        if kind == K_NUMPY:
-            np = _numpy()
-            self.obj = np.empty(shape, dtype=TYPECHARS[typenum])
-            self.ptr = _from_buffer("char[]", self.obj, require_writable=True)
-        elif kind == K_CFFI and shape:
-            self.obj = _new_noclear(cffi_array_type(CNAMES[typenum], shape))
-            self.ptr = self.obj
-        elif typenum in FORMATS:
-            self.obj = bytearray(max(n, 1) * ITEMSIZE[typenum])
-            self.ptr = _from_buffer("char[]", self.obj, require_writable=True)
-        else:
-            self.obj = _new_noclear(CNAMES[typenum] + "[]", max(n, 1))
-            self.ptr = self.obj
-
-    def value(self):
-        """The result in its caller-facing kind."""
-        kind = self.kind
-        shape = self.shape
-        if kind == K_NUMPY:
-            return self.obj if shape else self.obj[()]
-        if kind == K_CFFI and shape:
-            return self.obj
-        if type(self.obj) is bytearray:
-            typed = ffi.cast(CNAMES[self.type] + " *", self.ptr)
-            if not shape:
-                return typed[0]
-            n = _prod(shape)
-            if kind == K_BUF:
-                if n:
-                    return memoryview(self.obj).cast(FORMATS[self.type], shape)
-                return make_memoryview(b"", FORMATS[self.type], shape)
-            return nest(ffi.unpack(typed, n), shape) if n else \
-                _empty_nest(shape)
-        if not shape:
-            return self.obj[0]
-        n = _prod(shape)
-        if kind == K_BUF and self.type in FORMATS:
-            return make_memoryview(ffi.buffer(self.obj, n * ITEMSIZE[self.type]),
-                                   FORMATS[self.type], shape)
-        return nest(ffi.unpack(self.obj, n) if n else [], shape)
-
-
-def make_memoryview(raw, fmt, shape):
-    """A C-contiguous memoryview of format fmt and shape over a copy of raw."""
-    data = bytearray(raw)
-    if 0 in shape:
-        if shape[0] == 0 and 0 not in shape[1:]:
-            size = struct_size(fmt)
-            one = memoryview(bytearray(size * _prod(shape[1:]))).cast(
-                fmt, (1,) + tuple(shape[1:]))
-            return one[0:0]
-        return memoryview(data).cast(fmt)
-    return memoryview(data).cast(fmt, shape)
-
-
-def struct_size(fmt):
-    """Item size of a single-character struct format."""
-    import struct
-    return struct.calcsize(fmt)
-
-
-def nest(flat, shape):
-    """Nested lists of the given shape from a flat C-order list."""
-    if not shape:
-        return flat[0]
-    if 0 in shape:
-        return _empty_nest(shape)
-    rows = flat
-    for n in reversed(shape[1:]):
-        rows = [rows[i:i + n] for i in range(0, len(rows), n)]
-    return list(rows)
-
-
-def _empty_nest(shape):
-    if shape[0] == 0:
-        return []
-    return [_empty_nest(shape[1:]) for _ in range(shape[0])]
-
-
-def result_kind(ops):
-    """Kind of the results: the highest of the inputs' kinds."""
-    k = K_LIST
-    for op in ops:
-        if op.kind > k:
-            k = op.kind
-    return k

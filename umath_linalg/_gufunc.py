@@ -1,40 +1,28 @@
 """Gufunc objects: a row of the C dispatch table, callable from Python.
 
-A call classifies the operands, picks the loop (exact type match, else the
-first loop every input casts to safely, numpy's rule), computes the output
-shapes (ul_gufunc_shapes, cached), allocates the outputs in the caller's kind
-and runs the whole stack in one ul_gufunc_callv.  Repeated calls with the
-same operand types/shapes/strides take a fast path: one dict lookup and one
-C call, with nothing allocated when out= is given.
+A call first tries the fast path (_fastpath.py: operands like an earlier
+call's run through its recorded plan, one dict lookup and one C call).
+Otherwise the general path here classifies the operands, picks the loop
+(exact type match, else the first loop every input casts to safely,
+numpy's rule), computes the output shapes (ul_gufunc_shapes, cached),
+allocates the outputs in the caller's kind, runs the whole stack in one
+ul_gufunc_callv and records a plan for the fast path.  Plans are the
+records of _plans.py.
 """
-import sys
+from . import _dtypes as _dt
+from ._core import _PUT, _prod
+from ._core import (ffi, lib, NULL, LinAlgError, to_operand,
+                    cast_operand, _c_strides, TYPECHARS, CNAMES, ITEMSIZE,
+                    _SAFE, K_LIST, K_CFFI, K_NUMPY, UL_ESINGULAR)
+from ._results import result_kind, _Result, cffi_array_type
+from ._fastpath import MISS, miss, fast_path, make_fast11, note_numpy, _ND
+from ._plans import DriverPlan, FastPlan, CallPlan
 
-from . import _core
-from ._core import _PUT, _prod, _list_shape_values, _values_type, nest, \
-    _empty_nest
-from ._core import (ffi, lib, NULL, CData, LinAlgError, Operand, to_operand,
-                    cast_operand, result_kind, _Result, _c_strides,
-                    cffi_array_type, TYPECHARS, CNAMES, ITEMSIZE, _SAFE,
-                    K_LIST, K_CFFI, K_NUMPY, UL_ESINGULAR)
+__all__ = ["Gufunc", "MISS", "make_fast11"]
 
 _typeof = ffi.typeof
 _new = ffi.new
-# Outputs are written in full by the driver before anyone sees them.
-_new_noclear = ffi.new_allocator(should_clear_after_alloc=False)
-
-
-if hasattr(sys, "pypy_version_info"):
-    def _new_out(ct, nbytes):
-        """A new cffi array of type ct for an output.  On PyPy a bytearray
-        seen as ct is cheaper than ffi.new (GC memory, no raw malloc)."""
-        return _from_buffer(ct, bytearray(nbytes), require_writable=True)
-else:
-    def _new_out(ct, nbytes):
-        """A new cffi array of type ct for an output (ffi.new, uncleared)."""
-        return _new_noclear(ct)
-_from_buffer = ffi.from_buffer
 _MAX_PLANS = 512
-MISS = object()     # try_fast: no cached plan applies
 
 _EXC = {
     lib.UL_ENOMEM: MemoryError,
@@ -49,6 +37,30 @@ _EXC = {
 
 def _cstr(p):
     return ffi.string(p).decode("utf-8", "replace") if p != NULL else ""
+
+
+def _message(name, st, info):
+    msg = _cstr(info.message) if info != NULL else ""
+    return msg or ("%s: %s" % (name, _cstr(lib.ul_strerror(st))))
+
+
+def _status_handler(gptr, name, raise_singular):
+    """status(st, ptrs, plan): the Python outcome of a non-zero driver
+    status.  A plain function over the row's data, so the fast path can
+    hold it without holding the Gufunc."""
+    def status(st, ptrs, p):
+        if st == UL_ESINGULAR:
+            if raise_singular:
+                raise LinAlgError("Singular matrix")
+            return
+        # Validation errors write nothing and are deterministic: ask again
+        # with an info block for the driver's message.
+        info = _new("ul_call_info *")
+        st2 = p.run_info(gptr, ptrs, info)
+        if st2 == lib.UL_OK or st2 == UL_ESINGULAR:
+            st2 = st
+        raise _EXC.get(st2, RuntimeError)(_message(name, st2, info))
+    return status
 
 
 class Gufunc(object):
@@ -88,145 +100,35 @@ class Gufunc(object):
                         4: lib.ulpy_call4}.get(nops)
         self._select_cache = {}
         self._shape_cache = {}
-        self._plans = {}
-        self._fast = {}
-        self._fast_out = {}     # nin == 1: {in ctype: {out ctype: plan}}
-        self._npfast = {}
-        self._listfast = {}     # nin == 1 nested lists: {(shape, type): plan}
-        self._calls = {}        # general path: operand signature -> call plan
-        self._ncore = None
+        self._plans = {}        # (types, shapes, strides) -> DriverPlan
+        self._calls = {}        # general path: operand signature -> CallPlan
+        # the fast path's caches (see _fastpath.py)
+        self._cffi_plans = {}
+        self._cffi_out_plans = {}
+        self._np_plans = {}
+        self._np_out_plans = {}
+        self._list_plans = {}
+        self._status = _status_handler(row, self.name, self._raise_singular)
+        self._fast = fast_path(self, miss)
 
     def __repr__(self):
         return "<umath_linalg gufunc %r %s>" % (self.name, self.signature)
 
-    # ------------------------------------------------------------ fast path
     def __call__(self, *args, out=None):
         """Run the gufunc over (broadcast) stacks: g(*inputs, out=None)."""
-        r = self.try_fast(args, out)
-        if r is MISS:
-            return self.call(args, out)
-        return r
+        nin = self.nin
+        if len(args) == nin:        # (try_fast, one call fewer)
+            r = self._fast(args[0] if nin == 1 else args, out)
+            if r is not MISS:
+                return r
+        return self.call(args, out)
 
     def try_fast(self, args, out=None):
-        """The result through a cached plan, or MISS (nothing done)."""
-        nargs = len(args)
-        if nargs == 1:
-            a = args[0]
-            if isinstance(a, CData):
-                if out is None:
-                    p = self._fast.get(_typeof(a))
-                    if p is not None:
-                        return self._fast_cffi(p, a, None)
-                elif isinstance(out, CData):
-                    p = self._fast.get((_typeof(a), _typeof(out)))
-                    if p is not None:
-                        st = p[0](self._g, a, out, p[1], p[2], p[3], p[4])
-                        if st:
-                            self._status(st, (a, out), p)
-                        return out
-            elif type(a) is _ND[0]:
-                p = self._npfast.get((a.dtype, a.shape, a.strides) if out is None
-                                     else (a.dtype, a.shape, a.strides,
-                                           _npkey(out)))
-                if p is not None:
-                    r = self._fast_np(p, (a,), out)
-                    if r is not None:
-                        return r
-        elif nargs == 2:
-            a, b = args
-            if type(a) is list and out is None:
-                return self.try_lists(args)
-            if isinstance(a, CData) and isinstance(b, CData):
-                if out is None:
-                    p = self._fast.get((_typeof(a), _typeof(b)))
-                    if p is not None:
-                        return self._fast_cffi(p, a, b)
-                elif isinstance(out, CData):
-                    p = self._fast.get((_typeof(a), _typeof(b), _typeof(out)))
-                    if p is not None:
-                        st = p[0](self._g, a, b, out, p[1], p[2], p[3], p[4])
-                        if st:
-                            self._status(st, (a, b, out), p)
-                        return out
-            elif type(a) is _ND[0] and type(b) is _ND[0]:
-                key = (a.dtype, a.shape, a.strides, b.dtype, b.shape, b.strides)
-                if out is not None:
-                    key = key + (_npkey(out),)
-                p = self._npfast.get(key)
-                if p is not None:
-                    r = self._fast_np(p, args, out)
-                    if r is not None:
-                        return r
-        return MISS
-
-    def try_lists(self, args):
-        """Fast path for nested-list inputs (one output, no out=): the
-        result as nested lists through a cached plan, or MISS."""
-        lf = self._listfast
-        if not lf:
+        """The result through the fast path's cached plan (_fastpath.py),
+        or MISS with nothing done."""
+        if len(args) != self.nin:
             return MISS
-        key = ()
-        flats = []
-        for x in args:
-            if type(x) is not list:
-                return MISS
-            shape, flat = _list_shape_values(x)
-            key += (shape, _values_type(flat))
-            flats.append(flat)
-        p = lf.get(key)
-        if p is None:
-            return MISS
-        ptrs = []
-        for i in range(len(flats)):
-            flat = flats[i]
-            n = len(flat)
-            pa = _from_buffer(bytearray(max(n, 1) * p[6][i]))
-            if n:
-                p[5][i](pa, flat, n)
-            ptrs.append(pa)
-        po = _from_buffer(bytearray(p[9]), require_writable=True)
-        ptrs.append(po)
-        st = self._run(p, ptrs)
-        if st:
-            self._status(st, ptrs, p)
-        typed = ffi.cast(p[8], po)
-        oshape = p[7]
-        if not oshape:
-            return typed[0]
-        if p[10]:
-            return nest(ffi.unpack(typed, p[10]), oshape)
-        return _empty_nest(oshape)
-
-    def _fast_cffi(self, p, a, b):
-        # p = (fn, types, ndims, shapes, strides, out_ctypes, scalar flags)
-        outs = [_new_out(ct, nb) for ct, nb in zip(p[5], p[7])]
-        ptrs = (a,) + tuple(outs) if b is None else (a, b) + tuple(outs)
-        st = p[0](self._g, *(ptrs + (p[1], p[2], p[3], p[4])))
-        if st:
-            self._status(st, ptrs, p)
-        res = [o[0] if sc else o for o, sc in zip(outs, p[6])]
-        return res[0] if len(res) == 1 else tuple(res)
-
-    def _fast_np(self, p, args, out):
-        # p = (fn, types, ndims, shapes, strides, [(shape, dtype)], scalar flags)
-        try:
-            ptrs = [_from_buffer("char[]", x) for x in args]
-            if out is None:
-                empty = _ND[1]
-                outs = [empty(s, dt) for s, dt in p[5]]
-            else:
-                outs = [out]
-            ptrs.extend([_from_buffer("char[]", o, require_writable=True)
-                         for o in outs])
-        except (BufferError, ValueError, TypeError):
-            return None
-        st = p[0](self._g, *(ptrs + [p[1], p[2], p[3], p[4]]))
-        if st:
-            self._status(st, ptrs, p)
-        if out is not None:
-            return out
-        res = [o[()] if sc else o for o, sc in zip(outs, p[6])]
-        return res[0] if len(res) == 1 else tuple(res)
+        return self._fast(args[0] if self.nin == 1 else args, out)
 
     # --------------------------------------------------------- general path
     def select(self, in_types):
@@ -249,7 +151,7 @@ class Gufunc(object):
                     found = k
                     break
         if found is None:
-            names = ", ".join(_tname(t) for t in in_types)
+            names = ", ".join(_dt.tname(t) for t in in_types)
             raise TypeError("%s: no loop for input types (%s); loops: %s"
                             % (self.name, names, " ".join(self.types)))
         row = self._rows[found]
@@ -294,8 +196,7 @@ class Gufunc(object):
         return res
 
     def _message(self, st, info):
-        msg = _cstr(info.message) if info != NULL else ""
-        return msg or ("%s: %s" % (self.name, _cstr(lib.ul_strerror(st))))
+        return _message(self.name, st, info)
 
     def _plan(self, types, shapes, strides):
         key = (types, shapes, strides)
@@ -312,42 +213,14 @@ class Gufunc(object):
             c_sh[0:len(flat_sh)] = flat_sh
             c_st = _new("ptrdiff_t[]", max(len(flat_st), 1))
             c_st[0:len(flat_st)] = flat_st
-            p = (self._callfn, c_types, c_ndims, c_sh, c_st)
+            p = DriverPlan(self._callfn, c_types, c_ndims, c_sh, c_st)
             if len(self._plans) > _MAX_PLANS:
                 self._plans.clear()
             self._plans[key] = p
         return p
 
     def _run(self, p, ptrs):
-        fn = p[0]
-        n = len(ptrs)
-        if n == 2:
-            return fn(self._g, ptrs[0], ptrs[1], p[1], p[2], p[3], p[4])
-        if n == 3:
-            return fn(self._g, ptrs[0], ptrs[1], ptrs[2], p[1], p[2], p[3],
-                      p[4])
-        if n == 4:
-            return fn(self._g, ptrs[0], ptrs[1], ptrs[2], ptrs[3], p[1], p[2],
-                      p[3], p[4])
-        data = _new("char *[]", [ffi.cast("char *", x) for x in ptrs])
-        return lib.ul_gufunc_callv(self._g, self.nops, data, p[1], p[2], p[3],
-                                   p[4], NULL)
-
-    def _status(self, st, ptrs, p):
-        """Turn a non-zero driver status into the Python outcome."""
-        if st == UL_ESINGULAR:
-            if self._raise_singular:
-                raise LinAlgError("Singular matrix")
-            return
-        # Validation errors write nothing and are deterministic: ask again
-        # with an info block for the driver's message.
-        info = _new("ul_call_info *")
-        data = _new("char *[]", [ffi.cast("char *", x) for x in ptrs])
-        st2 = lib.ul_gufunc_callv(self._g, self.nops, data, p[1], p[2], p[3],
-                                  p[4], info)
-        if st2 == lib.UL_OK or st2 == UL_ESINGULAR:
-            st2 = st
-        raise _EXC.get(st2, RuntimeError)(self._message(st2, info))
+        return p.run(self._g, ptrs)
 
     def call(self, args, out=None, loop_types=None, kind=None):
         """The general path (any operand kinds, casting, broadcasting).
@@ -398,9 +271,9 @@ class Gufunc(object):
             if len(self._calls) > _MAX_PLANS:
                 self._calls.clear()
             self._calls[key] = cp
-        # cp: (input types, cast flags, result kind, output types, output
-        #      shapes, driver plan, exact)
-        lin, casts, rkind, lout, oshapes, p, exact = cp
+        casts, lin, lout = cp.casts, cp.in_types, cp.out_types
+        if fresh:       # the inputs' own types, before any cast
+            src_types = tuple(op.type for op in ops)
         ptrs = []
         for i in range(nin):
             op = ops[i]
@@ -411,38 +284,18 @@ class Gufunc(object):
         for j in range(nout):
             oo = out_ops[j]
             if oo is None:
-                r = _Result(rkind, lout[j], oshapes[j])
+                r = _Result(cp.kind, lout[j], cp.out_shapes[j])
                 results.append(r)
                 ptrs.append(r.ptr)
             else:
                 results.append(None)
                 ptrs.append(oo.ptr)
-        st = self._run(p, ptrs)
+        p = cp.driver
+        st = p.run(self._g, ptrs)
         if st:
             self._status(st, ptrs, p)
-        if fresh and p[0] is not None:
-            if exact:
-                full = []
-                for j in range(nout):
-                    r = results[j]
-                    full.append(out_ops[j] if r is None else
-                                Operand(rkind, lout[j], oshapes[j], None,
-                                        r.ptr, r.obj))
-                self._remember(ops, full, outs, results, p)
-            elif nin <= 2 and nout == 1 and out is None and rkind == K_LIST \
-                    and lout[0] in (11, 12) and \
-                    all(op.kind == K_LIST for op in ops) and \
-                    all(t in _PUT for t in lin):
-                # key: (shape, original type) of each input list
-                lkey = ()
-                for i in range(nin):
-                    lkey += (ops[i].shape, key[3 + 5 * i])
-                n_out = _prod(oshapes[0])
-                self._listfast[lkey] = p + (
-                    tuple(_PUT[t] for t in lin),
-                    tuple(ITEMSIZE[t] for t in lin), oshapes[0],
-                    CNAMES[lout[0]] + " *", max(n_out, 1) * ITEMSIZE[lout[0]],
-                    n_out)
+        if fresh and p.call is not None:
+            self._remember(ops, out_ops, outs, results, cp, src_types)
         if nout == 1:
             r = results[0]
             return outs[0] if r is None else r.value()
@@ -451,7 +304,7 @@ class Gufunc(object):
 
     def _call_plan(self, ops, out_ops, loop_types, kind):
         """Validate operands like these and work out everything a call
-        needs; raises before anything is run."""
+        needs (a CallPlan); raises before anything is run."""
         in_types = tuple(op.type for op in ops)
         k, lin, lout = self.select(in_types if loop_types is None
                                    else tuple(loop_types))
@@ -462,9 +315,10 @@ class Gufunc(object):
             if c and op.type != lin[i] and lin[i] not in _SAFE.get(op.type, ()):
                 raise TypeError("%s: input %d of type %s cannot be cast "
                                 "safely to the loop type %s"
-                                % (self.name, i, _tname(op.type),
-                                   _tname(lin[i])))
-            if c and lin[i] in (11, 12) and op.type in (14, 15):
+                                % (self.name, i, _dt.tname(op.type),
+                                   _dt.tname(lin[i])))
+            if c and lin[i] in _dt.REAL_FLOAT_NUMS and \
+                    op.type in _dt.COMPLEX_NUMS:
                 raise TypeError("%s: input %d is complex, the loop is real"
                                 % (self.name, i))
             casts.append(c)
@@ -475,8 +329,8 @@ class Gufunc(object):
                 continue
             if o.type != lout[j]:
                 raise TypeError("%s: out[%d] has type %s, the loop writes %s"
-                                % (self.name, j, _tname(o.type),
-                                   _tname(lout[j])))
+                                % (self.name, j, _dt.tname(o.type),
+                                   _dt.tname(lout[j])))
             if tuple(o.shape) != oshapes[j]:
                 raise ValueError("%s: out[%d] has shape %s, expected %s"
                                  % (self.name, j, tuple(o.shape), oshapes[j]))
@@ -494,186 +348,84 @@ class Gufunc(object):
             strides.append(_c_strides(oshapes[j], ITEMSIZE[lout[j]])
                            if o is None else tuple(o.strides))
         p = self._plan(tuple(types), tuple(shapes), tuple(strides))
-        return (lin, tuple(casts), kind, lout, oshapes, p, exact)
+        return CallPlan(lin, tuple(casts), kind, lout, oshapes, p, exact)
 
-    def _remember(self, ops, out_ops, outs, results, p):
-        """Record a fast-path plan for operands like these."""
-        nin = self.nin
+    def _remember(self, ops, out_ops, outs, results, cp, src_types):
+        """Record a fast-path plan for operands like these (the caches are
+        described in _fastpath.py).  ops: the inputs as run (cast copies
+        where cast); out_ops: the out= operands given (or None); results:
+        the new outputs (or None where out= gave one); src_types: the
+        inputs' types before any cast."""
+        nin, nout = self.nin, self.nout
+        if nin > 2:
+            return
         kinds = set(op.kind for op in ops)
-        if len(kinds) != 1 or nin > 2:
+        if len(kinds) != 1:
             return
         kind = kinds.pop()
         given = [o is not None for o in outs]
-        if any(given) and (self.nout != 1 or not all(given)):
+        if any(given) and (nout != 1 or not all(given)):
+            return
+        d = cp.driver
+        if not cp.exact:
+            # Nested lists (cast by value into a C array): only one output
+            # of a real floating type, without out=.
+            lin = cp.in_types
+            if nout == 1 and not any(given) and cp.kind == K_LIST and \
+                    cp.out_types[0] in _dt.REAL_FLOAT_NUMS and \
+                    kind == K_LIST and all(t in _PUT for t in lin):
+                lkey = ()
+                for i in range(nin):
+                    lkey += (ops[i].shape, src_types[i])
+                lt = cp.out_types[0]
+                oshape = cp.out_shapes[0]
+                n_out = _prod(oshape)
+                self._list_plans[lkey] = FastPlan(
+                    d, scalar=(not oshape,), out_shapes=(oshape,),
+                    out_nbytes=(max(n_out, 1) * ITEMSIZE[lt],),
+                    puts=tuple(_PUT[t] for t in lin),
+                    in_itemsizes=tuple(ITEMSIZE[t] for t in lin),
+                    out_ptype=CNAMES[lt] + " *", out_n=n_out)
             return
         if kind == K_CFFI:
             if any(op.open_len for op in ops) or \
                     any(o is not None and o.open_len for o in out_ops):
                 return                      # open-length arrays
+            ikey = _typeof(ops[0].obj) if nin == 1 else \
+                tuple(_typeof(op.obj) for op in ops)
             if any(given):
                 if out_ops[0].kind != K_CFFI:
                     return
-                key = tuple(_typeof(op.obj) for op in ops) + \
-                    (_typeof(outs[0]),)
-                self._fast[key] = p
-                if nin == 1:
-                    self._fast_out.setdefault(key[0], {})[key[1]] = p
+                self._cffi_out_plans.setdefault(ikey, {})[
+                    _typeof(outs[0])] = d
                 return
             if any(r.kind != K_CFFI for r in results):
                 return
             cts = tuple(cffi_array_type(CNAMES[r.type], r.shape or (1,))
                         for r in results)
-            scal = tuple(not r.shape for r in results)
-            key = _typeof(ops[0].obj) if nin == 1 else \
-                tuple(_typeof(op.obj) for op in ops)
-            self._fast[key] = p + (cts, scal,
-                                   tuple(ffi.sizeof(ct) for ct in cts))
+            self._cffi_plans[ikey] = FastPlan(
+                d, scalar=tuple(not r.shape for r in results),
+                out_ctypes=cts,
+                out_nbytes=tuple(ffi.sizeof(ct) for ct in cts))
         elif kind == K_NUMPY:
             arrs = [op.obj for op in ops]
-            if not all(type(x) is _ND[0] for x in arrs):
+            if not all(type(x) is _ND[0] and x.flags.c_contiguous
+                       for x in arrs):
                 return
-            if not all(x.flags.c_contiguous for x in arrs):
-                return
-            key = ()
+            ikey = ()
             for x in arrs:
-                key += (x.dtype, x.shape, x.strides)
+                ikey += (x.dtype, x.shape, x.strides)
             if any(given):
-                if type(outs[0]) is not _ND[0]:
+                o = outs[0]
+                # (a non-contiguous out= has no buffer for from_buffer)
+                if type(o) is not _ND[0] or not o.flags.c_contiguous:
                     return
-                self._npfast[key + (_npkey(outs[0]),)] = p + (
-                    bool(outs[0].flags.c_contiguous),)
+                self._np_out_plans.setdefault(ikey, {})[
+                    (o.dtype, o.shape, o.strides)] = d
                 return
             if any(r.kind != K_NUMPY for r in results):
                 return
-            specs = [(r.shape, r.obj.dtype) for r in results]
-            scal = tuple(not r.shape for r in results)
-            self._npfast[key] = p + (specs, scal, True)
-
-
-_TNAMES = {0: "bool", 5: "int32", 7: "int64", 11: "float32", 12: "float64",
-           14: "complex64", 15: "complex128"}
-
-
-def _tname(t):
-    return _TNAMES.get(t, "integer")
-
-
-def _npkey(o):
-    try:
-        return (o.dtype, o.shape, o.strides)
-    except AttributeError:
-        return None
-
-
-# numpy's ndarray type and np.empty once numpy has been seen (never imported
-# here: on PyPy `import numpy` fails, on CPython it is the caller's choice).
-_ND = [None, None]
-
-
-def note_numpy():
-    """Pick up numpy's ndarray type if the caller has imported numpy."""
-    np = _core._numpy()
-    if np is not None and _ND[0] is None:
-        try:
-            _ND[1] = np.empty
-            _ND[0] = np.ndarray
-        except AttributeError:
-            pass
-    return _ND[0]
-
-
-def make_fast11(g, doc=None, name=None, fallback=None):
-    """A plain function f(a, out=None) for a one-input one-output gufunc,
-    with the fast paths inlined (fewest Python-level calls: this is what
-    umath_linalg.inv is).  Anything not cached goes to g.call."""
-    cffast = g._fast
-    cffast_out = g._fast_out
-    listfast = g._listfast
-    shape_values = _list_shape_values
-    values_type = _values_type
-    cast = ffi.cast
-    unpack = ffi.unpack
-    npfast = g._npfast
-    gptr = g._g
-    status = g._status
-    nd = _ND
-    if fallback is None:
-        def fallback(a, out):
-            return g.call((a,), out)
-    empty_holder = _ND
-    isinst = isinstance
-    typeof = _typeof
-    new = _new_out
-    from_buffer = _from_buffer
-
-    def f(a, out=None):
-        if isinst(a, CData):
-            if out is None:
-                p = cffast.get(typeof(a))
-                if p is not None:
-                    o = new(p[5][0], p[7][0])
-                    st = p[0](gptr, a, o, p[1], p[2], p[3], p[4])
-                    if st:
-                        status(st, (a, o), p)
-                    return o[0] if p[6][0] else o
-            elif isinst(out, CData):
-                d = cffast_out.get(typeof(a))
-                if d is not None:
-                    p = d.get(typeof(out))
-                    if p is not None:
-                        st = p[0](gptr, a, out, p[1], p[2], p[3], p[4])
-                        if st:
-                            status(st, (a, out), p)
-                        return out
-        elif type(a) is nd[0]:
-            if out is None:
-                p = npfast.get((a.dtype, a.shape, a.strides))
-                if p is not None and p[7]:
-                    spec = p[5][0]
-                    o = empty_holder[1](spec[0], spec[1])
-                    pa = from_buffer(a)
-                    st = p[0](gptr, pa, from_buffer(o), p[1], p[2], p[3], p[4])
-                    if st:
-                        status(st, (pa, o), p)
-                    return o[()] if p[6][0] else o
-            elif type(out) is nd[0]:
-                p = npfast.get((a.dtype, a.shape, a.strides,
-                                (out.dtype, out.shape, out.strides)))
-                if p is not None and p[5]:
-                    try:
-                        po = from_buffer(out, require_writable=True)
-                    except (BufferError, ValueError, TypeError):
-                        po = None
-                    if po is not None:
-                        pa = from_buffer(a)
-                        st = p[0](gptr, pa, po, p[1], p[2], p[3], p[4])
-                        if st:
-                            status(st, (pa, po), p)
-                        return out
-        elif type(a) is list and out is None and listfast:
-            shape, flat = shape_values(a)
-            p = listfast.get((shape, values_type(flat)))
-            if p is not None:
-                # p[5:]: put, in itemsize, out shape, out C type, bytes, n
-                n = len(flat)
-                pa = from_buffer(bytearray(max(n, 1) * p[6][0]))
-                if n:
-                    p[5][0](pa, flat, n)
-                ob = bytearray(p[9])
-                po = from_buffer(ob)
-                st = p[0](gptr, pa, po, p[1], p[2], p[3], p[4])
-                if st:
-                    status(st, (pa, po), p)
-                typed = cast(p[8], po)
-                oshape = p[7]
-                if not oshape:
-                    return typed[0]
-                if p[10]:
-                    return nest(unpack(typed, p[10]), oshape)
-                return _empty_nest(oshape)
-        return fallback(a, out)
-
-    f.__name__ = name or g.name
-    f.__qualname__ = f.__name__
-    f.__doc__ = doc or g.__doc__
-    return f
+            self._np_plans[ikey] = FastPlan(
+                d, scalar=tuple(not r.shape for r in results),
+                out_shapes=tuple(r.shape for r in results),
+                out_dtypes=tuple(r.obj.dtype for r in results))

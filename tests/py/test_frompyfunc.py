@@ -9,7 +9,10 @@ where numpy imports (CPython).
 import array
 import gc
 import math
+import mmap
 import platform
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -351,6 +354,80 @@ def test_errors():
     g.release()                             # twice is harmless
 
 
+# Addresses that cannot be C functions (issue 10, defect 5): rejected with
+# ValueError before any row is registered or anything called.
+PAGE = mmap.PAGESIZE
+BAD_ADDRESSES = [0, 3, PAGE - 1, -1, -PAGE, 2 ** 64, 2 ** 64 + 3, 2 ** 70]
+
+
+def _bad_pointers():
+    yield ffi.NULL
+    yield ffi.cast("double(*)(double)", 0)
+    yield ffi.cast("void(*)(double, double *)", 3)
+    yield libm_ffi.cast("double(*)(double)", PAGE - 1)   # another FFI's
+    yield ffi.cast("void *", PAGE - 8)
+
+
+@pytest.mark.parametrize("addr", BAD_ADDRESSES)
+@pytest.mark.parametrize("style", ["return", "stack", "signature"])
+def test_bad_int_address_rejected(addr, style):
+    before = lib.ul_gufunc_count()
+    kw = {"return": dict(dtypes=[float, float]),
+          "stack": dict(dtypes=[float, float], stack_inputs=True),
+          "signature": dict(signature="(i)->(i)", dtypes=[complex, complex],
+                            stack_inputs=True)}[style]
+    with pytest.raises(ValueError, match="not a C function$"):
+        frompyfunc(addr, 1, 1, name="bad_fn", **kw)
+    assert lib.ul_gufunc_count() == before
+    assert lib.ul_gufunc_find(b"bad_fn") == ffi.NULL
+
+
+def test_bad_cffi_pointer_rejected():
+    before = lib.ul_gufunc_count()
+    for p in _bad_pointers():
+        with pytest.raises(ValueError, match="not a C function$"):
+            frompyfunc(p, 1, 1, dtypes=[float, float], stack_inputs=True,
+                       name="bad_fn")
+        assert lib.ul_gufunc_count() == before
+        assert lib.ul_gufunc_find(b"bad_fn") == ffi.NULL
+    # one bad function among good ones: nothing registered either
+    with pytest.raises(ValueError, match="function 1: .* not a C function$"):
+        frompyfunc([libm.hypot, 3], 2, 1, dtypes=["d"] * 6, name="bad_fn")
+    assert lib.ul_gufunc_count() == before
+    # cffi data is not code: an array's address would be called
+    with pytest.raises(TypeError, match="array, not a C function pointer"):
+        frompyfunc(ffi.new("double[4]"), 1, 1, dtypes=[float, float],
+                   name="bad_fn")
+    assert lib.ul_gufunc_count() == before
+
+
+def test_good_address_still_accepted():
+    # the lowest valid address is the page size, and an int of a real
+    # function works as before
+    addr = int(ffi.cast("uintptr_t", libm_ffi.cast("void *", libm.hypot)))
+    g = frompyfunc(addr, 2, 1, dtypes=[float, float, float])
+    try:
+        assert g([3.0], [4.0]) == [5.0]
+    finally:
+        g.release()
+
+
+def test_issue10_reproducer_does_not_crash():
+    # The issue's exact call, in a child: on the unfixed code it called
+    # address 3 and the interpreter died with SIGSEGV.
+    code = ("import pypy_compat\n"
+            "try:\n"
+            "    pypy_compat.frompyfunc(3, 1, 1, signature='(i)->(i)', "
+            "dtypes=[complex, complex], stack_inputs=True)([1j])\n"
+            "except ValueError as e:\n"
+            "    print('ValueError:', e)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    assert r.stdout.startswith("ValueError:") and \
+        "address 0x3 is below the page size" in r.stdout, r.stdout
+
+
 def test_names_are_unique_and_freed():
     a = frompyfunc(lambda x: x, 1, 1, name="same")
     b = frompyfunc(lambda x: -x, 1, 1, name="same")
@@ -364,6 +441,24 @@ def test_names_are_unique_and_freed():
     del c
     gc.collect()
     assert lib.ul_gufunc_find(b"gc_me") == ffi.NULL
+
+
+@pytest.mark.skipif(platform.python_implementation() != "CPython",
+                    reason="needs reference counting")
+def test_released_with_its_last_reference():
+    # No reference cycle through the object's fast path: the row goes when
+    # the last reference does, without waiting for the cycle collector.
+    gc.disable()
+    try:
+        for f in (libm.hypot, lambda x, y: x + y):
+            c = frompyfunc(f, 2, 1, name="refcount_me")
+            for _ in range(3):          # plans cached on the object
+                c([3.0], [4.0])
+                c(ffi.new("double[1]", [3.0]), ffi.new("double[1]", [4.0]))
+            del c
+            assert lib.ul_gufunc_find(b"refcount_me") == ffi.NULL
+    finally:
+        gc.enable()
 
 
 def test_threads():

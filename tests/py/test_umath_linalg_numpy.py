@@ -182,3 +182,65 @@ def test_memoryviews_of_numpy_arrays():
     ok = np.zeros((4, 4))
     ul.inv(memoryview(a), out=memoryview(ok))
     close(ok, np.linalg.inv(a), np.float64)
+
+
+def _same(x, y):
+    """Equal bit for bit (NaN where NaN), same type and shape."""
+    if isinstance(x, tuple):
+        assert isinstance(y, tuple) and len(x) == len(y)
+        for u, v in zip(x, y):
+            _same(u, v)
+        return
+    assert type(x) is type(y)
+    x, y = np.asarray(x), np.asarray(y)
+    assert x.dtype == y.dtype and x.shape == y.shape
+    assert x.tobytes() == y.tobytes()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_repeated_calls_take_the_fast_path_alike(dtype):
+    # The first call of each signature takes the general path and records
+    # a plan; the next ones run through the fast path.  Both must give the
+    # same results, for every function and gufunc object, one and two
+    # inputs, one and two outputs, out= or not, singular matrices included.
+    rng = np.random.default_rng(7)
+    st = rand(rng, (3, 4, 4), dtype)
+    sing = st.copy()
+    sing[1] = 0
+    b2 = rand(rng, (3, 4, 2), dtype)
+    b1 = rand(rng, (3, 4), dtype)
+    g = {n: ul.gufunc(n) for n in ("inv", "det", "slogdet", "solve",
+                                   "solve1")}
+    calls = [
+        ("inv", lambda x: ul.inv(x)), ("det", lambda x: ul.det(x)),
+        ("slogdet", lambda x: ul.slogdet(x)),
+        ("solve", lambda x: ul.solve(x, b2)),
+        ("solve1", lambda x: ul.solve(x, b1)),
+        ("g.inv", lambda x: g["inv"](x)), ("g.det", lambda x: g["det"](x)),
+        ("g.slogdet", lambda x: g["slogdet"](x)),
+        ("g.solve", lambda x: g["solve"](x, b2)),
+        ("g.solve1", lambda x: g["solve1"](x, b1)),
+        ("inv out", lambda x: ul.inv(x, out=np.empty_like(x)).copy()),
+        ("det out", lambda x: ul.det(x, out=np.empty(3, dtype)).copy()),
+    ]
+    for what, f in calls:
+        first = f(st)
+        for _ in range(3):
+            _same(f(st), first)
+        if what in ("inv", "solve", "solve1", "inv out"):
+            with pytest.raises(LinAlgError, match="Singular matrix"):
+                f(sing)
+            with pytest.raises(LinAlgError, match="Singular matrix"):
+                f(sing)                         # through the fast path
+        else:
+            r0 = f(sing)
+            _same(f(sing), r0)
+    # one matrix: 0-d results come back as numpy scalars on both paths
+    one = st[0].copy()
+    for _ in range(3):
+        assert isinstance(ul.det(one), np.generic)
+        s, l = ul.slogdet(one)
+        assert isinstance(s, np.generic) and isinstance(l, np.generic)
+    # an error found by the driver on the fast path still raises
+    with pytest.raises(ValueError):
+        ul.inv(st, out=np.empty((2, 4, 4), dtype))

@@ -1,8 +1,8 @@
-"""umath_linalg (issue 4): the cffi bridge, on pypy3 and /usr/bin/python3.
+"""The Python package umath_linalg (issue 4) on pypy3 and /usr/bin/python3.
 
 Pure-Python checks (residuals, exact results on integer-valued matrices)
 run under both interpreters; comparisons against numpy.linalg run where
-numpy imports (CPython), see test_bridge_numpy.py.
+numpy imports (CPython), see test_umath_linalg_numpy.py.
 """
 import array
 import math
@@ -374,6 +374,117 @@ def test_fast_path_after_error_still_checks():
     with pytest.raises(ValueError):
         ul.inv(a, out=ffi.new("double[2][2]"))
     assert tolist(ul.inv(a, out=o)) == eye(3)
+
+
+def test_gufunc_object_positional_out_is_an_operand():
+    # Every gufunc object runs the same fast path as ul.inv: a plan made for
+    # g(a, out=o) must not answer g(a, o), which has one operand too many
+    # (once an IndexError from a plan of another shape).
+    a = ffi.new("double[2][2]", [[2.0, 0.0], [0.0, 4.0]])
+    o = ffi.new("double[2][2]")
+    a1 = ffi.new("double[1][2][2]", [[[2.0, 0.0], [0.0, 4.0]]])
+    for g, x, oo in ((ul.gufunc("inv"), a, o),
+                     (ul.gufunc("det"), a1, ffi.new("double[1]"))):
+        for _ in range(3):
+            g(x, out=oo)
+            g(x)
+            with pytest.raises(TypeError, match="takes 1 positional operand"):
+                g(x, oo)
+    s = ul.gufunc("solve")
+    b = ffi.new("double[2][1]", [[2.0], [4.0]])
+    for _ in range(3):
+        assert tolist(s(a, b)) == [[1.0], [1.0]]
+        with pytest.raises(TypeError, match="takes 2 positional operands"):
+            s(a)
+    assert ul.inv(a, o) is o and tolist(o) == [[0.5, 0.0], [0.0, 0.25]]
+
+
+def test_gufunc_object_and_function_agree():
+    # ul.inv and a Gufunc object over the same row give the same results
+    # through their caches, for every operand kind, repeated
+    g = ul.gufunc("inv")
+    rows = [[4.0, 7.0], [2.0, 6.0]]
+    for _ in range(3):
+        assert g(rows) == ul.inv(rows)
+        assert g([[4, 7], [2, 6]]) == ul.inv([[4, 7], [2, 6]])
+        c = ffi.new("double[2][2]", rows)
+        assert tolist(g(c)) == tolist(ul.inv(c))
+        m = buf2d(rows)
+        assert g(m).tolist() == ul.inv(m).tolist()
+    assert maxdiff(g(rows), [[0.6, -0.7], [-0.2, 0.4]]) < 1e-15
+
+
+def _plain(x):
+    """A result as comparable Python values (NaN as a string: NaN != NaN)."""
+    if isinstance(x, tuple):
+        return tuple(_plain(v) for v in x)
+    x = tolist(x)
+    if isinstance(x, list):
+        return [_plain(v) for v in x]
+    return "nan" if x != x else x
+
+
+def test_repeated_calls_take_the_fast_path_alike():
+    # The first call of each signature takes the general path and records
+    # a plan; the next ones run through the fast path.  Both must give the
+    # same values and result types, for cffi arrays and nested lists, one
+    # and two inputs, one and two outputs, out= or not, singular included.
+    rng = random.Random(3)
+    rows = stack(rng, 3, 4)
+    sing = [rows[0], [[0.0] * 4] * 4, rows[2]]
+    c3 = "double[3][4][4]"
+    b2 = [[[rng.uniform(-1, 1)] * 2 for _ in range(4)] for _ in range(3)]
+    b1 = [[rng.uniform(-1, 1) for _ in range(4)] for _ in range(3)]
+    g = dict((n, ul.gufunc(n)) for n in ("inv", "det", "slogdet", "solve",
+                                        "solve1"))
+    cb2 = ffi.new("double[3][4][2]", b2)
+    cb1 = ffi.new("double[3][4]", b1)
+    cases = [
+        ("inv", ul.inv, ()), ("det", ul.det, ()), ("slogdet", ul.slogdet, ()),
+        ("g.inv", g["inv"], ()), ("g.det", g["det"], ()),
+        ("g.slogdet", g["slogdet"], ()),
+    ]
+    for kind in ("cffi", "lists"):
+        def op(x):
+            return ffi.new(c3, x) if kind == "cffi" else x
+        extra = [("solve", ul.solve, (cb2 if kind == "cffi" else b2,)),
+                 ("solve1", ul.solve, (cb1 if kind == "cffi" else b1,)),
+                 ("g.solve", g["solve"], (cb2 if kind == "cffi" else b2,)),
+                 ("g.solve1", g["solve1"], (cb1 if kind == "cffi" else b1,))]
+        for what, f, more in cases + extra:
+            first = f(op(rows), *more)
+            for _ in range(3):
+                r = f(op(rows), *more)
+                assert type(r) is type(first), (kind, what)
+                assert _plain(r) == _plain(first), (kind, what)
+            if what in ("inv", "solve", "solve1"):
+                for _ in range(2):
+                    with pytest.raises(LinAlgError, match="Singular matrix"):
+                        f(op(sing), *more)
+            else:
+                r0 = _plain(f(op(sing), *more))
+                assert _plain(f(op(sing), *more)) == r0, (kind, what)
+    # one matrix: 0-d results are Python scalars on both paths
+    for x in (ffi.new("double[4][4]", rows[0]), rows[0]):
+        d0 = ul.det(x)
+        s0 = ul.slogdet(x)
+        for _ in range(3):
+            assert isinstance(ul.det(x), float) and ul.det(x) == d0
+            s = ul.slogdet(x)
+            assert isinstance(s, tuple) and all(type(v) is float for v in s)
+            assert s == s0
+    # out= given (cffi): the same array back, filled alike
+    a = ffi.new(c3, rows)
+    o = ffi.new(c3)
+    d = ffi.new("double[3]")
+    ul.inv(a, out=o)
+    first = _plain(o)
+    ul.det(a, out=d)
+    dfirst = _plain(d)
+    for _ in range(3):
+        assert ul.inv(a, out=o) is o and _plain(o) == first
+        assert ul.det(a, out=d) is d and _plain(d) == dfirst
+        assert ul.solve(a, cb2, out=ffi.new("double[3][4][2]")) is not None
 
 
 def test_threads_share_plans():

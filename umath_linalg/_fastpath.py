@@ -1,0 +1,265 @@
+"""The fast path: the one implementation every gufunc object runs.
+
+A repeated call whose operands have the types, shapes and strides of an
+earlier call (cffi arrays, C-contiguous numpy arrays, or nested lists
+without out=) runs through the FastPlan the general path recorded then:
+one dict lookup, the outputs allocated, one C call.  Gufunc.__call__,
+Gufunc.try_fast, umath_linalg.inv/det and pypy_compat.linalg's functions
+all go through fast_path(g); nothing else reads the plan caches.
+
+The caches of a Gufunc g (filled by Gufunc._remember, read only here):
+  g._cffi_plans      {input key: FastPlan}                 (no out=)
+  g._cffi_out_plans  {input key: {out ctype: DriverPlan}}  (out= one array)
+  g._np_plans        {input key: FastPlan}
+  g._np_out_plans    {input key: {out key: DriverPlan}}
+  g._list_plans      {input key: FastPlan}                 (no out=)
+An input key is the ctype (cffi), (dtype, shape, strides) (numpy) or
+(shape, value type) (lists) of the input, concatenated over two inputs.
+Gufuncs of more than two inputs always take the general path.
+"""
+import sys
+
+from ._core import ffi, CData, _list_shape_values, _values_type, _numpy
+from ._results import nest, _empty_nest
+
+MISS = object()     # try_fast: no cached plan applies, nothing was done
+
+# numpy's ndarray type and np.empty once numpy has been seen (never imported
+# here: on PyPy `import numpy` fails, on CPython it is the caller's choice).
+_ND = [None, None]
+
+
+def note_numpy():
+    """Pick up numpy's ndarray type if the caller has imported numpy."""
+    np = _numpy()
+    if np is not None and _ND[0] is None:
+        try:
+            _ND[1] = np.empty
+            _ND[0] = np.ndarray
+        except AttributeError:
+            pass
+    return _ND[0]
+
+
+_from_buffer = ffi.from_buffer
+if hasattr(sys, "pypy_version_info"):
+    def new_out(ct, nbytes):
+        """A new cffi array of type ct for an output.  On PyPy a bytearray
+        seen as ct is cheaper than ffi.new (GC memory, no raw malloc)."""
+        return _from_buffer(ct, bytearray(nbytes), require_writable=True)
+else:
+    # Outputs are written in full by the driver before anyone sees them.
+    _new_noclear = ffi.new_allocator(should_clear_after_alloc=False)
+
+    def new_out(ct, nbytes):
+        """A new cffi array of type ct for an output (ffi.new, uncleared)."""
+        return _new_noclear(ct)
+
+
+def fast_path(g, fallback):
+    """g's fast path as a function entry(a, out=None): operands with a
+    cached plan run in one C call; any others go to fallback(a, out).
+
+    For a one-input gufunc `a` is the operand (the function can be what
+    umath_linalg.inv is, with no wrapper around it); for two inputs it is
+    the tuple (a, b).  Gufuncs of more inputs have no fast path (entry is
+    fallback).  The function holds g's caches, row pointer and status
+    handler, not g itself: g keeps it as an attribute without a reference
+    cycle."""
+    nin = g.nin
+    if nin > 2:
+        return fallback
+    two = nin == 2
+    one_out = g.nout == 1
+    cffi_plans = g._cffi_plans
+    cffi_out_plans = g._cffi_out_plans
+    np_plans = g._np_plans
+    np_out_plans = g._np_out_plans
+    list_plans = g._list_plans
+    gptr = g._g
+    status = g._status
+    # Names bound here, and the rare paths (several outputs, lists) in
+    # their own functions: on CPython entry's frame size is per-call cost.
+    nd = _ND
+    isinst = isinstance
+    typeof = ffi.typeof
+    from_buffer = _from_buffer
+    new = new_out
+    cast = ffi.cast
+    unpack = ffi.unpack
+    shape_values = _list_shape_values
+    values_type = _values_type
+
+    def several(p, ins, ndarrays):
+        """Run a plan of several outputs without out= (ins: the input
+        arrays); the results as a tuple."""
+        if ndarrays:
+            empty = nd[1]
+            outs = [empty(s, dt) for s, dt in zip(p.out_shapes, p.out_dtypes)]
+            ptrs = [from_buffer(x) for x in ins + tuple(outs)]
+        else:
+            outs = [new(ct, nb) for ct, nb in zip(p.out_ctypes, p.out_nbytes)]
+            ptrs = list(ins) + outs
+        st = p.call(gptr, *ptrs, p.types, p.ndims, p.shapes, p.strides)
+        if st:
+            status(st, ptrs, p)
+        if ndarrays:
+            return tuple([o[()] if sc else o for o, sc in zip(outs, p.scalar)])
+        return tuple([o[0] if sc else o for o, sc in zip(outs, p.scalar)])
+
+    def lists(a, b):
+        """Nested-list inputs without out= (a rare path: its own frame keeps
+        entry's small)."""
+        shape, flat = shape_values(a)
+        if not two:
+            key = (shape, values_type(flat))
+        elif type(b) is list:
+            shape_b, flat_b = shape_values(b)
+            key = (shape, values_type(flat), shape_b, values_type(flat_b))
+        else:
+            return MISS
+        p = list_plans.get(key)
+        if p is not None:
+            n = len(flat)
+            pa = from_buffer(bytearray(max(n, 1) * p.in_itemsizes[0]))
+            if n:
+                p.puts[0](pa, flat, n)
+            po = from_buffer(bytearray(p.out_nbytes[0]))
+            if two:
+                n = len(flat_b)
+                pb = from_buffer(bytearray(max(n, 1) * p.in_itemsizes[1]))
+                if n:
+                    p.puts[1](pb, flat_b, n)
+                st = p.call(gptr, pa, pb, po, p.types, p.ndims, p.shapes,
+                            p.strides)
+            else:
+                st = p.call(gptr, pa, po, p.types, p.ndims, p.shapes,
+                            p.strides)
+            if st:
+                status(st, (pa, pb, po) if two else (pa, po), p)
+            typed = cast(p.out_ptype, po)
+            oshape = p.out_shapes[0]
+            if not oshape:
+                return typed[0]
+            if p.out_n:
+                return nest(unpack(typed, p.out_n), oshape)
+            return _empty_nest(oshape)
+        return MISS
+
+    def entry(a, out=None):
+        if two:
+            args = a
+            a, b = args
+        if isinst(a, CData):
+            if not two:
+                key = typeof(a)
+            elif isinst(b, CData):
+                key = (typeof(a), typeof(b))
+            else:
+                return fallback(args if two else a, out)
+            if out is None:
+                p = cffi_plans.get(key)
+                if p is not None:
+                    if not one_out:
+                        return several(p, (a, b) if two else (a,), False)
+                    o = new(p.out_ctypes[0], p.out_nbytes[0])
+                    if two:
+                        st = p.call(gptr, a, b, o, p.types, p.ndims,
+                                    p.shapes, p.strides)
+                    else:
+                        st = p.call(gptr, a, o, p.types, p.ndims, p.shapes,
+                                    p.strides)
+                    if st:
+                        status(st, (a, b, o) if two else (a, o), p)
+                    return o[0] if p.scalar[0] else o
+            elif isinst(out, CData):
+                d = cffi_out_plans.get(key)
+                if d is not None:
+                    p = d.get(typeof(out))
+                    if p is not None:
+                        if two:
+                            st = p.call(gptr, a, b, out, p.types, p.ndims,
+                                        p.shapes, p.strides)
+                        else:
+                            st = p.call(gptr, a, out, p.types, p.ndims,
+                                        p.shapes, p.strides)
+                        if st:
+                            status(st, (a, b, out) if two else (a, out), p)
+                        return out
+            return fallback(args if two else a, out)
+        if type(a) is nd[0]:    # (None until numpy is seen: never a type)
+            if not two:
+                key = (a.dtype, a.shape, a.strides)
+            elif type(b) is nd[0]:
+                key = (a.dtype, a.shape, a.strides, b.dtype, b.shape,
+                       b.strides)
+            else:
+                return fallback(args if two else a, out)
+            if out is None:
+                p = np_plans.get(key)
+                if p is not None:
+                    if not one_out:
+                        return several(p, (a, b) if two else (a,), True)
+                    o = nd[1](p.out_shapes[0], p.out_dtypes[0])
+                    pa = from_buffer(a)
+                    po = from_buffer(o)
+                    if two:
+                        pb = from_buffer(b)
+                        st = p.call(gptr, pa, pb, po, p.types, p.ndims,
+                                    p.shapes, p.strides)
+                    else:
+                        st = p.call(gptr, pa, po, p.types, p.ndims, p.shapes,
+                                    p.strides)
+                    if st:
+                        status(st, (pa, pb, po) if two else (pa, po), p)
+                    return o[()] if p.scalar[0] else o
+            elif type(out) is nd[0]:
+                d = np_out_plans.get(key)
+                if d is not None:
+                    p = d.get((out.dtype, out.shape, out.strides))
+                    if p is not None:
+                        try:
+                            po = from_buffer(out, require_writable=True)
+                        except (BufferError, ValueError, TypeError):
+                            # read-only now: the general path says so
+                            return fallback(args if two else a, out)
+                        pa = from_buffer(a)
+                        if two:
+                            pb = from_buffer(b)
+                            st = p.call(gptr, pa, pb, po, p.types, p.ndims,
+                                        p.shapes, p.strides)
+                        else:
+                            st = p.call(gptr, pa, po, p.types, p.ndims,
+                                        p.shapes, p.strides)
+                        if st:
+                            status(st, (pa, pb, po) if two else (pa, po), p)
+                        return out
+            return fallback(args if two else a, out)
+        if type(a) is list and out is None and list_plans:
+            r = lists(a, b if two else None)
+            if r is not MISS:
+                return r
+        return fallback(args if two else a, out)
+
+    return entry
+
+
+def miss(a, out):
+    """The fallback of a fast path that only tries (Gufunc.try_fast)."""
+    return MISS
+
+
+def make_fast11(g, doc=None, name=None, fallback=None):
+    """A plain function f(a, out=None) for a one-input gufunc g: g's fast
+    path, then fallback(a, out) (default: g's general path).  This is what
+    umath_linalg.inv and det are."""
+    if fallback is None:
+        call = g.call
+
+        def fallback(a, out):
+            return call((a,), out)
+    f = fast_path(g, fallback)
+    f.__name__ = name or g.name
+    f.__qualname__ = f.__name__
+    f.__doc__ = doc or g.__doc__
+    return f

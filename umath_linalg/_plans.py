@@ -1,0 +1,92 @@
+"""Plan records: what a gufunc call works out once per operand signature.
+
+DriverPlan   the constant arrays ul_gufunc_callv reads (types, ndims, flat
+             shapes, flat byte strides) and the entry that takes the data
+             pointers as arguments (ulpy_call2/3/4 by operand count).
+FastPlan     a DriverPlan plus how the fast path makes and hands back the
+             outputs (_fastpath.py); which fields are set depends on the
+             operands' kind (see the class).
+CallPlan     the general path's decisions for one operand signature: loop,
+             casts, result kind, output shapes, and its DriverPlan.
+"""
+from ._core import ffi, lib, NULL
+
+_new = ffi.new
+_cast = ffi.cast
+
+
+class DriverPlan(object):
+    """One operand signature as the C driver sees it."""
+    __slots__ = ("call", "types", "ndims", "shapes", "strides")
+
+    def __init__(self, call, types, ndims, shapes, strides):
+        self.call = call        # ulpy_callN for N operands, None above 4
+        self.types = types      # int[nops]: the loop's type numbers
+        self.ndims = ndims      # int[nops]
+        self.shapes = shapes    # ptrdiff_t[]: every operand's shape, flat
+        self.strides = strides  # ptrdiff_t[]: byte strides, same order
+
+    def run(self, gptr, ptrs):
+        """Run row gptr on data pointers ptrs (inputs then outputs): the
+        driver's status."""
+        fn = self.call
+        n = len(ptrs)
+        if n == 2:
+            return fn(gptr, ptrs[0], ptrs[1], self.types, self.ndims,
+                      self.shapes, self.strides)
+        if n == 3:
+            return fn(gptr, ptrs[0], ptrs[1], ptrs[2], self.types,
+                      self.ndims, self.shapes, self.strides)
+        if n == 4:
+            return fn(gptr, ptrs[0], ptrs[1], ptrs[2], ptrs[3], self.types,
+                      self.ndims, self.shapes, self.strides)
+        return self.run_info(gptr, ptrs, NULL)
+
+    def run_info(self, gptr, ptrs, info):
+        """The same through ul_gufunc_callv, filling info (or NULL)."""
+        data = _new("char *[]", [_cast("char *", x) for x in ptrs])
+        return lib.ul_gufunc_callv(gptr, len(ptrs), data, self.types,
+                                   self.ndims, self.shapes, self.strides,
+                                   info)
+
+
+class FastPlan(DriverPlan):
+    """A DriverPlan the fast path can run without the general path.
+
+    Per output, for calls without out= (with out= a FastPlan carries
+    nothing beyond the DriverPlan):
+      scalar        the result is 0-d: hand back the item
+      out_ctypes    cffi operands: the output's cffi array type
+      out_nbytes    cffi and list operands: its size in bytes
+      out_shapes    numpy and list operands: its shape
+      out_dtypes    numpy operands: its numpy dtype
+    Nested-list inputs (one output) also have, per input, puts (the
+    lib.ulpy_put_* that fills a C array from the flat list) and
+    in_itemsizes, and for the output out_ptype (its C pointer type) and
+    out_n (its number of items)."""
+    __slots__ = ("scalar", "out_ctypes", "out_nbytes", "out_shapes",
+                 "out_dtypes", "puts", "in_itemsizes", "out_ptype", "out_n")
+
+    def __init__(self, d, **fields):
+        DriverPlan.__init__(self, d.call, d.types, d.ndims, d.shapes,
+                            d.strides)
+        for k in FastPlan.__slots__:
+            setattr(self, k, fields.pop(k, None))
+        if fields:
+            raise TypeError("unknown FastPlan fields %s" % sorted(fields))
+
+
+class CallPlan(object):
+    """The general path's decisions for one operand signature."""
+    __slots__ = ("in_types", "casts", "kind", "out_types", "out_shapes",
+                 "driver", "exact")
+
+    def __init__(self, in_types, casts, kind, out_types, out_shapes, driver,
+                 exact):
+        self.in_types = in_types        # the loop's input type numbers
+        self.casts = casts              # per input: copy/cast it first
+        self.kind = kind                # kind of the results (K_*)
+        self.out_types = out_types      # the loop's output type numbers
+        self.out_shapes = out_shapes
+        self.driver = driver            # DriverPlan
+        self.exact = exact              # no input needed a cast
