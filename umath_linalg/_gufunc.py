@@ -420,8 +420,7 @@ class Gufunc(object):
                 # (a non-contiguous out= has no buffer for from_buffer)
                 if type(o) is not _ND[0] or not o.flags.c_contiguous:
                     return
-                self._np_out_plans.setdefault(ikey, {})[
-                    (o.dtype, o.shape, o.strides)] = d
+                self._np_out_plans[ikey + (o.dtype, o.shape, o.strides)] = d
                 return
             if any(r.kind != K_NUMPY for r in results):
                 return

@@ -487,6 +487,29 @@ def test_repeated_calls_take_the_fast_path_alike():
         assert ul.solve(a, cb2, out=ffi.new("double[3][4][2]")) is not None
 
 
+def test_one_input_fast_path_agrees_with_the_general_one():
+    # inv and det run a copy of the fast path's one-input one-output cases
+    # without arity branches (speed); it must take the same plans and give
+    # the same results as the general body.
+    from umath_linalg._fastpath import fast_path, miss, MISS
+    rng = random.Random(9)
+    rows = stack(rng, 2, 3)
+    for name in ("inv", "det"):
+        g = ul.gufunc(name)
+        general = fast_path(g, miss, specialize=False)
+        assert general is not g._fast
+        c = ffi.new("double[2][3][3]", rows)
+        oc = ffi.new("double[2][3][3]" if name == "inv" else "double[2]")
+        one = ffi.new("double[3][3]", rows[0])
+        for args in ((c, None), (c, oc), (rows, None), (rows[0], None),
+                     (one, None)):
+            g(args[0], out=args[1])             # records the plan
+            r1 = _plain(g._fast(*args))         # (before oc is rewritten)
+            r2 = general(*args)
+            assert r1 is not MISS and r2 is not MISS, (name, args)
+            assert r1 == _plain(r2), (name, args)
+
+
 def test_threads_share_plans():
     import threading
     rng = random.Random(21)

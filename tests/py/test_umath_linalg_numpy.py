@@ -244,3 +244,23 @@ def test_repeated_calls_take_the_fast_path_alike(dtype):
     # an error found by the driver on the fast path still raises
     with pytest.raises(ValueError):
         ul.inv(st, out=np.empty((2, 4, 4), dtype))
+
+
+def test_one_input_fast_path_agrees_with_the_general_one_numpy():
+    # (see the cffi version in test_umath_linalg.py)
+    from umath_linalg._fastpath import fast_path, miss, MISS
+    rng = np.random.default_rng(9)
+    a = rand(rng, (2, 3, 3), np.float64)
+    for name in ("inv", "det"):
+        g = ul.gufunc(name)
+        general = fast_path(g, miss, specialize=False)
+        for x in (a, a[0].copy()):
+            shape = x.shape if name == "inv" else x.shape[:-2]
+            for out in (None, np.empty(shape)) if shape else (None,):
+                g(x, out=out)
+                r1 = g._fast(x, out)
+                assert r1 is not MISS
+                t1, r1 = type(r1), np.array(r1)     # (copy: out is reused)
+                r2 = general(x, out)
+                assert r2 is not MISS and type(r2) is t1
+                _same(r1, np.array(r2))
