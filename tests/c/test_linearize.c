@@ -78,14 +78,5 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < sizeof dst; i++) untouched &= dst[i] == UL_SENTINEL;
         UL_CHECK(untouched, "a refused copy wrote");
     }
-    const char *cpu = getenv("UL_CPU");
-    if (ul_test_done(cpu ? "test_linearize [UL_CPU set]" : "test_linearize"))
-        return 1;
-    if (cpu == NULL) {
-        fflush(stdout);
-        setenv("UL_CPU", "baseline", 1);
-        execv("/proc/self/exe", argv);
-        return 127;
-    }
-    return 0;
+    return ul_test_done_both_cpus("test_linearize", argv);
 }

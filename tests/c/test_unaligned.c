@@ -267,14 +267,5 @@ int main(int argc, char **argv)
     run_ffi("ua_rowsum", 1, (void *)rowsum, "dd", UL_FFI_STACK_INPUTS, "(n)->()", 5);
     run_ffi("ua_zcopy2", 1, (void *)zcopy2, "DD", UL_FFI_STACK_INPUTS, "(n)->(n)", 4);
     /* then once more on the baseline x86-64 kernels */
-    const char *cpu = getenv("UL_CPU");
-    if (ul_test_done(cpu ? "test_unaligned [UL_CPU set]" : "test_unaligned"))
-        return 1;
-    if (cpu == NULL) {
-        fflush(stdout);
-        setenv("UL_CPU", "baseline", 1);
-        execv("/proc/self/exe", argv);
-        return 127;
-    }
-    return 0;
+    return ul_test_done_both_cpus("test_unaligned", argv);
 }

@@ -45,6 +45,15 @@ static inline int ul_test_done(const char *name)
     return ul_failures ? 1 : 0;
 }
 
+/* Ends main() of a test that runs on both CPU paths: prints the closing
+ * line, then (first run only, and only if it passed) runs the same binary
+ * again with UL_CPU=baseline. Needs <unistd.h>. */
+#define ul_test_done_both_cpus(name, argv) \
+    (getenv("UL_CPU") ? ul_test_done(name " [UL_CPU set]") : \
+     ul_test_done(name) ? 1 : \
+     (fflush(stdout), setenv("UL_CPU", "baseline", 1), \
+      execv("/proc/self/exe", argv), 127))
+
 /* ---- RNG (xorshift64*, seeded per test for reproducibility) ---- */
 static uint64_t ul_rng_state = 0x9E3779B97F4A7C15ull;
 static inline double ul_rand(void)     /* uniform in [-1, 1) */

@@ -28,11 +28,16 @@ enum { UL_RHS_GIVEN, UL_RHS_IDENTITY };
 /* Bytes of workspace ul_?gesv1 needs for n x n A and nrhs columns (A, B,
  * pivots), and ul_?slogdet1 (nrhs 0); callers keep n <= 2^28 and nrhs <=
  * INT_MAX, so it fits in size_t. */
+#define UL_LAPACK1_WORK(esize, n, nrhs) \
+    (((size_t)(n) * (size_t)(n) + (size_t)(n) * (size_t)(nrhs)) * (esize) + \
+     (size_t)(n) * sizeof(int))
 static inline size_t ul_lapack1_work(size_t esize, ptrdiff_t n, ptrdiff_t nrhs)
 {
-    return ((size_t)n * (size_t)n + (size_t)n * (size_t)nrhs) * esize +
-           (size_t)n * sizeof(int);
+    return UL_LAPACK1_WORK(esize, n, nrhs);
 }
+/* The same for every n, nrhs <= UL_SMALL_MAX (the kernels' stack buffer). */
+#define UL_LAPACK1_WORK_SMALL(esize) \
+    UL_LAPACK1_WORK(esize, UL_SMALL_MAX, UL_SMALL_MAX)
 
 /* One matrix, n >= 1, through LAPACK on a Fortran copy in `work`:
  * ul_?gesv1 solves A X = B (or I) and writes X to x (xr, xc), or NaN when A

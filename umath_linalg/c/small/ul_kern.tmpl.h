@@ -19,25 +19,22 @@
 #include "ul_kern_one.tmpl.h"
 
 /* ---- lanes for LAPACK: the loops' one-matrix path -------------------- */
-#define KLAPACK_WORK \
-    (2 * UL_SMALL_MAX * UL_SMALL_MAX * sizeof(UL_T) + UL_SMALL_MAX * sizeof(int))
 
 /* cold: kept out of line, away from the kernels' registers and stack */
 static __attribute__((noinline, cold)) int KS(lapack_gesv)(int n, int nrhs, int rhs, const char *a,
     ptrdiff_t ar, ptrdiff_t ac, const char *b, ptrdiff_t br, ptrdiff_t bc,
     char *x, ptrdiff_t xr, ptrdiff_t xc)
 {
-    _Alignas(64) unsigned char work[KLAPACK_WORK];
+    _Alignas(64) unsigned char work[UL_LAPACK1_WORK_SMALL(sizeof(UL_T))];
     return UL_NAME(gesv1)(n, nrhs, a, ar, ac, rhs, b, br, bc, x, xr, xc, work);
 }
 
 static __attribute__((noinline, cold)) void KS(lapack_slogdet)(int n, const char *a, ptrdiff_t ar,
                                ptrdiff_t ac, UL_T *sign, UL_T *logdet)
 {
-    _Alignas(64) unsigned char work[KLAPACK_WORK];
+    _Alignas(64) unsigned char work[UL_LAPACK1_WORK_SMALL(sizeof(UL_T))];
     UL_NAME(slogdet1)(n, a, ar, ac, work, sign, logdet);
 }
-#undef KLAPACK_WORK
 
 /* ---- the hooks' bodies --------------------------------------------------- */
 

@@ -91,8 +91,7 @@ static int UL_NAME(gj_cplx)(UL_T *restrict A, int n, int *perm)
 static int UL_NAME(gesv_one)(int n, const char *a, ptrdiff_t ar, ptrdiff_t ac,
                              char *x, ptrdiff_t xr, ptrdiff_t xc)
 {
-    _Alignas(64) unsigned char work[2 * UL_SMALL_MAX * UL_SMALL_MAX *
-                                    sizeof(UL_T) + UL_SMALL_MAX * sizeof(int)];
+    _Alignas(64) unsigned char work[UL_LAPACK1_WORK_SMALL(sizeof(UL_T))];
     return UL_NAME(gesv1)(n, n, a, ar, ac, UL_RHS_IDENTITY, NULL, 0, 0, x, xr,
                           xc, work);
 }
