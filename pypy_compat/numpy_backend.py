@@ -35,6 +35,23 @@ numpy 2.x is handled by name (``numpy._core``, ``numpy/linalg/_linalg.py``;
 same slot 31, same leading ``PyUFuncObject`` fields) but has not been run.
 PyPy: numpy is not importable there, and ``install()``/``gufuncs()`` raise
 ``ImportError``; use ``umath_linalg`` / ``pypy_compat.linalg`` instead.
+
+numpy 2.1 and later (written down, not testable here: Debian 12 has 1.24).
+numpy 2.0 adds ``cholesky_up`` (the table has it; ``install()`` replaces it
+where numpy has it). numpy 2.1 merges the ``_m``/``_n`` pairs into one gufunc
+each, whose third core size p = min(m, n) is set by the ufunc's
+``process_core_dims_func`` hook: ``svd`` "(m,n)->(p)", ``svd_s``
+"(m,n)->(m,p),(p),(p,n)", ``svd_f`` "(m,n)->(m,m),(p),(n,n)", ``qr_r_raw``
+"(m,n)->(p)", ``lstsq`` "(m,n),(m,nrhs),()->(n,nrhs),(nrhs),(),(p)"; the loops
+get dimensions [N, m, n, p] (or [N, m, n, nrhs, p]). The proxy would meet it
+with one object per merged name that picks our ``_m`` row's ufunc when
+m < n and ``_n`` otherwise (linalg's ``_linalg.py`` only calls these objects,
+with ``signature=`` and under ``errstate``): a small Python callable, since
+setting ``process_core_dims_func`` needs a C function that raises a Python
+error, which a library without the CPython API cannot provide. The
+signature check in ``install()`` would compare the merged name's signature
+with p replaced by m or n. ``linalg.solve`` uses ``solve1`` only for
+``b.ndim == 1`` in 2.0; that is numpy's Python side and needs nothing here.
 """
 
 import ctypes
