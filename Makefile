@@ -130,7 +130,7 @@ test-py: py
 	@sh tests/run_py_tests.sh "$(PY)" "$(PYPY)"
 
 test-install: $(LIBSO)
-	@sh tests/test_install.sh
+	+@sh tests/test_install.sh
 
 # Every suite, each to the end even if one fails, then one closing line.
 test: deps
