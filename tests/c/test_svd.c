@@ -404,10 +404,74 @@ static void test_enomem(void)
     free(a); free(u); free(vt); free(s);
 }
 
+/* A broadcast input (outer stride 0, count 3) at a misaligned address
+ * with odd byte strides, outputs likewise: the same bits as one call on a
+ * C-ordered copy (the copier feeds ?gesdd the same Fortran buffer). */
+static void test_broadcast_misaligned(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n)
+{
+    int t = dt->type, rt = dt->real_type;
+    size_t es = dt->size, rs = dt->complex_ ? es / 2 : es;
+    ptrdiff_t oc = (ptrdiff_t)es + 1, orow = n * oc + 3;    /* odd strides */
+    unsigned char *abuf = calloc((size_t)(m * orow) + 16, 1), *cbuf = malloc(es * (size_t)(m * n) + 1);
+    char *a = (char *)abuf + 1;
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) {
+            double complex v = rnd(dt->complex_);
+            ul_put(t, a + i * orow + j * oc, v);
+            ul_put(t, (char *)cbuf + (i * n + j) * (ptrdiff_t)es, v);
+        }
+    for (int g = 2; g < NSVD; g += 2) {          /* svd_m_s, svd_m_f */
+        shapes s = shapes_of(g, m, n);
+        ptrdiff_t sa[3] = { 3, m, n }, sta[3] = { 0, orow, oc };
+        ptrdiff_t su[3] = { 3, s.ur, s.uc }, sv[3] = { 3, s.vr, s.vc }, ss[2] = { 3, s.sl };
+        /* odd strides for the outputs, outer last */
+        ptrdiff_t uc = (ptrdiff_t)es + 3, ur = s.uc * uc + 1, un = s.ur * ur + 5;
+        ptrdiff_t vc = (ptrdiff_t)es + 5, vr = s.vc * vc + 3, vn = s.vr * vr + 1;
+        ptrdiff_t sc = (ptrdiff_t)rs + 1, sn = s.sl * sc + 1;
+        ptrdiff_t stu[3] = { un, ur, uc }, stv[3] = { vn, vr, vc }, sts[2] = { sn, sc };
+        unsigned char *ub = calloc((size_t)(3 * un) + 8, 1), *vb = calloc((size_t)(3 * vn) + 8, 1);
+        unsigned char *sb = calloc((size_t)(3 * sn) + 8, 1);
+        ul_operand ops[4] = { { a, t, 3, sa, sta }, { (char *)ub + 1, t, 3, su, stu },
+                              { (char *)sb + 3, rt, 2, ss, sts }, { (char *)vb + 1, t, 3, sv, stv } };
+        int rc = ul_gufunc_call(G(NAMES[g]), 4, ops, NULL);
+        /* the reference: C order, one matrix */
+        ptrdiff_t ra[2] = { m, n }, rsa[2] = { n * (ptrdiff_t)es, (ptrdiff_t)es };
+        ptrdiff_t ru[2] = { s.ur, s.uc }, rsu[2] = { s.uc * (ptrdiff_t)es, (ptrdiff_t)es };
+        ptrdiff_t rv[2] = { s.vr, s.vc }, rsv[2] = { s.vc * (ptrdiff_t)es, (ptrdiff_t)es };
+        ptrdiff_t rss[1] = { s.sl }, rsts[1] = { (ptrdiff_t)rs };
+        char *u0 = calloc((size_t)(s.ur * s.uc) + 1, es), *v0 = calloc((size_t)(s.vr * s.vc) + 1, es);
+        char *s0 = calloc((size_t)s.sl + 1, rs);
+        ul_operand rops[4] = { { (char *)cbuf, t, 2, ra, rsa }, { u0, t, 2, ru, rsu },
+                               { s0, rt, 1, rss, rsts }, { v0, t, 2, rv, rsv } };
+        int rc0 = ul_gufunc_call(G(NAMES[g]), 4, rops, NULL);
+        int same = 1;
+        for (ptrdiff_t k = 0; k < 3; k++) {
+            for (ptrdiff_t i = 0; i < s.wur; i++)
+                for (ptrdiff_t j = 0; j < s.wuc; j++)
+                    same &= memcmp(ub + 1 + k * un + i * ur + j * uc, u0 + (i * s.uc + j) * (ptrdiff_t)es, es) == 0;
+            for (ptrdiff_t i = 0; i < s.wvr; i++)
+                for (ptrdiff_t j = 0; j < s.wvc; j++)
+                    same &= memcmp(vb + 1 + k * vn + i * vr + j * vc, v0 + (i * s.vc + j) * (ptrdiff_t)es, es) == 0;
+            for (ptrdiff_t i = 0; i < s.wsl; i++)
+                same &= memcmp(sb + 3 + k * sn + i * sc, s0 + i * (ptrdiff_t)rs, rs) == 0;
+        }
+        UL_CHECK(rc == UL_OK && rc0 == UL_OK && same, "%s %c %tdx%td broadcast, misaligned: rc %d/%d, same bits %d",
+                 NAMES[g], dt->ch, m, n, rc, rc0, same);
+        free(ub); free(vb); free(sb); free(u0); free(v0); free(s0);
+    }
+    free(abuf); free(cbuf);
+}
+
 int main(void)
 {
     test_raw_loops();
     test_enomem();
+    for (int d = 0; d < 4; d++) {
+        test_broadcast_misaligned(&UL_DTYPES[d], 5, 3);
+        test_broadcast_misaligned(&UL_DTYPES[d], 3, 6);
+        test_broadcast_misaligned(&UL_DTYPES[d], 1, 4);
+        test_broadcast_misaligned(&UL_DTYPES[d], 24, 24);
+    }
     static const ptrdiff_t mns[][2] = {
         { 0, 0 }, { 0, 1 }, { 0, 4 }, { 4, 0 }, { 1, 1 }, { 1, 6 }, { 6, 1 }, { 2, 2 },
         { 2, 5 }, { 5, 2 }, { 3, 3 }, { 4, 7 }, { 7, 4 }, { 8, 8 }, { 10, 3 }, { 3, 10 },
