@@ -28,7 +28,7 @@ void UL_LAPACK(gesdd)(const char *jobz, const int *m, const int *n, UL_T *a,
 #endif
 
 /* One call's problem and its workspace (numpy's GESDD_PARAMS_t): sizes in
- * elements; urows x ucols is what ?gesdd computes of U, vrows x n of VT. */
+ * elements; m x ucols is what ?gesdd computes of U, vrows x n of VT. */
 typedef struct UL_NAME(svd_job) {
     char jobz;
     int m, n, mn, ucols, vrows;
@@ -79,7 +79,7 @@ static int UL_NAME(svd_query)(UL_NAME(svd_job) *j)
     return 0;
 }
 
-/* Bytes from p up to the next multiple of 64 (regions start on a line). */
+/* bytes rounded up to a multiple of 64: each region starts a cache line */
 #define UL_SVD_ALIGN(bytes) (((bytes) + 63) & ~(size_t)63)
 
 /* Carves the workspace regions out of buf (NULL: only sizes them); returns
