@@ -26,7 +26,7 @@ NAMES = ("svd_m", "svd_n", "svd_m_s", "svd_n_s", "svd_m_f", "svd_n_f")
 DTYPES = (np.float32, np.float64, np.complex64, np.complex128)
 SHAPES = [(1, 1), (1, 5), (5, 1), (2, 3), (3, 2), (4, 4), (3, 2, 6), (2, 6, 2),
           (2, 3, 5, 5), (7, 9), (9, 7), (25, 40), (40, 25), (3, 0, 4), (2, 4, 0),
-          (0, 3, 3), (0, 0), (6, 33, 17)]
+          (0, 3, 3), (0, 0), (6, 33, 17), (120, 70)]
 LAYOUTS = ("C", "F", "T", "neg", "odd", "outer-step", "broadcast")
 
 
