@@ -20,6 +20,14 @@ static const char types_2_1[] = {        /* ff->f dd->d FF->F DD->D */
 static const char types_slogdet[] = {    /* f->ff d->dd F->Ff D->Dd */
     UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
     UL_CFLOAT, UL_CFLOAT, UL_FLOAT, UL_CDOUBLE, UL_CDOUBLE, UL_DOUBLE };
+static const char types_svd_1_1[] = {    /* f->f d->d F->f D->d */
+    UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE,
+    UL_CFLOAT, UL_FLOAT, UL_CDOUBLE, UL_DOUBLE };
+static const char types_svd_1_3[] = {    /* f->fff d->ddd F->FfF D->DdD */
+    UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_FLOAT,
+    UL_DOUBLE, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
+    UL_CFLOAT, UL_CFLOAT, UL_FLOAT, UL_CFLOAT,
+    UL_CDOUBLE, UL_CDOUBLE, UL_DOUBLE, UL_CDOUBLE };
 
 /* numpy passes NULL data to every linalg loop */
 static void *const null_data_4[4] = { NULL, NULL, NULL, NULL };
@@ -38,6 +46,9 @@ UL_FUNCS(solve)
 UL_FUNCS(solve1)
 UL_FUNCS(det)
 UL_FUNCS(slogdet)
+UL_FUNCS(svd_N)    /* numpy's svd_N, svd_S, svd_A: two rows each */
+UL_FUNCS(svd_S)
+UL_FUNCS(svd_A)
 #undef UL_FUNCS
 #undef UL_LOOP_DECL
 
@@ -63,6 +74,19 @@ static const ul_gufunc builtins[] = {
       "slogdet on the last two dimensions and broadcast on the rest.\n"
       "Results in two arrays, one with sign and the other with log of the "
       "determinants.\n    \"(m,m)->(),()\"\n" },
+    /* numpy 1.24's svd rows: docs exactly numpy's */
+    { "svd_m", 1, 1, "(m,n)->(m)", 4, types_svd_1_1, svd_N_funcs, null_data_4,
+      "svd when n>=m. " },
+    { "svd_n", 1, 1, "(m,n)->(n)", 4, types_svd_1_1, svd_N_funcs, null_data_4,
+      "svd when n<=m" },
+    { "svd_m_s", 1, 3, "(m,n)->(m,m),(m),(m,n)", 4, types_svd_1_3,
+      svd_S_funcs, null_data_4, "svd when m<=n" },
+    { "svd_n_s", 1, 3, "(m,n)->(m,n),(n),(n,n)", 4, types_svd_1_3,
+      svd_S_funcs, null_data_4, "svd when m>=n" },
+    { "svd_m_f", 1, 3, "(m,n)->(m,m),(m),(n,n)", 4, types_svd_1_3,
+      svd_A_funcs, null_data_4, "svd when m<=n" },
+    { "svd_n_f", 1, 3, "(m,n)->(m,m),(n),(n,n)", 4, types_svd_1_3,
+      svd_A_funcs, null_data_4, "svd when m>=n" },
 };
 #define NBUILTIN (sizeof builtins / sizeof builtins[0])
 

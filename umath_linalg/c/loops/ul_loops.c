@@ -87,3 +87,7 @@ static int ul_small_taken(ptrdiff_t result, ul_loop_report *rep)
 
 #define UL_TEMPLATE "ul_det.tmpl.h"
 #include "ul_instantiate.h"
+
+/* svd_m ... svd_n_f (?gesdd), numpy's svd_wrapper */
+#define UL_TEMPLATE "ul_svd.tmpl.h"
+#include "ul_instantiate.h"
