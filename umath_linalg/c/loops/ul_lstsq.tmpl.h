@@ -10,6 +10,13 @@
  * B[n:m, j] after ?gelsd) only when m >= n and rank == n, else NaN. A
  * failed matrix (the SVD did not converge) gets NaN x, residuals and s,
  * rank -1; the rest are computed; FE_INVALID at the end.
+ * A with a NaN or Inf, or a NaN rcond, is a failed matrix too: ?gelsd
+ * would hand a NaN (or a zero singular value) to ?lascl as CFROM, LAPACK's
+ * parameter error (numpy raises its ValueError "On entry to DLASCL ...";
+ * here nothing reaches xerbla).
+ * nrhs == 0: ?gelsd rejects NRHS = 0 (numpy's loop raises LAPACK's
+ * parameter error there), so one zero column is solved instead, as
+ * numpy.linalg.lstsq pads it: rank and s are computed, x is empty.
  */
 
 /* UL_RNAME(op): the instance of op for the real part's dtype */
@@ -60,6 +67,16 @@ static void UL_NAME(lstsq_nan)(const UL_NAME(lstsq_ops) *o, ptrdiff_t k)
     UL_RNAME(nan_fill)(ul_at(args[6], k, st[6], o->mn), o->mn, 1, st[14], 0);
 }
 
+/* 1 if every one of the len elements of p is finite. */
+static int UL_NAME(all_finite)(const UL_T *p, ptrdiff_t len)
+{
+    const UL_R *r = (const UL_R *)p;
+    UL_R acc = 0;
+    for (ptrdiff_t i = 0; i < len * (1 + UL_COMPLEX); i++)
+        acc += r[i] * 0;     /* 0, or NaN for a NaN or an Inf */
+    return acc == 0;
+}
+
 /* numpy's abs2: the squared 2-norm of p[0..len), summed in order. */
 static UL_R UL_NAME(abs2)(const UL_T *p, ptrdiff_t len)
 {
@@ -81,7 +98,7 @@ static void UL_NAME(gelsd_stack)(const UL_NAME(lstsq_ops) *o, ptrdiff_t count,
     char **args = o->args;
     const ptrdiff_t *st = o->steps;
     ptrdiff_t m = o->m, n = o->n, nrhs = o->nrhs, mn = o->mn;
-    ptrdiff_t ldb_ = m > n ? m : n;
+    ptrdiff_t ldb_ = m > n ? m : n, lnrhs = nrhs > 0 ? nrhs : 1;
     ul_workspace ws;
     ws.heap = NULL;
     if (ldb_ < 1)
@@ -90,7 +107,7 @@ static void UL_NAME(gelsd_stack)(const UL_NAME(lstsq_ops) *o, ptrdiff_t count,
         ul_report_enomem(rep, count);
         goto nan_all;
     }
-    const int im = (int)m, in = (int)n, inrhs = (int)nrhs;
+    const int im = (int)m, in = (int)n, inrhs = (int)lnrhs;
     const int lda = m > 1 ? (int)m : 1, ldb = (int)ldb_;
     int info = 0, rank = 0, lwork = -1, iquery = 0;
     UL_T query = 0, dummy = 0;
@@ -114,7 +131,7 @@ static void UL_NAME(gelsd_stack)(const UL_NAME(lstsq_ops) *o, ptrdiff_t count,
         goto nomem;
     lrwork = lr;
 #endif
-    if (!ul_elems_add(&nt, m, n) || !ul_elems_add(&nt, ldb_, nrhs) ||
+    if (!ul_elems_add(&nt, m, n) || !ul_elems_add(&nt, ldb_, lnrhs) ||
         !ul_elems_add(&nt, lwork, 1) || !ul_elems_add(&nr, mn, 1) ||
         !ul_elems_add(&nr, lrwork, 1) || !ul_elems_add(&ni, liwork, 1) ||
         !ul_bytes3(&bytes, nt, sizeof(UL_T), nr, sizeof(UL_R), ni,
@@ -123,21 +140,25 @@ static void UL_NAME(gelsd_stack)(const UL_NAME(lstsq_ops) *o, ptrdiff_t count,
     UL_T *A = ul_ws_get(&ws, bytes);
     if (A == NULL)
         goto nomem;
-    UL_T *B = A + m * n, *W = B + ldb_ * nrhs;
+    UL_T *B = A + m * n, *W = B + ldb_ * lnrhs;
     UL_R *S = (UL_R *)(W + lwork), *RW = S + mn;
     int *IW = (int *)(RW + lrwork);
     for (ptrdiff_t k = 0; k < count; k++) {
         UL_R rcond;
         memcpy(&rcond, args[2] + k * st[2], sizeof rcond);
         /* m == 0: ?gelsd returns at once; x = 0 (numpy leaves the buffer's
-         * old contents there, numpy.linalg.lstsq then sets x = 0) */
-        if (m == 0)
-            memset(B, 0, (size_t)(ldb_ * nrhs) * sizeof(UL_T));
+         * old contents there, numpy.linalg.lstsq then sets x = 0).
+         * nrhs == 0: the zero column solved in its place. */
+        if (m == 0 || nrhs == 0)
+            memset(B, 0, (size_t)(ldb_ * lnrhs) * sizeof(UL_T));
         UL_NAME(linearize)(A, lda, ul_at(args[0], k, st[0], m * n), m, n,
                            st[7], st[8]);
         UL_NAME(linearize)(B, ldb, ul_at(args[1], k, st[1], m * nrhs), m,
                            nrhs, st[9], st[10]);
-        UL_GELSD(A, B, S, &rcond, &rank, W, &lwork, RW, IW, &info);
+        if (rcond != rcond || !UL_NAME(all_finite)(A, m * n))
+            info = -1;
+        else
+            UL_GELSD(A, B, S, &rcond, &rank, W, &lwork, RW, IW, &info);
         if (info != 0) {
             UL_NAME(lstsq_nan)(o, k);
             ul_report_failure(rep, k);
