@@ -28,6 +28,16 @@ static const char types_svd_1_3[] = {    /* f->fff d->ddd F->FfF D->DdD */
     UL_DOUBLE, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
     UL_CFLOAT, UL_CFLOAT, UL_FLOAT, UL_CFLOAT,
     UL_CDOUBLE, UL_CDOUBLE, UL_DOUBLE, UL_CDOUBLE };
+static const char types_qr_r_raw[] = {   /* d->d D->D */
+    UL_DOUBLE, UL_DOUBLE, UL_CDOUBLE, UL_CDOUBLE };
+static const char types_qr_q[] = {       /* dd->d DD->D (A, tau, q) */
+    UL_DOUBLE, UL_DOUBLE, UL_DOUBLE, UL_CDOUBLE, UL_CDOUBLE, UL_CDOUBLE };
+static const char types_lstsq[] = {      /* A, b, rcond -> x, resid, rank, s */
+    UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_INT32, UL_FLOAT,
+    UL_DOUBLE, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE, UL_INT32, UL_DOUBLE,
+    UL_CFLOAT, UL_CFLOAT, UL_FLOAT, UL_CFLOAT, UL_FLOAT, UL_INT32, UL_FLOAT,
+    UL_CDOUBLE, UL_CDOUBLE, UL_DOUBLE, UL_CDOUBLE, UL_DOUBLE, UL_INT32,
+    UL_DOUBLE };
 
 /* numpy passes NULL data to every linalg loop */
 static void *const null_data_4[4] = { NULL, NULL, NULL, NULL };
@@ -49,6 +59,15 @@ UL_FUNCS(slogdet)
 UL_FUNCS(svd_N)    /* numpy's svd_N, svd_S, svd_A: two rows each */
 UL_FUNCS(svd_S)
 UL_FUNCS(svd_A)
+UL_FUNCS(lstsq)
+/* The two loops (d, z) of a family numpy has no f/F loops for (qr_*). */
+#define UL_FUNCS2(op) \
+    UL_LOOP_DECL(d, op) UL_LOOP_DECL(z, op) \
+    static const ul_loop op##_funcs[2] = { ul_d##op##_loop, ul_z##op##_loop };
+UL_FUNCS2(qr_r_raw)
+UL_FUNCS2(qr_reduced)
+UL_FUNCS2(qr_complete)
+#undef UL_FUNCS2
 #undef UL_FUNCS
 #undef UL_LOOP_DECL
 
@@ -87,6 +106,31 @@ static const ul_gufunc builtins[] = {
       svd_A_funcs, null_data_4, "svd when m<=n" },
     { "svd_n_f", 1, 3, "(m,n)->(m,m),(n),(n,n)", 4, types_svd_1_3,
       svd_A_funcs, null_data_4, "svd when m>=n" },
+    /* qr and lstsq: numpy 1.24's docs verbatim (trailing blanks too) */
+    { "qr_r_raw_m", 1, 1, "(m,n)->(m)", 2, types_qr_r_raw, qr_r_raw_funcs,
+      null_data_4,
+      "Compute TAU vector for the last two dimensions \n"
+      "and broadcast to the rest. For m <= n. \n" },
+    { "qr_r_raw_n", 1, 1, "(m,n)->(n)", 2, types_qr_r_raw, qr_r_raw_funcs,
+      null_data_4,
+      "Compute TAU vector for the last two dimensions \n"
+      "and broadcast to the rest. For m > n. \n" },
+    { "qr_reduced", 2, 1, "(m,n),(k)->(m,k)", 2, types_qr_q, qr_reduced_funcs,
+      null_data_4,
+      "Compute Q matrix for the last two dimensions \n"
+      "and broadcast to the rest. \n" },
+    { "qr_complete", 2, 1, "(m,n),(n)->(m,m)", 2, types_qr_q,
+      qr_complete_funcs, null_data_4,
+      "Compute Q matrix for the last two dimensions \n"
+      "and broadcast to the rest. For m > n. \n" },
+    { "lstsq_m", 3, 4, "(m,n),(m,nrhs),()->(n,nrhs),(nrhs),(),(m)", 4,
+      types_lstsq, lstsq_funcs, null_data_4,
+      "least squares on the last two dimensions and broadcast to the rest. \n"
+      "For m <= n. \n" },
+    { "lstsq_n", 3, 4, "(m,n),(m,nrhs),()->(n,nrhs),(nrhs),(),(n)", 4,
+      types_lstsq, lstsq_funcs, null_data_4,
+      "least squares on the last two dimensions and broadcast to the rest. \n"
+      "For m >= n, meaning that residuals are produced. \n" },
 };
 #define NBUILTIN (sizeof builtins / sizeof builtins[0])
 

@@ -63,6 +63,41 @@ def _status_handler(gptr, name, raise_singular):
     return status
 
 
+_FLT_MAX = 3.4028234663852886e38
+_INF = float("inf")
+_KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
+
+
+def _weak_scalar_types(ops):
+    """The inputs' types for loop selection, with numpy 1.24's value-based
+    rule for Python numbers beside arrays (lstsq's rcond): a float, int or
+    complex scalar whose kind is not above the arrays' takes the smallest
+    type that holds its value, so lstsq_n(float32 a, b, 1e-3) runs the
+    float32 loop as numpy's does."""
+    types = tuple(op.type for op in ops)
+    arrays = [t for op, t in zip(ops, types) if op.shape != ()]
+    if len(arrays) == len(ops) or not arrays:
+        return types
+    top = max(_KIND_RANK.get(_dt.BY_NUM[t].kind, 3) for t in arrays)
+    out = []
+    for op, t in zip(ops, types):
+        if op.shape == () and op.kind == K_LIST and op.values and \
+                _KIND_RANK.get(_dt.BY_NUM[t].kind, 3) <= top:
+            v = op.values[0]
+            parts = (v.real, v.imag) if isinstance(v, complex) else (v,)
+            small = all(abs(p) < 2 ** 15 if isinstance(p, int) else
+                        abs(p) <= _FLT_MAX or p != p or abs(p) == _INF
+                        for p in parts)
+            if small and t == _dt.FLOAT64.num:
+                t = _dt.FLOAT32.num
+            elif small and t == _dt.COMPLEX128.num:
+                t = _dt.COMPLEX64.num
+            elif small and t == _dt.INT64.num:
+                t = _dt.T_SMALLINT
+        out.append(t)
+    return tuple(out)
+
+
 class Gufunc(object):
     """A generalized ufunc of libumath_linalg (numpy-style broadcasting over
     stacks, out=, one C call per Python call).
@@ -249,11 +284,16 @@ class Gufunc(object):
             raise TypeError("%s has %d outputs: out must be a tuple"
                             % (self.name, nout))
         key = (loop_types, kind)
+        weak = False
         ops = []
         for x in args:
             op = to_operand(x)
             ops.append(op)
             key += (op.kind, op.type, op.shape, op.strides, op.ptr is None)
+            if op.shape == () and nin > 1:      # a Python number's value
+                weak = True                     # may pick the loop
+        if weak:
+            key += (_weak_scalar_types(ops),)
         out_ops = []
         for j in range(nout):
             o = outs[j]
@@ -305,14 +345,15 @@ class Gufunc(object):
     def _call_plan(self, ops, out_ops, loop_types, kind):
         """Validate operands like these and work out everything a call
         needs (a CallPlan); raises before anything is run."""
-        in_types = tuple(op.type for op in ops)
+        in_types = _weak_scalar_types(ops)
         k, lin, lout = self.select(in_types if loop_types is None
                                    else tuple(loop_types))
         casts = []
         exact = True
         for i, op in enumerate(ops):
             c = op.ptr is None or op.type != lin[i]
-            if c and op.type != lin[i] and lin[i] not in _SAFE.get(op.type, ()):
+            if c and op.type != lin[i] and \
+                    lin[i] not in _SAFE.get(in_types[i], ()):
                 raise TypeError("%s: input %d of type %s cannot be cast "
                                 "safely to the loop type %s"
                                 % (self.name, i, _dt.tname(op.type),

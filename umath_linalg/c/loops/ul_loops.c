@@ -2,7 +2,8 @@
  * ul_loops.c - the numpy-ABI gufunc loops for float32, float64, complex64
  * and complex128, one template per family (numpy's umath_linalg.cpp keeps
  * them as sections): ul_solve.tmpl.h (inv, solve, solve1), ul_det.tmpl.h
- * (det, slogdet); and what they share: the per-call workspace, the failure
+ * (det, slogdet), ul_qr.tmpl.h (qr_r_raw, qr_reduced, qr_complete; d and z
+ * only), ul_lstsq.tmpl.h (lstsq); and what they share: the per-call workspace, the failure
  * report, the small-kernel hook. The FP-flag protocol is in c/core/ul_fp.c,
  * the one-matrix LAPACK path in c/core/ul_lapack1.tmpl.h.
  */
@@ -90,4 +91,51 @@ static int ul_small_taken(ptrdiff_t result, ul_loop_report *rep)
 
 /* svd_m ... svd_n_f (?gesdd), numpy's svd_wrapper */
 #define UL_TEMPLATE "ul_svd.tmpl.h"
+#include "ul_instantiate.h"
+
+/* ---- sizes of the LAPACK-query families (qr, lstsq): element counts and
+ * LWORK checked against size_t and LAPACK's int before any allocation. */
+
+/* *acc += a * b (a, b >= 0); 0 on overflow. */
+static int ul_elems_add(size_t *acc, ptrdiff_t a, ptrdiff_t b)
+{
+    size_t p;
+    return !__builtin_mul_overflow((size_t)a, (size_t)b, &p) &&
+           !__builtin_add_overflow(*acc, p, acc);
+}
+
+/* *bytes = n1 s1 + n2 s2 + n3 s3; 0 on overflow. */
+static int ul_bytes3(size_t *bytes, size_t n1, size_t s1, size_t n2,
+                     size_t s2, size_t n3, size_t s3)
+{
+    size_t a, b, c;
+    return !__builtin_mul_overflow(n1, s1, &a) &&
+           !__builtin_mul_overflow(n2, s2, &b) &&
+           !__builtin_mul_overflow(n3, s3, &c) &&
+           !__builtin_add_overflow(a, b, bytes) &&
+           !__builtin_add_overflow(*bytes, c, bytes);
+}
+
+/* LWORK = max(floor, the query's optimal size q); 0 when q is not a size
+ * LAPACK's int holds (never converted: out-of-range float -> int is UB). */
+static int ul_lwork(double q, ptrdiff_t floor, int *lwork)
+{
+    if (!(q >= 0 && q <= (double)INT_MAX) || floor > INT_MAX)
+        return 0;
+    *lwork = (int)q > floor ? (int)q : (int)floor;
+    return 1;
+}
+
+/* base + k * step, or base itself for an operand with no elements (which
+ * may be NULL, and is then never offset). */
+static char *ul_at(char *base, ptrdiff_t k, ptrdiff_t step, ptrdiff_t used)
+{
+    return used > 0 ? base + k * step : base;
+}
+
+#define UL_TEMPLATE "ul_qr.tmpl.h"
+#define UL_INSTANTIATE_DOUBLE
+#include "ul_instantiate.h"
+
+#define UL_TEMPLATE "ul_lstsq.tmpl.h"
 #include "ul_instantiate.h"
