@@ -20,6 +20,12 @@ static const char types_2_1[] = {        /* ff->f dd->d FF->F DD->D */
 static const char types_slogdet[] = {    /* f->ff d->dd F->Ff D->Dd */
     UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
     UL_CFLOAT, UL_CFLOAT, UL_FLOAT, UL_CDOUBLE, UL_CDOUBLE, UL_DOUBLE };
+static const char types_eigh[] = {       /* f->ff d->dd F->fF D->dD */
+    UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
+    UL_CFLOAT, UL_FLOAT, UL_CFLOAT, UL_CDOUBLE, UL_DOUBLE, UL_CDOUBLE };
+static const char types_eigvalsh[] = {   /* f->f d->d F->f D->d */
+    UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE,
+    UL_CFLOAT, UL_FLOAT, UL_CDOUBLE, UL_DOUBLE };
 
 /* numpy passes NULL data to every linalg loop */
 static void *const null_data_4[4] = { NULL, NULL, NULL, NULL };
@@ -38,6 +44,12 @@ UL_FUNCS(solve)
 UL_FUNCS(solve1)
 UL_FUNCS(det)
 UL_FUNCS(slogdet)
+UL_FUNCS(cholesky_lo)
+UL_FUNCS(cholesky_up)
+UL_FUNCS(eigh_lo)
+UL_FUNCS(eigh_up)
+UL_FUNCS(eigvalsh_lo)
+UL_FUNCS(eigvalsh_up)
 #undef UL_FUNCS
 #undef UL_LOOP_DECL
 
@@ -63,6 +75,46 @@ static const ul_gufunc builtins[] = {
       "slogdet on the last two dimensions and broadcast on the rest.\n"
       "Results in two arrays, one with sign and the other with log of the "
       "determinants.\n    \"(m,m)->(),()\"\n" },
+    /* numpy 1.24's doc strings, trailing spaces and missing ones included
+     * (cholesky_up: numpy 2.0's) */
+    { "cholesky_lo", 1, 1, "(m,m)->(m,m)", 4, types_1_1, cholesky_lo_funcs,
+      null_data_4,
+      "cholesky decomposition of hermitian positive-definite matrices. \n"
+      "Broadcast to all outer dimensions. \n"
+      "    \"(m,m)->(m,m)\" \n" },
+    { "cholesky_up", 1, 1, "(m,m)->(m,m)", 4, types_1_1, cholesky_up_funcs,
+      null_data_4,
+      "cholesky decomposition of hermitian positive-definite matrices,\n"
+      "using upper triangle. Broadcast to all outer dimensions.\n"
+      "    \"(m,m)->(m,m)\"\n" },
+    { "eigh_lo", 1, 2, "(m,m)->(m),(m,m)", 4, types_eigh, eigh_lo_funcs,
+      null_data_4,
+      "eigh on the last two dimension and broadcast to the rest, using"
+      " lower triangle \n"
+      "Results in a vector of eigenvalues and a matrix with the"
+      "eigenvectors. \n"
+      "    \"(m,m)->(m),(m,m)\" \n" },
+    { "eigh_up", 1, 2, "(m,m)->(m),(m,m)", 4, types_eigh, eigh_up_funcs,
+      null_data_4,
+      "eigh on the last two dimension and broadcast to the rest, using"
+      " upper triangle. \n"
+      "Results in a vector of eigenvalues and a matrix with the"
+      " eigenvectors. \n"
+      "    \"(m,m)->(m),(m,m)\" \n" },
+    { "eigvalsh_lo", 1, 1, "(m,m)->(m)", 4, types_eigvalsh,
+      eigvalsh_lo_funcs, null_data_4,
+      "eigh on the last two dimension and broadcast to the rest, using"
+      " lower triangle. \n"
+      "Results in a vector of eigenvalues and a matrix with the"
+      "eigenvectors. \n"
+      "    \"(m,m)->(m)\" \n" },
+    { "eigvalsh_up", 1, 1, "(m,m)->(m)", 4, types_eigvalsh,
+      eigvalsh_up_funcs, null_data_4,
+      "eigvalsh on the last two dimension and broadcast to the rest,"
+      " using upper triangle. \n"
+      "Results in a vector of eigenvalues and a matrix with the"
+      "eigenvectors.\n"
+      "    \"(m,m)->(m)\" \n" },
 };
 #define NBUILTIN (sizeof builtins / sizeof builtins[0])
 

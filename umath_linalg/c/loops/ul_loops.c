@@ -87,3 +87,9 @@ static int ul_small_taken(ptrdiff_t result, ul_loop_report *rep)
 
 #define UL_TEMPLATE "ul_det.tmpl.h"
 #include "ul_instantiate.h"
+
+#define UL_TEMPLATE "ul_cholesky.tmpl.h"
+#include "ul_instantiate.h"
+
+#define UL_TEMPLATE "ul_eigh.tmpl.h"
+#include "ul_instantiate.h"
