@@ -9,7 +9,8 @@
  *   (NaN, reported; the others computed); operands 1, 4 and 7 bytes off
  *   alignment with strides that are not multiples of the element size,
  *   giving the aligned call's bits and report; no workspace: UL_ENOMEM,
- *   NaN outputs, FE_INVALID from the raw loop; small n allocate nothing.
+ *   NaN outputs, FE_INVALID from the raw loop; small n allocate nothing;
+ *   float work sizes above 2^24 rounded up, not down.
  * Limitations: eigh's all-NaN failure is what this LAPACK (OpenBLAS
  *   0.3.21) reports, and numpy 1.24 raises for it too.
  */
@@ -174,9 +175,12 @@ static void test_fp_protocol(void)
 static long allocs;
 static int failing;
 
+static size_t last_len;
+
 static void *test_malloc(size_t len)
 {
     allocs++;
+    last_len = len;
     return failing ? NULL : malloc(len);
 }
 
@@ -327,8 +331,38 @@ static void test_unaligned(const ul_dtype *dt, ptrdiff_t n)
     free(ref.buf); free(a); free(spec);
 }
 
+/* n = 3000: ssyevd's and cheevd's workspace sizes (1 + 6n + 2n^2 and
+ * lrwork 1 + 5n + 2n^2) exceed 2^24 and come back from the query as a
+ * float rounded down (numpy 1.24 passes that on, and LAPACK rejects it:
+ * "parameter number 8 had an illegal value"); the loop rounds up. The
+ * allocation is made to fail, so only its size is looked at. */
+static void test_float_lwork(void)
+{
+    const size_t n = 3000;
+    UL_CHECK(ul_set_allocator(test_malloc, free) == UL_OK, "allocator");
+    for (int cplx = 0; cplx < 2; cplx++) {
+        size_t es = cplx ? 8 : 4;
+        char *a = calloc(n * n, es), *v = malloc(n * n * es), *w = malloc(n * 4);
+        ptrdiff_t s[2] = { (ptrdiff_t)n, (ptrdiff_t)n }, st[2] = { (ptrdiff_t)(n * es), (ptrdiff_t)es };
+        ptrdiff_t sw[1] = { (ptrdiff_t)n }, stw[1] = { 4 };
+        ul_operand ops[3] = { { a, cplx ? UL_CFLOAT : UL_FLOAT, 2, s, st },
+                              { w, UL_FLOAT, 1, sw, stw }, { v, cplx ? UL_CFLOAT : UL_FLOAT, 2, s, st } };
+        failing = 1;
+        last_len = 0;
+        int rc = ul_gufunc_call(G("eigh_lo"), 3, ops, NULL);
+        failing = 0;
+        size_t need = cplx ? (2 * n * n + 2 * n) * es + (n + 1 + 5 * n + 2 * n * n) * 4 + (3 + 5 * n) * 4
+                           : (2 * n * n + 1 + 6 * n) * es + n * 4 + (3 + 5 * n) * 4;
+        UL_CHECK(rc == UL_ENOMEM && last_len >= need, "%s n=3000: workspace %zu bytes, LAPACK needs %zu (rc %d)",
+                 cplx ? "cheevd" : "ssyevd", last_len, need, rc);
+        free(a); free(v); free(w);
+    }
+    UL_CHECK(ul_set_allocator(NULL, NULL) == UL_OK, "restore");
+}
+
 int main(void)
 {
+    test_float_lwork();
     test_fp_protocol();
     test_enomem();
     for (int d = 0; d < 4; d++) {

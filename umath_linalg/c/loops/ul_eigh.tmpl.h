@@ -52,8 +52,8 @@ static int UL_NAME(evd)(char jobz, char uplo, int n, UL_NAME(evd_ws) *p)
  * is not a usable int. */
 static int UL_NAME(lwork_of)(UL_R q)
 {
-    double v = (double)q * (sizeof(UL_R) == sizeof(float) ? 1 + 2 * (double)FLT_EPSILON : 1);
-    v = ceil(v);
+    double up = sizeof(UL_R) == sizeof(float) ? 1 + 2 * (double)FLT_EPSILON : 1;
+    double v = ceil((double)q * up);
     return v >= 1 && v <= (double)INT_MAX ? (int)v : 0;
 }
 
