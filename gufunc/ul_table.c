@@ -20,7 +20,7 @@ static const char types_2_1[] = {        /* ff->f dd->d FF->F DD->D */
 static const char types_slogdet[] = {    /* f->ff d->dd F->Ff D->Dd */
     UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
     UL_CFLOAT, UL_CFLOAT, UL_FLOAT, UL_CDOUBLE, UL_CDOUBLE, UL_DOUBLE };
-static const char types_svd_1_1[] = {    /* f->f d->d F->f D->d */
+static const char types_1_1_real[] = {   /* f->f d->d F->f D->d (svd_m/n, eigvalsh) */
     UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE,
     UL_CFLOAT, UL_FLOAT, UL_CDOUBLE, UL_DOUBLE };
 static const char types_svd_1_3[] = {    /* f->fff d->ddd F->FfF D->DdD */
@@ -38,6 +38,9 @@ static const char types_lstsq[] = {      /* A, b, rcond -> x, resid, rank, s */
     UL_CFLOAT, UL_CFLOAT, UL_FLOAT, UL_CFLOAT, UL_FLOAT, UL_INT32, UL_FLOAT,
     UL_CDOUBLE, UL_CDOUBLE, UL_DOUBLE, UL_CDOUBLE, UL_DOUBLE, UL_INT32,
     UL_DOUBLE };
+static const char types_eigh[] = {       /* f->ff d->dd F->fF D->dD */
+    UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
+    UL_CFLOAT, UL_FLOAT, UL_CFLOAT, UL_CDOUBLE, UL_DOUBLE, UL_CDOUBLE };
 
 /* numpy passes NULL data to every linalg loop */
 static void *const null_data_4[4] = { NULL, NULL, NULL, NULL };
@@ -68,6 +71,12 @@ UL_FUNCS2(qr_r_raw)
 UL_FUNCS2(qr_reduced)
 UL_FUNCS2(qr_complete)
 #undef UL_FUNCS2
+UL_FUNCS(cholesky_lo)
+UL_FUNCS(cholesky_up)
+UL_FUNCS(eigh_lo)
+UL_FUNCS(eigh_up)
+UL_FUNCS(eigvalsh_lo)
+UL_FUNCS(eigvalsh_up)
 #undef UL_FUNCS
 #undef UL_LOOP_DECL
 
@@ -94,9 +103,9 @@ static const ul_gufunc builtins[] = {
       "Results in two arrays, one with sign and the other with log of the "
       "determinants.\n    \"(m,m)->(),()\"\n" },
     /* numpy 1.24's svd rows: docs exactly numpy's */
-    { "svd_m", 1, 1, "(m,n)->(m)", 4, types_svd_1_1, svd_N_funcs, null_data_4,
+    { "svd_m", 1, 1, "(m,n)->(m)", 4, types_1_1_real, svd_N_funcs, null_data_4,
       "svd when n>=m. " },
-    { "svd_n", 1, 1, "(m,n)->(n)", 4, types_svd_1_1, svd_N_funcs, null_data_4,
+    { "svd_n", 1, 1, "(m,n)->(n)", 4, types_1_1_real, svd_N_funcs, null_data_4,
       "svd when n<=m" },
     { "svd_m_s", 1, 3, "(m,n)->(m,m),(m),(m,n)", 4, types_svd_1_3,
       svd_S_funcs, null_data_4, "svd when m<=n" },
@@ -131,6 +140,46 @@ static const ul_gufunc builtins[] = {
       types_lstsq, lstsq_funcs, null_data_4,
       "least squares on the last two dimensions and broadcast to the rest. \n"
       "For m >= n, meaning that residuals are produced. \n" },
+    /* numpy 1.24's doc strings, trailing spaces and missing ones included
+     * (cholesky_up: numpy 2.0's) */
+    { "cholesky_lo", 1, 1, "(m,m)->(m,m)", 4, types_1_1, cholesky_lo_funcs,
+      null_data_4,
+      "cholesky decomposition of hermitian positive-definite matrices. \n"
+      "Broadcast to all outer dimensions. \n"
+      "    \"(m,m)->(m,m)\" \n" },
+    { "cholesky_up", 1, 1, "(m,m)->(m,m)", 4, types_1_1, cholesky_up_funcs,
+      null_data_4,
+      "cholesky decomposition of hermitian positive-definite matrices,\n"
+      "using upper triangle. Broadcast to all outer dimensions.\n"
+      "    \"(m,m)->(m,m)\"\n" },
+    { "eigh_lo", 1, 2, "(m,m)->(m),(m,m)", 4, types_eigh, eigh_lo_funcs,
+      null_data_4,
+      "eigh on the last two dimension and broadcast to the rest, using"
+      " lower triangle \n"
+      "Results in a vector of eigenvalues and a matrix with the"
+      "eigenvectors. \n"
+      "    \"(m,m)->(m),(m,m)\" \n" },
+    { "eigh_up", 1, 2, "(m,m)->(m),(m,m)", 4, types_eigh, eigh_up_funcs,
+      null_data_4,
+      "eigh on the last two dimension and broadcast to the rest, using"
+      " upper triangle. \n"
+      "Results in a vector of eigenvalues and a matrix with the"
+      " eigenvectors. \n"
+      "    \"(m,m)->(m),(m,m)\" \n" },
+    { "eigvalsh_lo", 1, 1, "(m,m)->(m)", 4, types_1_1_real,
+      eigvalsh_lo_funcs, null_data_4,
+      "eigh on the last two dimension and broadcast to the rest, using"
+      " lower triangle. \n"
+      "Results in a vector of eigenvalues and a matrix with the"
+      "eigenvectors. \n"
+      "    \"(m,m)->(m)\" \n" },
+    { "eigvalsh_up", 1, 1, "(m,m)->(m)", 4, types_1_1_real,
+      eigvalsh_up_funcs, null_data_4,
+      "eigvalsh on the last two dimension and broadcast to the rest,"
+      " using upper triangle. \n"
+      "Results in a vector of eigenvalues and a matrix with the"
+      "eigenvectors.\n"
+      "    \"(m,m)->(m)\" \n" },
 };
 #define NBUILTIN (sizeof builtins / sizeof builtins[0])
 

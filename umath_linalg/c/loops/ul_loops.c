@@ -139,3 +139,9 @@ static char *ul_at(char *base, ptrdiff_t k, ptrdiff_t step, ptrdiff_t used)
 
 #define UL_TEMPLATE "ul_lstsq.tmpl.h"
 #include "ul_instantiate.h"
+
+#define UL_TEMPLATE "ul_cholesky.tmpl.h"
+#include "ul_instantiate.h"
+
+#define UL_TEMPLATE "ul_eigh.tmpl.h"
+#include "ul_instantiate.h"
