@@ -141,7 +141,7 @@ typedef struct ul_operand {
 } ul_operand;
 
 /* What a call did. `message` is a NUL-terminated readable sentence when
-   status != UL_OK ("inv: input operand 0 has a mismatch in its core
+   status != UL_OK ("inv: Input operand 0 has a mismatch in its core
    dimension 1 ..."), empty otherwise. */
 typedef struct ul_call_info {
     int status;               /* same as the return value                  */
