@@ -38,6 +38,7 @@ UL_FUNCS(solve)
 UL_FUNCS(solve1)
 UL_FUNCS(det)
 UL_FUNCS(slogdet)
+UL_FUNCS(matmul)
 #undef UL_FUNCS
 #undef UL_LOOP_DECL
 
@@ -63,6 +64,14 @@ static const ul_gufunc builtins[] = {
       "slogdet on the last two dimensions and broadcast on the rest.\n"
       "Results in two arrays, one with sign and the other with log of the "
       "determinants.\n    \"(m,m)->(),()\"\n" },
+    /* numpy's matmul (numpy.core.umath, not _umath_linalg): its signature,
+     * the f d F D loops of its types */
+    { "matmul", 2, 1, "(n?,k),(k,m?)->(n?,m?)", 4, types_2_1, matmul_funcs,
+      null_data_4,
+      "Matrix product of two arrays, broadcast on the outer dimensions; a\n"
+      "1-d operand is a row (first) or column (second) vector whose\n"
+      "dimension is dropped from the result.\n"
+      "    \"(n?,k),(k,m?)->(n?,m?)\"\n" },
 };
 #define NBUILTIN (sizeof builtins / sizeof builtins[0])
 
