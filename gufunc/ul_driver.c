@@ -4,7 +4,10 @@
  * first (nothing is written on a validation error), binds core dimensions
  * against the signature, broadcasts the outer dimensions by numpy's rules,
  * coalesces them, and calls the loop once per innermost run (once in all
- * for the usual contiguous or broadcast stacks). Failures reported by the
+ * for the usual contiguous or broadcast stacks). Optional core dims
+ * ("n?", numpy's UFUNC_CORE_DIM_CAN_IGNORE) that an operand with too few
+ * dims lacks are dropped as numpy drops them: for every operand that names
+ * them, the loop sees size 1 and stride 0. Failures reported by the
  * loops (ul_loop_report) come back as a count and the first flat index;
  * the caller's FP exception flags are restored afterwards.
  */
@@ -35,6 +38,9 @@ typedef struct plan {
     ptrdiff_t outer[UL_MAX_NDIM];    /* broadcast outer shape           */
     ptrdiff_t outer_size;            /* product of outer                */
     ptrdiff_t size[UL_MAX_CORE];     /* per distinct core dim, -1 unset */
+    int ncore[UL_MAX_ARGS];          /* core dims of each operand in its
+                                        shape (sig's minus missing ones) */
+    unsigned char missing[UL_MAX_CORE]; /* per distinct dim: dropped ('?') */
 } plan;
 
 static int fail(ul_call_info *info, const ul_gufunc *g, int status,
@@ -112,6 +118,38 @@ static int check_gufunc(const ul_gufunc *g, plan *p, ul_call_info *info)
     return UL_OK;
 }
 
+/* numpy's _validate_num_dims: an operand with fewer dims than its core
+ * drops its '?' dims, in signature order, until it has enough; a dropped
+ * dim is missing from every operand that names it (core counts in
+ * p->ncore, flags in p->missing). Operands in order, inputs first. */
+static int drop_optional(const ul_gufunc *g, plan *p, int n, const int *ndims,
+                         ul_call_info *info)
+{
+    const ul_sig *s = p->sig;
+    unsigned char can_ignore[UL_MAX_CORE];
+    memcpy(can_ignore, s->can_ignore, (size_t)s->ndims);
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < s->ncore[i] && ndims[i] < p->ncore[i]; j++) {
+            int d = s->dim_ix[s->offset[i] + j];
+            if (!can_ignore[d])
+                continue;
+            can_ignore[d] = 0;
+            p->missing[d] = 1;
+            for (int i1 = 0; i1 < s->nargs; i1++)
+                for (int j1 = 0; j1 < s->ncore[i1]; j1++)
+                    p->ncore[i1] -= s->dim_ix[s->offset[i1] + j1] == d;
+        }
+        if (ndims[i] < p->ncore[i])
+            return fail(info, g, UL_ESHAPE, i, "%s operand %d does not have "
+                        "enough dimensions (has %d, gufunc core with "
+                        "signature %s requires %d)",
+                        i < g->nin ? "Input" : "Output",
+                        i < g->nin ? i : i - g->nin, ndims[i], g->signature,
+                        p->ncore[i]);
+    }
+    return UL_OK;
+}
+
 /* Binds core sizes and broadcasts outer dims for the first `n` operands
  * (inputs first; outputs, if present, must have the exact outer shape). */
 static int bind(const ul_gufunc *g, plan *p, int n, const int *ndims,
@@ -137,22 +175,39 @@ static int bind(const ul_gufunc *g, plan *p, int n, const int *ndims,
                 return fail(info, g, UL_EINVAL, i, "%s operand %d has a "
                             "negative size %td in dimension %d", kind, ix,
                             shapes[i][k], k);
-        int nc = s->ncore[i];
+    }
+    memcpy(p->ncore, s->ncore, (size_t)s->nargs * sizeof p->ncore[0]);
+    if (s->any_ignore) {
+        memset(p->missing, 0, (size_t)s->ndims);
+        int rc = drop_optional(g, p, n, ndims, info);
+        if (rc != UL_OK)
+            return rc;
+    }
+    for (int i = 0; i < n; i++) {
+        int ix = i < g->nin ? i : i - g->nin;
+        int nc = p->ncore[i];
         if (ndims[i] < nc)
             return fail(info, g, UL_ESHAPE, i, "%s operand %d does not have "
                         "enough dimensions (has %d, gufunc core with "
-                        "signature %s requires %d)", kind, ix, ndims[i],
+                        "signature %s requires %d)",
+                        i < g->nin ? "Input" : "Output", ix, ndims[i],
                         g->signature, nc);
-        for (int k = 0; k < nc; k++) {
+        /* a missing dim has size 1 (numpy's _get_coredim_sizes) */
+        for (int k = 0, removed = 0; k < s->ncore[i]; k++) {
             int d = s->dim_ix[s->offset[i] + k];
-            ptrdiff_t got = shapes[i][ndims[i] - nc + k];
+            ptrdiff_t got = 1;
+            if (s->any_ignore && p->missing[d])
+                removed++;
+            else
+                got = shapes[i][ndims[i] - nc + k - removed];
             if (p->size[d] < 0)
                 p->size[d] = got;
             else if (p->size[d] != got)
                 return fail(info, g, UL_ESHAPE, i, "%s operand %d has a "
                             "mismatch in its core dimension %d, with gufunc "
                             "signature %s (size %td is different from %td)",
-                            kind, ix, k, g->signature, got, p->size[d]);
+                            i < g->nin ? "Input" : "Output", ix, k - removed,
+                            g->signature, got, p->size[d]);
         }
         int no = ndims[i] - nc;
         if (i < g->nin) {
@@ -300,7 +355,7 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
             continue;
         shape[na] = p->outer[a];
         for (int i = 0; i < nargs; i++) {
-            int no = ops[i].ndim - s->ncore[i], ax = a - (p->nouter - no);
+            int no = ops[i].ndim - p->ncore[i], ax = a - (p->nouter - no);
             stride[na][i] = ax >= 0 && ops[i].shape[ax] != 1 ? ops[i].strides[ax] : 0;
         }
         if (na > 0) {
@@ -330,8 +385,13 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
     int at = nargs;
     for (int i = 0; i < nargs; i++) {
         steps[i] = stride[na - 1][i];
-        for (int k = 0; k < s->ncore[i]; k++)
-            steps[at++] = ops[i].strides[ops[i].ndim - s->ncore[i] + k];
+        int start = ops[i].ndim - p->ncore[i];
+        for (int k = 0, removed = 0; k < s->ncore[i]; k++) {
+            if (s->any_ignore && p->missing[s->dim_ix[s->offset[i] + k]])
+                steps[at++] = 0, removed++;    /* dropped '?' dim: size 1 */
+            else
+                steps[at++] = ops[i].strides[start + k - removed];
+        }
     }
 
     ul_fp_state saved;
@@ -476,18 +536,21 @@ UL_API int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
         return rc;
     size_t need = 0;
     for (int o = 0; o < g->nout; o++)
-        need += (size_t)(p.nouter + p.sig->ncore[nin + o]);
+        need += (size_t)(p.nouter + p.ncore[nin + o]);
     if (need > out_cap)
         return fail(info, g, UL_EINVAL, -1, "out_shapes has room for %zu "
                     "sizes, %zu needed", out_cap, need);
     size_t w = 0;
     for (int o = 0; o < g->nout; o++) {
         int i = nin + o;
-        out_ndims[o] = p.nouter + p.sig->ncore[i];
+        out_ndims[o] = p.nouter + p.ncore[i];
         for (int a = 0; a < p.nouter; a++)
             out_shapes[w++] = p.outer[a];
         for (int k = 0; k < p.sig->ncore[i]; k++) {
-            ptrdiff_t sz = p.size[p.sig->dim_ix[p.sig->offset[i] + k]];
+            int d = p.sig->dim_ix[p.sig->offset[i] + k];
+            if (p.sig->any_ignore && p.missing[d])
+                continue;                      /* dropped '?' dim */
+            ptrdiff_t sz = p.size[d];
             if (sz < 0)
                 return fail(info, g, UL_ESHAPE, i, "output operand %d: core "
                             "dimension %d is not set by any input", o, k);

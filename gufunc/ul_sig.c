@@ -1,9 +1,11 @@
 /*
- * ul_sig.c - the gufunc signature parser. Grammar (numpy's, without the
- * '?' flexible-dimension flag):
+ * ul_sig.c - the gufunc signature parser. Grammar (numpy's):
  *   signature := args "->" args      args := group ("," group)*
  *   group     := "(" [dim ("," dim)*] ")"
- *   dim       := name | integer      (white space allowed between tokens)
+ *   dim       := (name | integer) ["?"]   (white space allowed between tokens)
+ * A trailing '?' marks a dimension an operand may lack (numpy's
+ * UFUNC_CORE_DIM_CAN_IGNORE); a name must carry it everywhere or nowhere,
+ * with numpy's messages.
  */
 #include "ul_sig.h"
 #include "ul_impl.h"
@@ -54,19 +56,29 @@ static int parse_dim(parser *p, ul_sig *s)
     } else {
         return fail(p, "expected a dimension name or size"), -1;
     }
-    if (c[p->pos] == '?')
-        return fail(p, "flexible dimensions ('?') are not supported"), -1;
     if (isalnum((unsigned char)c[p->pos]) || c[p->pos] == '_')
         return fail(p, "bad dimension name"), -1;
     size_t len = p->pos - start;
-    for (int d = 0; d < s->ndims; d++)
-        if (p->name_len[d] == len && memcmp(c + p->name_at[d], c + start, len) == 0)
+    int can_ignore = c[p->pos] == '?';
+    for (int d = 0; d < s->ndims; d++) {
+        if (p->name_len[d] == len && memcmp(c + p->name_at[d], c + start, len) == 0) {
+            p->pos = start;      /* numpy reports the name's position */
+            if (can_ignore && !s->can_ignore[d])
+                return fail(p, "? cannot be used, name already seen without ?"), -1;
+            if (!can_ignore && s->can_ignore[d])
+                return fail(p, "? must be used, name already seen with ?"), -1;
+            p->pos += len + (size_t)can_ignore;
             return d;
+        }
+    }
     if (s->ndims == UL_MAX_CORE)
         return fail(p, "too many core dimensions"), -1;
+    p->pos += (size_t)can_ignore;
     p->name_at[s->ndims] = start;
     p->name_len[s->ndims] = len;
     s->frozen[s->ndims] = frozen;
+    s->can_ignore[s->ndims] = (unsigned char)can_ignore;
+    s->any_ignore |= can_ignore;
     return s->ndims++;
 }
 

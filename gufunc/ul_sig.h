@@ -22,6 +22,11 @@ typedef struct ul_sig {
     int dim_ix[UL_MAX_CORE];         /* distinct-dimension index        */
     ptrdiff_t frozen[UL_MAX_CORE];   /* per distinct dim: fixed size, or
                                         -1 for a named (free) dim       */
+    unsigned char can_ignore[UL_MAX_CORE]; /* per distinct dim: written
+                                        "n?" (numpy's UFUNC_CORE_DIM_CAN_IGNORE):
+                                        an operand with too few dims drops
+                                        it (matmul's (n?,k),(k,m?)->(n?,m?)) */
+    int any_ignore;                  /* some dim has can_ignore         */
 } ul_sig;
 
 /* Parses `sig` for a gufunc with nin inputs and nout outputs. On error

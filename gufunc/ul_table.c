@@ -77,6 +77,7 @@ UL_FUNCS(eigh_lo)
 UL_FUNCS(eigh_up)
 UL_FUNCS(eigvalsh_lo)
 UL_FUNCS(eigvalsh_up)
+UL_FUNCS(matmul)
 #undef UL_FUNCS
 #undef UL_LOOP_DECL
 
@@ -180,6 +181,14 @@ static const ul_gufunc builtins[] = {
       "Results in a vector of eigenvalues and a matrix with the"
       "eigenvectors.\n"
       "    \"(m,m)->(m)\" \n" },
+    /* numpy's matmul (numpy.core.umath, not _umath_linalg): its signature,
+     * the f d F D loops of its types */
+    { "matmul", 2, 1, "(n?,k),(k,m?)->(n?,m?)", 4, types_2_1, matmul_funcs,
+      null_data_4,
+      "Matrix product of two arrays, broadcast on the outer dimensions; a\n"
+      "1-d operand is a row (first) or column (second) vector whose\n"
+      "dimension is dropped from the result.\n"
+      "    \"(n?,k),(k,m?)->(n?,m?)\"\n" },
 };
 #define NBUILTIN (sizeof builtins / sizeof builtins[0])
 

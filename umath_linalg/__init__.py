@@ -5,6 +5,7 @@ driven from PyPy and CPython through cffi with one C call per Python call.
     ul.inv(a)                  # a: ndarray, cffi array, buffer or nested lists
     ul.inv(a, out=o)           # no allocation
     ul.solve(a, b); ul.det(a); ul.slogdet(a)
+    ul.matmul(a, b)            # numpy's matmul: 1-d operands, stacks
     g = ul.gufunc("inv"); g.signature, g.types, g(a)
 
 Results come back in the kind of the inputs: ndarray for ndarray, the same
@@ -23,7 +24,7 @@ from ._core import LinAlgError, ffi, lib, CData, _ctype_info, \
     _cffi_ctype_info
 from ._gufunc import Gufunc, make_fast11, MISS
 
-__all__ = ["inv", "solve", "det", "slogdet", "gufunc", "gufuncs",
+__all__ = ["inv", "solve", "det", "slogdet", "matmul", "gufunc", "gufuncs",
            "LinAlgError", "Gufunc", "ffi", "lib"]
 
 _shared = {}
@@ -117,3 +118,20 @@ def slogdet(a):
     """(sign, log|det|) of each matrix of a stack (..., m, m); (0, -inf)
     when singular."""
     return _SLOGDET(a)
+
+
+_MATMUL = gufunc("matmul")
+
+
+def matmul(a, b, out=None):
+    """Matrix product of a and b as numpy's np.matmul: stacks (..., n, k) @
+    (..., k, m) -> (..., n, m) broadcast on the outer dimensions; a 1-d a is
+    a row vector and a 1-d b a column vector, and that dimension is not in
+    the result ((k) @ (k) is a scalar).  float32, float64, complex64 and
+    complex128 loops; other inputs are cast as for the other functions
+    (integers -> float64, bool -> float32: numpy keeps those types).
+    No conjugation.  out= must have the loop's type and the result's shape."""
+    r = _MATMUL.try_fast((a, b), out)
+    if r is MISS:
+        r = _MATMUL.call((a, b), out)
+    return r

@@ -83,6 +83,10 @@ int ul_version_number(void);
  *                 of every core dimension, operand by operand (inv on a
  *                 C-contiguous (k,m,m) double stack: {8mm, 8mm, 8m, 8, 8m, 8}).
  * data            the table's data pointer for this loop (see ul_loop_report).
+ * A signature's "n?" (numpy's optional core dim, UFUNC_CORE_DIM_CAN_IGNORE;
+ * matmul is "(n?,k),(k,m?)->(n?,m?)") that the call's operands drop comes
+ * as size 1 in dimensions[] and stride 0 in steps[] for every operand that
+ * names it (numpy does the same).
  */
 typedef void (*ul_loop)(char **args, const ptrdiff_t *dimensions,
                         const ptrdiff_t *steps, void *data);
@@ -141,7 +145,7 @@ typedef struct ul_operand {
 } ul_operand;
 
 /* What a call did. `message` is a NUL-terminated readable sentence when
-   status != UL_OK ("inv: input operand 0 has a mismatch in its core
+   status != UL_OK ("inv: Input operand 0 has a mismatch in its core
    dimension 1 ..."), empty otherwise. */
 typedef struct ul_call_info {
     int status;               /* same as the return value                  */
@@ -155,7 +159,11 @@ typedef struct ul_call_info {
 /* Checks g, the operand count, types (the loop whose row matches every
  * operand's type exactly is chosen), pointers, core dims against the
  * signature and the outer dims against numpy's broadcasting rules (outputs
- * must have the full broadcast shape), then runs the loop over the whole
+ * must have the full broadcast shape; an operand, inputs first, with
+ * fewer dims than its core drops its '?' dims in signature order until it
+ * has enough, and a dropped dim is then absent from every operand naming
+ * it, as numpy's _validate_num_dims does; numpy's texts for too few dims
+ * and mismatched core dims), then runs the loop over the whole
  * stack. On any validation error nothing is written. Returns UL_OK, or
  * UL_ESINGULAR when the loop ran but some matrices failed (their outputs
  * are NaN, the others are computed), or an error code. The caller's
@@ -176,7 +184,8 @@ int ul_gufunc_callv(const ul_gufunc *g, int nops, char *const *data,
  * each output's ndim to out_ndims[nout] and its shape, concatenated, to
  * out_shapes (room for out_cap sizes). Same checks and messages as
  * ul_gufunc_call for the inputs. Output core dims that no input defines
- * give UL_ESHAPE. */
+ * give UL_ESHAPE; '?' dims the inputs drop are not in the outputs
+ * (matmul: (k) and (k,m) give (m)). */
 int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
                      const ptrdiff_t *in_shapes, int *out_ndims,
                      ptrdiff_t *out_shapes, size_t out_cap,

@@ -49,7 +49,7 @@ static void test_errors(void)
     expect_error(INV, 2, ops, UL_ESHAPE, "mismatch in its core dimension 1", out, sizeof out);
     /* output of the wrong core size */
     ops[0] = ok_in; ops[1] = (ul_operand){ (char *)out, UL_DOUBLE, 3, s32, st32 };
-    expect_error(INV, 2, ops, UL_ESHAPE, "output operand 0 has a mismatch", out, sizeof out);
+    expect_error(INV, 2, ops, UL_ESHAPE, "Output operand 0 has a mismatch", out, sizeof out);
     /* too few dimensions */
     ops[1] = ok_out; ops[0].ndim = 1; ops[0].shape = s33 + 2; ops[0].strides = st33 + 2;
     expect_error(INV, 2, ops, UL_ESHAPE, "does not have enough dimensions", out, sizeof out);

@@ -2,9 +2,12 @@
  * ul_loops.c - the numpy-ABI gufunc loops for float32, float64, complex64
  * and complex128, one template per family (numpy's umath_linalg.cpp keeps
  * them as sections): ul_solve.tmpl.h (inv, solve, solve1), ul_det.tmpl.h
- * (det, slogdet), ul_qr.tmpl.h (qr_r_raw, qr_reduced, qr_complete; d and z
- * only), ul_lstsq.tmpl.h (lstsq); and what they share: the per-call workspace, the failure
- * report, the small-kernel hook. The FP-flag protocol is in c/core/ul_fp.c,
+ * (det, slogdet), ul_svd.tmpl.h (svd_*), ul_qr.tmpl.h (qr_r_raw,
+ * qr_reduced, qr_complete; d and z only), ul_lstsq.tmpl.h (lstsq),
+ * ul_cholesky.tmpl.h (cholesky_lo/up), ul_eigh.tmpl.h (eigh_*,
+ * eigvalsh_*), ul_matmul.tmpl.h (matmul); and what they share: the
+ * per-call workspace, the failure report, the small-kernel hook. The
+ * FP-flag protocol is in c/core/ul_fp.c,
  * the one-matrix LAPACK path in c/core/ul_lapack1.tmpl.h.
  */
 #include "ul_lapack.h"
@@ -144,4 +147,7 @@ static char *ul_at(char *base, ptrdiff_t k, ptrdiff_t step, ptrdiff_t used)
 #include "ul_instantiate.h"
 
 #define UL_TEMPLATE "ul_eigh.tmpl.h"
+#include "ul_instantiate.h"
+
+#define UL_TEMPLATE "ul_matmul.tmpl.h"
 #include "ul_instantiate.h"
