@@ -20,6 +20,11 @@ static const char types_2_1[] = {        /* ff->f dd->d FF->F DD->D */
 static const char types_slogdet[] = {    /* f->ff d->dd F->Ff D->Dd */
     UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
     UL_CFLOAT, UL_CFLOAT, UL_FLOAT, UL_CDOUBLE, UL_CDOUBLE, UL_DOUBLE };
+static const char types_eig[] = {        /* f->FF d->DD D->DD */
+    UL_FLOAT, UL_CFLOAT, UL_CFLOAT, UL_DOUBLE, UL_CDOUBLE, UL_CDOUBLE,
+    UL_CDOUBLE, UL_CDOUBLE, UL_CDOUBLE };
+static const char types_eigvals[] = {    /* f->F d->D D->D */
+    UL_FLOAT, UL_CFLOAT, UL_DOUBLE, UL_CDOUBLE, UL_CDOUBLE, UL_CDOUBLE };
 
 /* numpy passes NULL data to every linalg loop */
 static void *const null_data_4[4] = { NULL, NULL, NULL, NULL };
@@ -38,6 +43,15 @@ UL_FUNCS(solve)
 UL_FUNCS(solve1)
 UL_FUNCS(det)
 UL_FUNCS(slogdet)
+/* A family without a complex64 loop (eig, eigvals: numpy 1.24 has f, d, D
+ * only; ul_loops.c does not instantiate c): its three loops s, d, z. */
+#define UL_FUNCS_SDZ(op) \
+    UL_LOOP_DECL(s, op) UL_LOOP_DECL(d, op) UL_LOOP_DECL(z, op) \
+    static const ul_loop op##_funcs[3] = { \
+        ul_s##op##_loop, ul_d##op##_loop, ul_z##op##_loop };
+UL_FUNCS_SDZ(eig)
+UL_FUNCS_SDZ(eigvals)
+#undef UL_FUNCS_SDZ
 #undef UL_FUNCS
 #undef UL_LOOP_DECL
 
@@ -63,6 +77,16 @@ static const ul_gufunc builtins[] = {
       "slogdet on the last two dimensions and broadcast on the rest.\n"
       "Results in two arrays, one with sign and the other with log of the "
       "determinants.\n    \"(m,m)->(),()\"\n" },
+    /* numpy 1.24's doc strings, verbatim (trailing spaces included); the
+     * 3 loops read the first 3 of null_data_4 */
+    { "eig", 1, 2, "(m,m)->(m),(m,m)", 3, types_eig, eig_funcs, null_data_4,
+      "eig on the last two dimension and broadcast to the rest. \n"
+      "Results in a vector with the  eigenvalues and a matrix with the "
+      "eigenvectors. \n    \"(m,m)->(m),(m,m)\" \n" },
+    { "eigvals", 1, 1, "(m,m)->(m)", 3, types_eigvals, eigvals_funcs,
+      null_data_4,
+      "eigvals on the last two dimension and broadcast to the rest. \n"
+      "Results in a vector of eigenvalues. \n" },
 };
 #define NBUILTIN (sizeof builtins / sizeof builtins[0])
 

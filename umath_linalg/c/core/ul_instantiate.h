@@ -4,7 +4,10 @@
  *     #define UL_TEMPLATE "ul_solve.tmpl.h"
  *     #include "ul_instantiate.h"          s, d, c, z
  * With UL_INSTANTIATE_REAL defined, only s and d (the SIMD kernels); with
- * UL_INSTANTIATE_COMPLEX, only c and z.
+ * UL_INSTANTIATE_COMPLEX, only c and z. With UL_INSTANTIATE_NO_c, every
+ * dtype but c: for a family numpy 1.24 has no complex64 loop for (eig,
+ * eigvals: "problems with eig in complex single"), so that no ul_c<op>
+ * that no table row lists is compiled and exported.
  */
 #ifndef UL_INSTANTIATE_COMPLEX
 #define UL_CH s
@@ -21,11 +24,13 @@
 #endif
 
 #ifndef UL_INSTANTIATE_REAL
+#ifndef UL_INSTANTIATE_NO_c
 #define UL_CH c
 #define UL_CH_IS_c 1
 #include "ul_types.h"
 #include UL_TEMPLATE
 #include "ul_types_undef.h"
+#endif
 
 #define UL_CH z
 #define UL_CH_IS_z 1
@@ -37,3 +42,4 @@
 #undef UL_TEMPLATE
 #undef UL_INSTANTIATE_REAL
 #undef UL_INSTANTIATE_COMPLEX
+#undef UL_INSTANTIATE_NO_c

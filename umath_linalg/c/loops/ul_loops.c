@@ -2,7 +2,8 @@
  * ul_loops.c - the numpy-ABI gufunc loops for float32, float64, complex64
  * and complex128, one template per family (numpy's umath_linalg.cpp keeps
  * them as sections): ul_solve.tmpl.h (inv, solve, solve1), ul_det.tmpl.h
- * (det, slogdet); and what they share: the per-call workspace, the failure
+ * (det, slogdet), ul_eig.tmpl.h (eig, eigvals; no complex64 loop, as
+ * numpy 1.24); and what they share: the per-call workspace, the failure
  * report, the small-kernel hook. The FP-flag protocol is in c/core/ul_fp.c,
  * the one-matrix LAPACK path in c/core/ul_lapack1.tmpl.h.
  */
@@ -86,4 +87,9 @@ static int ul_small_taken(ptrdiff_t result, ul_loop_report *rep)
 #include "ul_instantiate.h"
 
 #define UL_TEMPLATE "ul_det.tmpl.h"
+#include "ul_instantiate.h"
+
+/* numpy 1.24 has no complex64 eig/eigvals loop: s, d, z only */
+#define UL_TEMPLATE "ul_eig.tmpl.h"
+#define UL_INSTANTIATE_NO_c
 #include "ul_instantiate.h"
