@@ -12,6 +12,16 @@
  * v_j = re + i im, v_{j+1} = re - i im (numpy's
  * mk_geev_complex_eigenvectors). geev failing (info != 0) NaN-fills that
  * matrix's outputs; the rest are computed; FE_INVALID at the end.
+ *
+ * A matrix with a NaN or Inf entry is such a failure without calling geev
+ * (numpy.linalg.eig rejects those before its gufunc runs). numpy's raw
+ * gufunc passes them on, and OpenBLAS 0.3.21's geev then either returns
+ * NaNs, or meets gebal's NaN exit (INFO = -3, xerbla) and goes on with ILO
+ * and IHI uninitialized: further xerbla calls (stderr, or numpy's
+ * python_xerbla ValueError) and results that depend on stack contents; and
+ * numpy's own pairing of a NaN WI in the last column writes past its
+ * buffer. None of that can be matched; NaN output + failure is numpy's
+ * result whenever geev reports the error.
  */
 
 /* UL_EIG_C: the output element (complex of UL_R); UL_EIG_OUT(op): the
@@ -130,6 +140,16 @@ static size_t UL_NAME(geev_carve)(UL_NAME(geev_ws) *p, void *base,
     return at;
 }
 
+/* 1 when the n x n Fortran copy has no NaN or Inf part. */
+static int UL_NAME(geev_finite)(const UL_T *a, ptrdiff_t n)
+{
+    const UL_R *r = (const UL_R *)a;
+    UL_R acc = 0;
+    for (ptrdiff_t i = 0; i < n * n * (UL_COMPLEX ? 2 : 1); i++)
+        acc *= r[i];        /* 0 * x is NaN exactly when x is NaN or Inf */
+    return acc == 0;
+}
+
 #if !UL_COMPLEX
 /* numpy's process_geev_results for real geev: w = wr + i wi, and the
  * eigenvector columns: real when wi[j] == 0, else columns j, j+1 are
@@ -212,7 +232,8 @@ static void UL_NAME(geev_stack)(char jobvr, char **args,
         char *w_out = args[1] + k * steps[1];
         char *v_out = vectors ? args[2] + k * steps[2] : NULL;
         UL_NAME(linearize)(p.a, n, args[0] + k * steps[0], n, n, ar, ac);
-        if (UL_NAME(geev_call)(&p, p.work, p.lwork) == 0) {
+        if (UL_NAME(geev_finite)(p.a, n) &&
+            UL_NAME(geev_call)(&p, p.work, p.lwork) == 0) {
 #if !UL_COMPLEX
             UL_NAME(geev_to_complex)(&p);
 #endif
