@@ -41,6 +41,11 @@ static const char types_lstsq[] = {      /* A, b, rcond -> x, resid, rank, s */
 static const char types_eigh[] = {       /* f->ff d->dd F->fF D->dD */
     UL_FLOAT, UL_FLOAT, UL_FLOAT, UL_DOUBLE, UL_DOUBLE, UL_DOUBLE,
     UL_CFLOAT, UL_FLOAT, UL_CFLOAT, UL_CDOUBLE, UL_DOUBLE, UL_CDOUBLE };
+static const char types_eig[] = {        /* f->FF d->DD D->DD */
+    UL_FLOAT, UL_CFLOAT, UL_CFLOAT, UL_DOUBLE, UL_CDOUBLE, UL_CDOUBLE,
+    UL_CDOUBLE, UL_CDOUBLE, UL_CDOUBLE };
+static const char types_eigvals[] = {    /* f->F d->D D->D */
+    UL_FLOAT, UL_CFLOAT, UL_DOUBLE, UL_CDOUBLE, UL_CDOUBLE, UL_CDOUBLE };
 
 /* numpy passes NULL data to every linalg loop */
 static void *const null_data_4[4] = { NULL, NULL, NULL, NULL };
@@ -78,6 +83,15 @@ UL_FUNCS(eigh_up)
 UL_FUNCS(eigvalsh_lo)
 UL_FUNCS(eigvalsh_up)
 UL_FUNCS(matmul)
+/* A family without a complex64 loop (eig, eigvals: numpy 1.24 has f, d, D
+ * only; ul_loops.c does not instantiate c): its three loops s, d, z. */
+#define UL_FUNCS_SDZ(op) \
+    UL_LOOP_DECL(s, op) UL_LOOP_DECL(d, op) UL_LOOP_DECL(z, op) \
+    static const ul_loop op##_funcs[3] = { \
+        ul_s##op##_loop, ul_d##op##_loop, ul_z##op##_loop };
+UL_FUNCS_SDZ(eig)
+UL_FUNCS_SDZ(eigvals)
+#undef UL_FUNCS_SDZ
 #undef UL_FUNCS
 #undef UL_LOOP_DECL
 
@@ -189,6 +203,16 @@ static const ul_gufunc builtins[] = {
       "1-d operand is a row (first) or column (second) vector whose\n"
       "dimension is dropped from the result.\n"
       "    \"(n?,k),(k,m?)->(n?,m?)\"\n" },
+    /* numpy 1.24's doc strings, verbatim (trailing spaces included); the
+     * 3 loops read the first 3 of null_data_4 */
+    { "eig", 1, 2, "(m,m)->(m),(m,m)", 3, types_eig, eig_funcs, null_data_4,
+      "eig on the last two dimension and broadcast to the rest. \n"
+      "Results in a vector with the  eigenvalues and a matrix with the "
+      "eigenvectors. \n    \"(m,m)->(m),(m,m)\" \n" },
+    { "eigvals", 1, 1, "(m,m)->(m)", 3, types_eigvals, eigvals_funcs,
+      null_data_4,
+      "eigvals on the last two dimension and broadcast to the rest. \n"
+      "Results in a vector of eigenvalues. \n" },
 };
 #define NBUILTIN (sizeof builtins / sizeof builtins[0])
 

@@ -242,6 +242,13 @@ void ul_sslogdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t 
 void ul_dslogdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
 void ul_cslogdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
 void ul_zslogdet_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+/* eig, eigvals: no complex64 loop (numpy 1.24); outputs complex64 for s */
+void ul_seig_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_deig_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_zeig_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_seigvals_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_deigvals_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
+void ul_zeigvals_loop(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps, void *data);
 
 /* ---- the copier (numpy's linearize / delinearize) ---------------------- */
 /* ul_?linearize: copy the rows x cols matrix at src, element (i, j) at byte

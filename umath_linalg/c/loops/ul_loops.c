@@ -5,9 +5,10 @@
  * (det, slogdet), ul_svd.tmpl.h (svd_*), ul_qr.tmpl.h (qr_r_raw,
  * qr_reduced, qr_complete; d and z only), ul_lstsq.tmpl.h (lstsq),
  * ul_cholesky.tmpl.h (cholesky_lo/up), ul_eigh.tmpl.h (eigh_*,
- * eigvalsh_*), ul_matmul.tmpl.h (matmul); and what they share: the
- * per-call workspace, the failure report, the small-kernel hook. The
- * FP-flag protocol is in c/core/ul_fp.c,
+ * eigvalsh_*), ul_eig.tmpl.h (eig, eigvals; no complex64 loop, as numpy
+ * 1.24), ul_matmul.tmpl.h (matmul); and what they share: the per-call
+ * workspace, the failure report, the small-kernel hook. The FP-flag
+ * protocol is in c/core/ul_fp.c,
  * the one-matrix LAPACK path in c/core/ul_lapack1.tmpl.h.
  */
 #include "ul_lapack.h"
@@ -150,4 +151,9 @@ static char *ul_at(char *base, ptrdiff_t k, ptrdiff_t step, ptrdiff_t used)
 #include "ul_instantiate.h"
 
 #define UL_TEMPLATE "ul_matmul.tmpl.h"
+#include "ul_instantiate.h"
+
+/* numpy 1.24 has no complex64 eig/eigvals loop: s, d, z only */
+#define UL_TEMPLATE "ul_eig.tmpl.h"
+#define UL_INSTANTIATE_NO_c
 #include "ul_instantiate.h"
