@@ -43,6 +43,23 @@ typedef struct plan {
     unsigned char missing[UL_MAX_CORE]; /* per distinct dim: dropped ('?') */
 } plan;
 
+/* What a failed matrix means for the family (numpy's LinAlgError texts
+ * say the same): one status, UL_ESINGULAR, for all of them. */
+static const char *failure_text(const char *name)
+{
+    static const struct { const char *prefix, *text; } texts[] = {
+        { "cholesky", "are not positive definite" },
+        { "eig", "did not converge (eigenvalues)" },
+        { "svd", "did not converge (SVD)" },
+        { "lstsq", "did not converge (SVD in linear least squares)" },
+        { "qr", "had an incorrect argument for QR" },
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (strncmp(name, texts[i].prefix, strlen(texts[i].prefix)) == 0)
+            return texts[i].text;
+    return "are singular";
+}
+
 static int fail(ul_call_info *info, const ul_gufunc *g, int status,
                 int operand, const char *fmt, ...)
 {
@@ -439,9 +456,10 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
                     "filled with NaN" : "no memory for the loop's scratch; "
                     "some outputs were not written");
     if (info->nfailed > 0)
-        return fail(info, g, UL_ESINGULAR, -1, "%td of %td matrices are "
-                    "singular (the first at outer index %td); their outputs "
-                    "are NaN", info->nfailed, p->outer_size, info->first_failed);
+        return fail(info, g, UL_ESINGULAR, -1, "%td of %td matrices %s (the "
+                    "first at outer index %td); their outputs are NaN",
+                    info->nfailed, p->outer_size, failure_text(g->name),
+                    info->first_failed);
     return UL_OK;
 }
 

@@ -44,14 +44,35 @@ def _message(name, st, info):
     return msg or ("%s: %s" % (name, _cstr(lib.ul_strerror(st))))
 
 
+# numpy.linalg's LinAlgError text for a failed matrix, by gufunc family
+# (numpy/linalg/linalg.py's _raise_linalgerror_*); inv, solve: singular.
+_FAILURE_TEXTS = (
+    ("cholesky", "Matrix is not positive definite"),
+    ("eig", "Eigenvalues did not converge"),
+    ("svd", "SVD did not converge"),
+    ("lstsq", "SVD did not converge in Linear Least Squares"),
+    ("qr", "Incorrect argument found while performing QR factorization"),
+)
+
+
+def failure_text(name):
+    """numpy's LinAlgError message for a failed matrix of gufunc `name`."""
+    for prefix, text in _FAILURE_TEXTS:
+        if name.startswith(prefix):
+            return text
+    return "Singular matrix"
+
+
 def _status_handler(gptr, name, raise_singular):
     """status(st, ptrs, plan): the Python outcome of a non-zero driver
     status.  A plain function over the row's data, so the fast path can
     hold it without holding the Gufunc."""
+    failed = failure_text(name)
+
     def status(st, ptrs, p):
         if st == UL_ESINGULAR:
             if raise_singular:
-                raise LinAlgError("Singular matrix")
+                raise LinAlgError(failed)
             return
         # Validation errors write nothing and are deterministic: ask again
         # with an info block for the driver's message.

@@ -62,7 +62,8 @@ typedef enum ul_status {
     UL_EBADTYPE = 4,    /* no loop for these dtypes / unknown type          */
     UL_ESHAPE = 5,      /* core dims mismatch or outer dims do not broadcast*/
     UL_ENOTFOUND = 6,   /* no gufunc of that name                           */
-    UL_ESINGULAR = 7,   /* ran; some matrices were singular (NaN output)    */
+    UL_ESINGULAR = 7,   /* ran; some matrices failed (NaN output): singular,
+                           not pos. definite, LAPACK did not converge     */
     UL_EFFI = 8,        /* libffi refused the described C signature         */
     UL_EBUSY = 9,       /* still registered / in use / name already taken   */
     UL_EOVERFLOW = 10   /* a size or byte extent overflows ptrdiff_t / int  */
@@ -123,8 +124,8 @@ int ul_gufunc_unregister(const ul_gufunc *g);
 /* Failure report of the built-in linalg loops. Their table data pointers
  * are NULL, as numpy's are; a caller may instead pass a ul_loop_report* as
  * `data`, and the loop then records, besides numpy's FE_INVALID protocol,
- * how many matrices failed (singular: that matrix's inv/solve output is
- * NaN) and the outer index of the first. The driver does this for every
+ * how many matrices failed (singular, not positive definite, LAPACK did
+ * not converge: that matrix's outputs are NaN) and the outer index of the first. The driver does this for every
  * loop whose table data pointer is NULL. */
 typedef struct ul_loop_report {
     ptrdiff_t nfailed;        /* matrices whose factorization failed       */
