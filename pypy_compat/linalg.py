@@ -23,7 +23,20 @@ from umath_linalg._results import cffi_array_type, make_memoryview, \
     result_kind
 from umath_linalg._gufunc import Gufunc, MISS, make_fast11
 
-__all__ = ["inv", "solve", "det", "slogdet", "LinAlgError"]
+from ._linalg_decomp import (cholesky, qr, eig, eigvals, eigh, eigvalsh,
+                             svd, lstsq, pinv, matrix_rank)
+from ._linalg_norms import norm, cond, matrix_norm, vector_norm, svdvals
+from ._linalg_misc import (matrix_power, multi_dot, tensorsolve, tensorinv,
+                           matrix_transpose, diagonal, trace, outer,
+                           tensordot, vecdot, cross)
+
+# numpy 1.24's numpy.linalg.__all__, then numpy 2's additions (but matmul).
+__all__ = ["matrix_power", "solve", "tensorsolve", "tensorinv", "inv",
+           "cholesky", "eigvals", "eigvalsh", "pinv", "slogdet", "det",
+           "svd", "eig", "eigh", "lstsq", "norm", "qr", "cond",
+           "matrix_rank", "LinAlgError", "multi_dot",
+           "svdvals", "trace", "diagonal", "cross", "outer", "tensordot",
+           "matrix_transpose", "matrix_norm", "vector_norm", "vecdot"]
 
 _typeof = ffi.typeof
 
