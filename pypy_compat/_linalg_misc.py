@@ -27,7 +27,8 @@ def _typed(a, t):
     if t in COMPLEX:
         return Arr(t, a.shape, [complex(v) for v in a.data])
     if t in INEXACT:
-        return Arr(t, a.shape, [float(v) for v in a.data])
+        return Arr(t, a.shape, [v.real if type(v) is complex else float(v)
+                                for v in a.data])
     return Arr(t, a.shape, a.data)
 
 
