@@ -364,7 +364,9 @@ def _norm_cases(f, g, x, ords, axes, tol):
     for ord in ords:
         for axis in axes:
             for keep in (False, True):
-                if ord in ("nuc", 2, -2) and isinstance(axis, tuple) and \
+                matrix = (isinstance(axis, tuple) and len(axis) == 2) or \
+                    (axis is None and x.ndim == 2)
+                if ord in ("nuc", 2, -2) and matrix and \
                         not has_gufunc("svd_n"):
                     continue
                 try:
