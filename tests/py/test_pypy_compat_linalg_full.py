@@ -639,3 +639,100 @@ def test_result_kinds():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert linalg.matrix_power([[1, 1], [0, 1]], 3) == [[1, 3], [0, 1]]
+
+
+def _plain(x):
+    """Our result of any kind as nested lists / numbers."""
+    from umath_linalg import ffi
+    if isinstance(x, tuple):
+        return tuple(_plain(v) for v in x)
+    if isinstance(x, ffi.CData):
+        t = ffi.typeof(x)
+        return [_plain(x[i]) for i in range(t.length)] \
+            if t.kind == "array" else x
+    if isinstance(x, memoryview):
+        return x.tolist()
+    if isinstance(x, list):
+        return [_plain(v) for v in x]
+    return x
+
+
+@needs("cholesky_lo", "eig", "eigh_lo", "svd_n_s", "svd_n", "qr_reduced",
+       "qr_r_raw_n", "lstsq_n")
+@pytest.mark.parametrize("kind", ["list", "cffi", "memoryview"])
+@pytest.mark.parametrize("dtype", ["f8", "f4", "c16", "i8"])
+def test_every_function_every_kind(kind, dtype):
+    """Each function on nested lists, cffi arrays and buffers (stacked,
+    real and complex) gives numpy's values and types in the input's kind."""
+    import array
+    from umath_linalg import ffi
+    if kind == "memoryview" and dtype[0] == "c":
+        pytest.skip("no complex buffer format")
+    a = spd((2, 3, 3), dtype, seed=60)
+    r = rand((4, 3), dtype, seed=61)
+    cname = {"f8": "double", "f4": "float", "c16": "double _Complex",
+             "i8": "int64_t"}[dtype]
+
+    def conv(x):
+        if kind == "list":
+            return x.tolist()
+        if kind == "cffi":
+            return ffi.new(cname + "".join("[%d]" % k for k in x.shape),
+                           x.tolist())
+        code = {"f8": "d", "f4": "f", "i8": "q"}[dtype]
+        return memoryview(array.array(code, x.ravel().tolist())).cast(
+            "B").cast(code, x.shape)
+    A, R = conv(a), conv(r)
+    calls = [
+        ("cholesky", lambda M, A, R: M.cholesky(A)),
+        ("qr", lambda M, A, R: M.qr(R)),
+        ("qr_r", lambda M, A, R: M.qr(R, "r")),
+        ("eigvals", lambda M, A, R: M.eigvals(A)),
+        ("eigh", lambda M, A, R: M.eigh(A)),
+        ("eigvalsh", lambda M, A, R: M.eigvalsh(A, "U")),
+        ("svd", lambda M, A, R: M.svd(R, full_matrices=False)),
+        ("svd_s", lambda M, A, R: M.svd(A, compute_uv=False)),
+        ("lstsq", lambda M, A, R: M.lstsq(R, R[..., :2] if hasattr(R, "shape")
+                                          else [row[:2] for row in R],
+                                          rcond=None)[:3]),
+        ("pinv", lambda M, A, R: M.pinv(R)),
+        ("rank", lambda M, A, R: M.matrix_rank(A)),
+        ("norm", lambda M, A, R: M.norm(A, axis=(1, 2))),
+        ("norm2", lambda M, A, R: M.norm(R, 2)),
+        ("cond", lambda M, A, R: M.cond(A, "fro")),
+        ("power", lambda M, A, R: M.matrix_power(A, 3)),
+        ("multi_dot", lambda M, A, R: M.multi_dot([R, A[0], A[1]])),
+    ]
+    for name, f in calls:
+        if (name == "lstsq" and kind != "list") or \
+                (name == "multi_dot" and kind == "memoryview"):
+            continue        # (R[..., :2], A[0]: no such sub-views)
+        ours = f(linalg, A, R)
+        ref = f(L, a, r)
+        o = _plain(ours)
+        if isinstance(ref, tuple):
+            assert isinstance(o, tuple), name
+            for x, y in zip(o, ref):
+                same(np.asarray(x, dtype=np.asarray(y).dtype), y,
+                     tol_of(a) * 10, dtype=False)
+        else:
+            assert np.asarray(o).shape == np.asarray(ref).shape, name
+            same(np.asarray(o, dtype=np.asarray(ref).dtype), ref,
+                 tol_of(a) * 10, dtype=False)
+        first = ours[0] if isinstance(ours, tuple) else ours
+        if np.ndim(ref if not isinstance(ref, tuple) else ref[0]) and \
+                not isinstance(first, (int, float)):
+            if kind == "list":
+                assert isinstance(first, list), name
+            elif kind == "cffi":
+                assert isinstance(first, ffi.CData), name
+                rdt = (ref[0] if isinstance(ref, tuple) else ref).dtype
+                item = ffi.typeof(first)
+                while item.kind == "array":
+                    item = item.item
+                assert item.cname == {"f": "float", "d": "double",
+                                      "F": "float _Complex",
+                                      "D": "double _Complex",
+                                      "l": "int64_t"}[rdt.char], name
+            else:
+                assert isinstance(first, (memoryview, list)), name
