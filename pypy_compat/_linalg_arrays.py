@@ -56,7 +56,11 @@ def arr(x):
     if type(x) is Arr:
         return x, K_LIST
     op = to_operand(x)
-    return Arr(op.type, op.shape, list(flat_values(op))), op.kind
+    data = flat_values(op)
+    if op.values is not None and type(x) is not list and \
+            type(x) is not tuple:
+        data = list(data)       # (an Operand passed in: never share it)
+    return Arr(op.type, op.shape, data), op.kind
 
 
 def arrs(xs):

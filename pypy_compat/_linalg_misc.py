@@ -9,6 +9,7 @@ rounded once at the end, where numpy rounds after every operation).
 import operator
 
 from umath_linalg import _dtypes as _dt
+from umath_linalg._core import _numpy
 from ._linalg_arrays import (Arr, arr, arrs, result, promote, matmul,
                              eye_like, permute, broadcast_shapes,
                              broadcast_to, swap_last, rows, norm_axis,
@@ -281,7 +282,9 @@ def diagonal(x, offset=0):
 
 
 def _dtype_num(dtype):
-    np = __import__("sys").modules.get("numpy")
+    """Type number of a dtype given as numpy does (numpy dtypes and types
+    when numpy is loaded) or as pypy_compat.dtype spells it."""
+    np = _numpy()
     if np is not None and not isinstance(dtype, str) and \
             not isinstance(dtype, type):
         dtype = np.dtype(dtype).char
