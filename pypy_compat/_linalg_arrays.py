@@ -83,7 +83,11 @@ def result(a, kind):
     shape = a.shape
     if kind == K_NUMPY:
         np = _numpy()
-        r = np.array(a.data, dtype=TYPECHARS[t]).reshape(shape)
+        try:
+            r = np.array(a.data, dtype=TYPECHARS[t])
+        except OverflowError:
+            r = np.array(_wrap_ints(a.data, t), dtype=TYPECHARS[t])
+        r = r.reshape(shape)
         return r[()] if not shape else r
     if kind == K_LIST and t == F64:
         data = a.data
@@ -98,8 +102,19 @@ def result(a, kind):
             data = [bool(v) for v in data]
         elif t not in COMPLEX:
             data = [v.real if type(v) is complex else v for v in data]
-        ffi.cast(CNAMES[t] + " *", r.ptr)[0:n] = data
+        try:
+            ffi.cast(CNAMES[t] + " *", r.ptr)[0:n] = data
+        except OverflowError:
+            ffi.cast(CNAMES[t] + " *", r.ptr)[0:n] = _wrap_ints(data, t)
     return r.value()
+
+
+def _wrap_ints(data, t):
+    """Python ints wrapped to the C integer type t, as numpy's integer
+    arithmetic wraps."""
+    bits = 32 if t == I32 else 64
+    half, full = 1 << (bits - 1), 1 << bits
+    return [((v + half) % full) - half for v in data]
 
 
 # ------------------------------------------------------------- types

@@ -335,6 +335,8 @@ def matrix_rank(A, tol=None, hermitian=False):
     eps = EPS32 if S.t != F64 else EPS[F64]
     stack = S.shape[:-1]
     if tol is None:
+        if not S.shape[-1]:
+            amax([])        # numpy's S.max(axis=-1) of no values
         tols = [amax(r) * max(A.shape[-2:]) * eps for r in rows(S)]
     else:
         tols = _stack_param(tol, stack)

@@ -61,6 +61,11 @@ def matrix_power(a, n):
         n = -n
     if n == 1:
         return result(a, kind)
+    if n <= 3:          # numpy's shortcuts: a @ a, (a @ a) @ a
+        res = matmul(a, a, t)
+        if n == 3:
+            res = matmul(res, a, t)
+        return result(_typed(res, t), kind)
     z = res = None
     while n > 0:
         z = a if z is None else matmul(z, z, t)

@@ -48,6 +48,14 @@ def _matrix_norm(y, ord):
     stack's shape (float64 items)."""
     m, n = y.shape[-2:]
     cplx = y.t in COMPLEX
+    # numpy's max/min over an axis of length 0 raises, even over no rows
+    if not isinstance(ord, str):
+        if (ord in (1, 2) and (n == 0 or (ord == 2 and m == 0))) or \
+                (ord == INF and m == 0):
+            amax([])
+        if (ord in (-1, -2) and (n == 0 or (ord == -2 and m == 0))) or \
+                (ord == -INF and m == 0):
+            amin([])
     if ord == "nuc" or (not isinstance(ord, str) and ord in (2, -2)):
         s = _svd(y, compute_uv=False)
         op = {2: amax, -2: amin, "nuc": lambda r: sum(r, 0.0)}[ord]
@@ -102,6 +110,11 @@ def _norm(x, ord=None, axis=None, keepdims=False):
         if isinstance(ord, str):
             raise ValueError(f"Invalid norm order '{ord}' for vectors")
         y = move_to_end(x, [ax])
+        if not y.shape[-1] and not isinstance(ord, str):
+            if ord == INF:
+                amax([])            # (numpy: even when there are no rows)
+            if ord == -INF:
+                amin([])
         ret = Arr(F64, y.shape[:-1],
                   [_vector_norm_row(r, ord, cplx) for r in rows(y)])
         if keepdims:
