@@ -83,11 +83,26 @@ def _dot(a, b):
         o = b if not a.shape else a
         k = s.data[0]
         return _typed(Arr(t, o.shape, [k * v for v in o.data]), t)
+    bax = max(b.ndim - 2, 0)
+    if a.shape[-1] != b.shape[bax]:
+        raise ValueError("shapes %s and %s not aligned: %d (dim %d) != %d "
+                         "(dim %d)" % (_shape_str(a.shape), _shape_str(b.shape),
+                                       a.shape[-1], a.ndim - 1,
+                                       b.shape[bax], bax))
+    if b.ndim == 1:
+        b = Arr(b.t, b.shape + (1,), b.data)
+        r = _dot(a, b)
+        return Arr(r.t, r.shape[:-1], r.data)
     if a.ndim <= 2 and b.ndim == 2:
         a2 = a if a.ndim == 2 else Arr(a.t, (1,) + a.shape, a.data)
         r = matmul(a2, b, t)
         return _typed(Arr(t, r.shape[a.ndim == 1:], r.data), t)
     return _tensordot(a, b, ([a.ndim - 1], [max(b.ndim - 2, 0)]))
+
+
+def _shape_str(shape):
+    return "(%s%s)" % (",".join(str(k) for k in shape),
+                       "," if len(shape) == 1 else "")
 
 
 def _tensordot(a, b, axes=2):

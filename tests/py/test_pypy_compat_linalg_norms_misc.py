@@ -155,6 +155,10 @@ def test_multi_dot(dtype):
     assert linalg.multi_dot(a, out=out) is out
     same(out, L.multi_dot(a), 1e-12)
     raises_like(linalg.multi_dot, L.multi_dot, [np.eye(2)])
+    for shapes in ([(3, 2), (1, 3), (3, 3)], [(3,), (2,)], [(2, 3, 4), (5, 6)],
+                   [(3,), (2, 2)], [(2, 2), (2, 2), (3,)]):
+        raises_like(linalg.multi_dot, L.multi_dot,
+                    [np.ones(s) for s in shapes])
     raises_like(linalg.multi_dot, L.multi_dot,
                 [np.eye(2), np.ones((2, 2, 2)), np.eye(2)])
 
