@@ -1,18 +1,42 @@
 """numpy.linalg's functions with numpy.linalg's (1.24) semantics, without numpy.
 
+The whole public API of numpy 1.24's numpy.linalg: inv, solve, det, slogdet
+(here), cholesky, qr (modes reduced, complete, r, raw), eig, eigvals, eigh,
+eigvalsh (UPLO), svd (full_matrices, compute_uv, hermitian), lstsq (rcond,
+with numpy 1.24's FutureWarning default), pinv (rcond, hermitian),
+matrix_rank (tol, hermitian) in _linalg_decomp.py; norm (every ord and axis
+form, keepdims) and cond (every p) in _linalg_norms.py; matrix_power,
+multi_dot, tensorsolve, tensorinv in _linalg_misc.py; and numpy 2's
+additions with numpy 2's semantics: svdvals, matrix_norm, vector_norm,
+outer, tensordot, trace, vecdot, cross, diagonal, matrix_transpose (matmul is
+not here).  The decompositions run libumath_linalg's gufuncs (cholesky_lo,
+qr_r_raw_m/_n, qr_reduced, qr_complete, eig, eigvals, eigh_lo/_up,
+eigvalsh_lo/_up, svd_m/_n[_s/_f], lstsq_m/_n) exactly as numpy's linalg.py
+drives _umath_linalg; a row the library lacks raises NotImplementedError
+when the function needing it is called (the module imports regardless).
+
 Operands: nested lists, buffers (memoryview, array.array ...), cffi arrays,
 or numpy arrays when numpy is loaded.  Results come back in the operand's
-kind (lists for lists, memoryview for buffers, the cffi array type for cffi
-arrays, ndarray for ndarray; 0-d results as scalars).
+kind (lists for lists, memoryview for real buffers, the cffi array type for
+cffi arrays, ndarray for ndarray; 0-d results as scalars).  Several-output
+functions return plain tuples, as numpy 1.24 (numpy 2.0 returns named
+tuples EigResult, EighResult, QRResult, SlogdetResult, SVDResult).
 
-As numpy.linalg does: every computation runs in double (or complex double);
-integers and bools become float64; a result is float32 (complex64) only when
-every input is float32 (complex64), in which case the double result is cast
-back.  Errors: LinAlgError("Singular matrix") for inv/solve,
-LinAlgError("%d-dimensional array given. Array must be at least
-two-dimensional"), LinAlgError("Last 2 dimensions of the array must be
-square"), TypeError("array type %s is unsupported in linalg").  Empty
-matrices give empty inverses/solutions, det 1.0 and slogdet (1.0, 0.0).
+As numpy.linalg does: every decomposition runs in double (or complex
+double); integers and bools become float64; a result is float32 (complex64)
+only when every input is float32 (complex64), in which case the double
+result is cast back.  eig/eigvals give real results when every eigenvalue
+of a real input is real.  Functions without LAPACK (matrix_power,
+multi_dot, trace, outer, ...) keep numpy's promoted type (integers stay
+integers).  Errors: LinAlgError with numpy's texts ("Singular matrix",
+"Matrix is not positive definite", "Eigenvalues did not converge", "SVD did
+not converge", "SVD did not converge in Linear Least Squares", "Array must
+not contain infs or NaNs", "%d-dimensional array given. Array must be at
+least two-dimensional", "Last 2 dimensions of the array must be square",
+"Incompatible dimensions", "cond is not defined on empty arrays" ...),
+ValueError / TypeError where numpy raises those, with its messages;
+TypeError("array type %s is unsupported in linalg").  Empty matrices give
+empty inverses/solutions, det 1.0 and slogdet (1.0, 0.0).
 """
 import array as _array
 
@@ -23,7 +47,20 @@ from umath_linalg._results import cffi_array_type, make_memoryview, \
     result_kind
 from umath_linalg._gufunc import Gufunc, MISS, make_fast11
 
-__all__ = ["inv", "solve", "det", "slogdet", "LinAlgError"]
+from ._linalg_decomp import (cholesky, qr, eig, eigvals, eigh, eigvalsh,
+                             svd, lstsq, pinv, matrix_rank)
+from ._linalg_norms import norm, cond, matrix_norm, vector_norm, svdvals
+from ._linalg_misc import (matrix_power, multi_dot, tensorsolve, tensorinv,
+                           matrix_transpose, diagonal, trace, outer,
+                           tensordot, vecdot, cross)
+
+# numpy 1.24's numpy.linalg.__all__, then numpy 2's additions (but matmul).
+__all__ = ["matrix_power", "solve", "tensorsolve", "tensorinv", "inv",
+           "cholesky", "eigvals", "eigvalsh", "pinv", "slogdet", "det",
+           "svd", "eig", "eigh", "lstsq", "norm", "qr", "cond",
+           "matrix_rank", "LinAlgError", "multi_dot",
+           "svdvals", "trace", "diagonal", "cross", "outer", "tensordot",
+           "matrix_transpose", "matrix_norm", "vector_norm", "vecdot"]
 
 _typeof = ffi.typeof
 
