@@ -12,42 +12,9 @@
 static const char *const NAMES[6] = { "cholesky_lo", "cholesky_up", "eigh_lo",
                                       "eigh_up", "eigvalsh_lo", "eigvalsh_up" };
 
-static inline const ul_gufunc *G(const char *name)
-{
-    const ul_gufunc *g = ul_gufunc_find(name);
-    if (g == NULL) {
-        fprintf(stderr, "gufunc %s missing from the table\n", name);
-        exit(2);
-    }
-    return g;
-}
-
 /* ---- generators: Hermitian a = Q diag(d) Q^H (column-major) ---- */
 enum { GEN_SPD, GEN_INDEF, GEN_CLUSTER, GEN_DIAG, GEN_ZERO, GEN_IDENTITY,
        GEN_TINY, GEN_HUGE, NGEN };
-
-static inline double complex rnd(int cplx)
-{
-    return cplx ? CMPLX(ul_rand(), ul_rand()) : ul_rand();
-}
-
-/* random unitary (orthogonal) Q by modified Gram-Schmidt */
-static inline void rand_unitary(double complex *q, ptrdiff_t n, int cplx)
-{
-    for (ptrdiff_t i = 0; i < n * n; i++)
-        q[i] = rnd(cplx);
-    for (ptrdiff_t j = 0; j < n; j++) {
-        for (ptrdiff_t k = 0; k < j; k++) {
-            double complex d = 0;
-            for (ptrdiff_t i = 0; i < n; i++) d += conj(q[i + k * n]) * q[i + j * n];
-            for (ptrdiff_t i = 0; i < n; i++) q[i + j * n] -= d * q[i + k * n];
-        }
-        double nr = 0;
-        for (ptrdiff_t i = 0; i < n; i++) nr += creal(q[i + j * n] * conj(q[i + j * n]));
-        nr = sqrt(nr);
-        for (ptrdiff_t i = 0; i < n; i++) q[i + j * n] /= nr;
-    }
-}
 
 static inline int cmp_double(const void *x, const void *y)
 {
@@ -84,7 +51,7 @@ static inline void generate(double complex *a, double *spec, ptrdiff_t n, int g,
             a[k * (n + 1)] = spec[k];
     } else {
         double complex *q = malloc(sizeof *q * (size_t)(n * n + 1));
-        rand_unitary(q, n, c);
+        ul_rand_unitary(q, n, c);
         for (ptrdiff_t j = 0; j < n; j++)
             for (ptrdiff_t i = j; i < n; i++) {
                 long double complex s = 0;
@@ -96,15 +63,6 @@ static inline void generate(double complex *a, double *spec, ptrdiff_t n, int g,
         free(q);
     }
     qsort(spec, (size_t)n, sizeof *spec, cmp_double);
-}
-
-/* ---- stack access ---- */
-static inline void read_matrix(const ul_layout *L, int type, ptrdiff_t k, ptrdiff_t rows,
-                        ptrdiff_t cols, double complex *a)
-{
-    for (ptrdiff_t j = 0; j < cols; j++)
-        for (ptrdiff_t i = 0; i < rows; i++)
-            a[i + j * rows] = ul_get(type, ul_at(L, k, i, j));
 }
 
 /* Writes a; uplo 'L' / 'U' puts NaN in the strict triangle that the _lo /

@@ -79,7 +79,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t n, ptrdiff_t count, int g,
                 ops[nops++] = ul_layout_operand(&V, t, 3);
         }
         ul_call_info info;
-        int rc = ul_gufunc_call(G(NAMES[f]), nops, ops, &info);
+        int rc = ul_gufunc_call(ul_test_gufunc(NAMES[f]), nops, ops, &info);
         int fails = chol && nfail > 0 && n > 0;
         UL_CHECK(rc == (fails ? UL_ESINGULAR : UL_OK), "%s rc %d (%s) %s", NAMES[f], rc, info.message, what);
         UL_CHECK(info.nfailed == (fails ? nfail : 0) && info.first_failed == (fails ? first : -1),
@@ -96,7 +96,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t n, ptrdiff_t count, int g,
                     UL_CHECK(all_nan(&V, t, k, n, n), "%s not NaN for an indefinite matrix k=%td %s", NAMES[f], k, what);
                     continue;
                 }
-                read_matrix(&V, t, k, n, n, r);
+                ul_read_matrix(&V, t, k, n, n, r);
                 static const unsigned char zero[16];
                 int exact = 1, diag = 1;
                 for (ptrdiff_t j = 0; j < n; j++)
@@ -125,7 +125,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t n, ptrdiff_t count, int g,
             UL_CHECK(off <= tol * (double)n * eps * an, "%s eigenvalues %.3g from the spectrum (||A|| %.3g) k=%td %s",
                      NAMES[f], off, an, k, what);
             if (vec) {
-                read_matrix(&V, t, k, n, n, r);
+                ul_read_matrix(&V, t, k, n, n, r);
                 double resid, orth;
                 eigh_ratios(h, r, wv, n, eps, &resid, &orth);
                 UL_CHECK(resid < tol && orth < tol, "%s ratios %.3g %.3g k=%td %s", NAMES[f], resid, orth, k, what);

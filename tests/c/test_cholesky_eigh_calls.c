@@ -44,7 +44,7 @@ static void test_broadcast(const ul_dtype *dt, ptrdiff_t n)
             if (vec)
                 ops[nops++] = ul_layout_operand(&V[b], t, 3);
             ul_call_info info;
-            int rc = ul_gufunc_call(G(NAMES[f]), nops, ops, &info);
+            int rc = ul_gufunc_call(ul_test_gufunc(NAMES[f]), nops, ops, &info);
             UL_CHECK(rc == UL_OK && info.outer_size == count, "%s broadcast rc %d (%s) %c n=%td",
                      NAMES[f], rc, info.message, dt->ch, n);
         }
@@ -88,7 +88,7 @@ static void test_nan_matrix(const ul_dtype *dt)
         ul_operand ops[3] = { ul_layout_operand(&A, t, 3), ul_layout_operand(&W, rt, 2),
                               ul_layout_operand(&V, t, 3) };
         ul_call_info info;
-        int rc = ul_gufunc_call(G(NAMES[f]), vec ? 3 : 2, ops, &info);
+        int rc = ul_gufunc_call(ul_test_gufunc(NAMES[f]), vec ? 3 : 2, ops, &info);
         UL_CHECK(rc == UL_ESINGULAR && info.nfailed == 1 && info.first_failed == 1,
                  "%s on an all-NaN matrix: rc %d report %td/%td %c", NAMES[f], rc,
                  info.nfailed, info.first_failed, dt->ch);
@@ -100,7 +100,7 @@ static void test_nan_matrix(const ul_dtype *dt)
                 w[i] = creal(ul_get(rt, ul_at(&W, k, i, 0)));
             double resid = 0, orth = 0;
             if (vec) {
-                read_matrix(&V, t, k, n, n, v);
+                ul_read_matrix(&V, t, k, n, n, v);
                 eigh_ratios(h, v, w, n, dt->eps, &resid, &orth);
             }
             UL_CHECK(!isnan(w[0]) && resid < 30 && orth < 30, "%s beside a NaN matrix k=%td: %.3g %.3g %c",
@@ -121,8 +121,8 @@ static void test_fp_protocol(void)
     double out[2][2][2], w[2][2];
     ptrdiff_t dims[2] = { 2, 2 }, steps[6] = { 32, 32, 16, 8, 16, 8 };
     char *args[2] = { (char *)a, (char *)out };
-    ul_loop lo = G("cholesky_lo")->funcs[1], up = G("cholesky_up")->funcs[1];
-    ul_loop eig = G("eigh_lo")->funcs[1], vals = G("eigvalsh_up")->funcs[1];
+    ul_loop lo = ul_test_gufunc("cholesky_lo")->funcs[1], up = ul_test_gufunc("cholesky_up")->funcs[1];
+    ul_loop eig = ul_test_gufunc("eigh_lo")->funcs[1], vals = ul_test_gufunc("eigvalsh_up")->funcs[1];
     feclearexcept(FE_ALL_EXCEPT);
     lo(args, dims, steps, NULL);
     UL_CHECK(fetestexcept(FE_INVALID), "not positive definite: FE_INVALID");
@@ -211,12 +211,12 @@ static void test_enomem(void)
             ul_call_info info;
             failing = 1;
             allocs = 0;
-            int rc = ul_gufunc_call(G(NAMES[f]), nops, ops, &info);
+            int rc = ul_gufunc_call(ul_test_gufunc(NAMES[f]), nops, ops, &info);
             if (pass == 0) {
                 UL_CHECK(rc == UL_ENOMEM && info.status == UL_ENOMEM && strstr(info.message, "no memory") &&
                          (chol || isnan(w[0])) && (!vec || (isnan(v[0]) && isnan(v[n * n - 1]))),
                          "%s n=40 without workspace: rc %d (%s)", NAMES[f], rc, info.message);
-                ul_loop fn = G(NAMES[f])->funcs[1];
+                ul_loop fn = ul_test_gufunc(NAMES[f])->funcs[1];
                 char *args[3] = { (char *)a, chol ? (char *)v : (char *)w, (char *)v };
                 ptrdiff_t dims[2] = { 1, n };
                 ptrdiff_t steps[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
@@ -233,7 +233,7 @@ static void test_enomem(void)
                          NAMES[f], rc, allocs);
             }
             failing = 0;
-            rc = ul_gufunc_call(G(NAMES[f]), nops, ops, &info);
+            rc = ul_gufunc_call(ul_test_gufunc(NAMES[f]), nops, ops, &info);
             UL_CHECK(rc == UL_OK && (chol || !isnan(w[0])), "%s with memory again: rc %d", NAMES[f], rc);
         }
         free(a); free(v); free(w);
@@ -284,7 +284,7 @@ static int run_placed(int f, const ul_dtype *dt, const ul_layout *in,
         ops[nops++] = (ul_operand){ W->L.base, dt->real_type, 2, W->L.shape, W->L.strides };
     if (vec)
         ops[nops++] = (ul_operand){ V->L.base, dt->type, 3, V->L.shape, V->L.strides };
-    return ul_gufunc_call(G(NAMES[f]), nops, ops, info);
+    return ul_gufunc_call(ul_test_gufunc(NAMES[f]), nops, ops, info);
 }
 
 static void test_unaligned(const ul_dtype *dt, ptrdiff_t n)
@@ -349,7 +349,7 @@ static void test_float_lwork(void)
                               { w, UL_FLOAT, 1, sw, stw }, { v, cplx ? UL_CFLOAT : UL_FLOAT, 2, s, st } };
         failing = 1;
         last_len = 0;
-        int rc = ul_gufunc_call(G("eigh_lo"), 3, ops, NULL);
+        int rc = ul_gufunc_call(ul_test_gufunc("eigh_lo"), 3, ops, NULL);
         failing = 0;
         size_t need = cplx ? (2 * n * n + 2 * n) * es + (n + 1 + 5 * n + 2 * n * n) * 4 + (3 + 5 * n) * 4
                            : (2 * n * n + 1 + 6 * n) * es + n * 4 + (3 + 5 * n) * 4;

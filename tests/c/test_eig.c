@@ -32,16 +32,6 @@ static const char *gen_names[NGEN] = { "random", "triu", "jordan", "zero",
 static const ul_dtype *IN[3] = { &UL_DTYPES[0], &UL_DTYPES[1], &UL_DTYPES[3] };
 static const ul_dtype *OUT[3] = { &UL_DTYPES[2], &UL_DTYPES[3], &UL_DTYPES[3] };
 
-static const ul_gufunc *G(const char *name)
-{
-    const ul_gufunc *g = ul_gufunc_find(name);
-    if (g == NULL) {
-        fprintf(stderr, "gufunc %s missing from the table\n", name);
-        exit(2);
-    }
-    return g;
-}
-
 static void generate(double complex *a, ptrdiff_t n, int g, const ul_dtype *dt)
 {
     int c = dt->complex_;
@@ -65,14 +55,6 @@ static void generate(double complex *a, ptrdiff_t n, int g, const ul_dtype *dt)
                 v *= tiny;
             a[i + j * n] = v;
         }
-}
-
-static void read_matrix(const ul_layout *L, int type, ptrdiff_t k,
-                        ptrdiff_t rows, ptrdiff_t cols, double complex *a)
-{
-    for (ptrdiff_t j = 0; j < cols; j++)
-        for (ptrdiff_t i = 0; i < rows; i++)
-            a[i + j * rows] = ul_get(type, ul_at(L, k, i, j));
 }
 
 static int all_nan(const ul_layout *L, int type, ptrdiff_t k, ptrdiff_t rows,
@@ -165,7 +147,7 @@ static void run_case(int d, ptrdiff_t n, ptrdiff_t count, int g, ptrdiff_t bad,
         for (ptrdiff_t j = 0; j < n; j++)
             for (ptrdiff_t i = 0; i < n; i++)
                 ul_put(t, ul_at(&A, k, i, j), ak[i + j * n]);
-        read_matrix(&A, t, k, n, n, ak);     /* rounded to the dtype */
+        ul_read_matrix(&A, t, k, n, n, ak);     /* rounded to the dtype */
     }
     unsigned char *a_copy = malloc(A.bytes);
     memcpy(a_copy, A.buf, A.bytes);
@@ -181,8 +163,8 @@ static void run_case(int d, ptrdiff_t n, ptrdiff_t count, int g, ptrdiff_t bad,
     ul_operand ops[3] = { in, ul_layout_operand(&W, o, 2), ul_layout_operand(&V, o, 3) };
     ul_operand eops[2] = { in, ul_layout_operand(&E, o, 2) };
     ul_call_info info, einfo;
-    int rc = ul_gufunc_call(G("eig"), 3, ops, &info);
-    int erc = ul_gufunc_call(G("eigvals"), 2, eops, &einfo);
+    int rc = ul_gufunc_call(ul_test_gufunc("eig"), 3, ops, &info);
+    int erc = ul_gufunc_call(ul_test_gufunc("eigvals"), 2, eops, &einfo);
     ptrdiff_t nbad = bad >= 0 && bad < na && n > 0 ? (bcast ? count : 1) : 0;
     ptrdiff_t first = nbad ? (bcast ? 0 : bad) : -1;
     UL_CHECK(rc == (nbad ? UL_ESINGULAR : UL_OK) && erc == rc,
@@ -201,9 +183,9 @@ static void run_case(int d, ptrdiff_t n, ptrdiff_t count, int g, ptrdiff_t bad,
             continue;
         }
         const double complex *ak = a + (size_t)(bcast ? 0 : k) * nn;
-        read_matrix(&W, o, k, n, 1, w);
-        read_matrix(&E, o, k, n, 1, w + n);
-        read_matrix(&V, o, k, n, n, v);
+        ul_read_matrix(&W, o, k, n, 1, w);
+        ul_read_matrix(&E, o, k, n, 1, w + n);
+        ul_read_matrix(&V, o, k, n, n, v);
         double resid, norm;
         int largest_real;
         eig_ratios(ak, w, v, n, dt->eps, &resid, &norm, &largest_real);
@@ -271,7 +253,7 @@ static void test_direct(void)
     /* numpy 1.24's type lists: no F loop */
     int cf = UL_CFLOAT, types[3] = { UL_FLOAT, UL_DOUBLE, UL_CDOUBLE };
     for (int e = 0; e < 2; e++) {
-        const ul_gufunc *g = G(e ? "eigvals" : "eig");
+        const ul_gufunc *g = ul_test_gufunc(e ? "eigvals" : "eig");
         UL_CHECK(g->ntypes == 3 && ul_gufunc_loop_for(g, &cf) == -1, "%s has a complex64 loop", g->name);
         for (int i = 0; i < 3; i++)
             UL_CHECK(ul_gufunc_loop_for(g, &types[i]) == i, "%s loop %d", g->name, i);
@@ -281,7 +263,7 @@ static void test_direct(void)
     ul_operand ops[3] = { { (char *)fa, UL_CFLOAT, 2, s2, st2 },
                           { (char *)fw, UL_CFLOAT, 1, s1, st1 },
                           { (char *)fv, UL_CFLOAT, 2, s2, st2 } };
-    UL_CHECK(ul_gufunc_call(G("eig"), 3, ops, NULL) == UL_EBADTYPE, "eig F->FF accepted");
+    UL_CHECK(ul_gufunc_call(ul_test_gufunc("eig"), 3, ops, NULL) == UL_EBADTYPE, "eig F->FF accepted");
 }
 
 /* Workspace allocation failure: NaN outputs, UL_ENOMEM, FE_INVALID for a
@@ -310,7 +292,7 @@ static void test_enomem(void)
             ul_call_info info;
             allocs = 0;
             fail_at = 0;
-            int rc = ul_gufunc_call(G(e ? "eigvals" : "eig"), e ? 2 : 3, ops, &info);
+            int rc = ul_gufunc_call(ul_test_gufunc(e ? "eigvals" : "eig"), e ? 2 : 3, ops, &info);
             if (pass == 0) {
                 UL_CHECK(rc == UL_ENOMEM && info.status == UL_ENOMEM && info.message[0],
                          "%s without workspace: rc %d (%s)", e ? "eigvals" : "eig", rc, info.message);
@@ -398,7 +380,7 @@ static void test_unaligned(void)
             for (int o = 0; o < 3; o++)
                 ops[o] = (ul_operand){ ref[o].base, types[o], nd[o], ref[o].shape, ref[o].strides };
             ul_call_info ri, mi;
-            int rc_ref = ul_gufunc_call(G("eig"), 3, ops, &ri);
+            int rc_ref = ul_gufunc_call(ul_test_gufunc("eig"), 3, ops, &ri);
             UL_CHECK(rc_ref == UL_ESINGULAR && ri.nfailed == 1, "aligned eig rc %d", rc_ref);
             for (int odd = 0; odd < 2; odd++)
                 for (int f = 0; f < 3; f++) {
@@ -412,7 +394,7 @@ static void test_unaligned(void)
                         for (ptrdiff_t i = 0; i < n; i++)
                             for (ptrdiff_t j = 0; j < n; j++)
                                 memcpy(pat(&mis[0], k, i, j), pat(&ref[0], k, i, j), ei);
-                    int rc = ul_gufunc_call(G("eig"), 3, ops, &mi);
+                    int rc = ul_gufunc_call(ul_test_gufunc("eig"), 3, ops, &mi);
                     UL_CHECK(rc == rc_ref && mi.nfailed == ri.nfailed && mi.first_failed == ri.first_failed,
                              "unaligned eig %c n=%td off=%zu odd=%d rc %d", IN[d]->ch, n, offs[f], odd, rc);
                     UL_CHECK(same_placed(&mis[1], &ref[1], eo) && same_placed(&mis[2], &ref[2], eo),
@@ -420,7 +402,7 @@ static void test_unaligned(void)
                     free(mis[1].buf);       /* a fresh w for eigvals */
                     mis[1] = place(count, n, 1, eo, offs[f], odd);
                     ul_operand eops[2] = { ops[0], { mis[1].base, types[1], 2, mis[1].shape, mis[1].strides } };
-                    rc = ul_gufunc_call(G("eigvals"), 2, eops, &mi);
+                    rc = ul_gufunc_call(ul_test_gufunc("eigvals"), 2, eops, &mi);
                     UL_CHECK(rc == rc_ref && same_placed(&mis[1], &ref[1], eo),
                              "unaligned eigvals %c n=%td off=%zu odd=%d", IN[d]->ch, n, offs[f], odd);
                     for (int o = 0; o < 3; o++)

@@ -99,29 +99,6 @@ static double ref_cond1(const double complex *a, ptrdiff_t n)
 enum { GEN_RANDOM, GEN_COND, GEN_SCALED, GEN_TINY, GEN_HUGE, GEN_HILBERT, NGEN };
 static const char *gen_names[NGEN] = { "random", "cond", "scaled", "tiny", "huge", "hilbert" };
 
-static double complex rnd(int cplx)
-{
-    return cplx ? CMPLX(ul_rand(), ul_rand()) : ul_rand();
-}
-
-/* random unitary (orthogonal) Q by modified Gram-Schmidt */
-static void rand_unitary(double complex *q, ptrdiff_t n, int cplx)
-{
-    for (ptrdiff_t i = 0; i < n * n; i++)
-        q[i] = rnd(cplx);
-    for (ptrdiff_t j = 0; j < n; j++) {
-        for (ptrdiff_t k = 0; k < j; k++) {
-            double complex d = 0;
-            for (ptrdiff_t i = 0; i < n; i++) d += conj(q[i + k * n]) * q[i + j * n];
-            for (ptrdiff_t i = 0; i < n; i++) q[i + j * n] -= d * q[i + k * n];
-        }
-        double nr = 0;
-        for (ptrdiff_t i = 0; i < n; i++) nr += creal(q[i + j * n] * conj(q[i + j * n]));
-        nr = sqrt(nr);
-        for (ptrdiff_t i = 0; i < n; i++) q[i + j * n] /= nr;
-    }
-}
-
 /* fills a with generator g; cond is the target 2-norm condition number */
 static void generate(double complex *a, ptrdiff_t n, int g, double cond,
                      const ul_dtype *dt)
@@ -130,8 +107,8 @@ static void generate(double complex *a, ptrdiff_t n, int g, double cond,
     if (g == GEN_COND && n > 1) {
         double complex *u = malloc(sizeof *u * (size_t)(3 * n * n));
         double complex *v = u + n * n, *t = v + n * n;
-        rand_unitary(u, n, c);
-        rand_unitary(v, n, c);
+        ul_rand_unitary(u, n, c);
+        ul_rand_unitary(v, n, c);
         for (ptrdiff_t j = 0; j < n; j++)      /* t = diag(s) v, geometric s */
             for (ptrdiff_t i = 0; i < n; i++)
                 t[i + j * n] = pow(cond, -(double)i / (double)(n - 1)) * v[i + j * n];
@@ -146,7 +123,7 @@ static void generate(double complex *a, ptrdiff_t n, int g, double cond,
         return;
     }
     for (ptrdiff_t i = 0; i < n * n; i++)
-        a[i] = rnd(c);
+        a[i] = ul_rnd(c);
     for (ptrdiff_t i = 0; i < n; i++)      /* keep random matrices tame */
         a[i * (n + 1)] += 0.5 * (double)n * (ul_rand() < 0 ? -1 : 1);
     double big = dt->eps > 1e-10 ? 1e30 : 1e290;
@@ -160,26 +137,6 @@ static void generate(double complex *a, ptrdiff_t n, int g, double cond,
             else if (g == GEN_HUGE)
                 a[i + j * n] *= big / (double)n;
         }
-}
-
-/* ---- runners ---- */
-static const ul_gufunc *G(const char *name)
-{
-    const ul_gufunc *g = ul_gufunc_find(name);
-    if (g == NULL) {
-        fprintf(stderr, "gufunc %s missing from the table\n", name);
-        exit(2);
-    }
-    return g;
-}
-
-/* value of matrix k of a stack, rounded to the dtype, into a (col-major) */
-static void read_matrix(const ul_layout *L, int type, ptrdiff_t k,
-                        ptrdiff_t rows, ptrdiff_t cols, double complex *a)
-{
-    for (ptrdiff_t j = 0; j < cols; j++)
-        for (ptrdiff_t i = 0; i < rows; i++)
-            a[i + j * rows] = ul_get(type, ul_at(L, k, i, j));
 }
 
 static void write_matrix(ul_layout *L, int type, ptrdiff_t k, ptrdiff_t rows,
@@ -231,9 +188,9 @@ static void run_case(const ul_dtype *dt, ptrdiff_t n, ptrdiff_t count, int g,
             }
         }
         write_matrix(&A, t, k, n, n, ak);
-        read_matrix(&A, t, k, n, n, ak);     /* rounded to the dtype */
+        ul_read_matrix(&A, t, k, n, n, ak);     /* rounded to the dtype */
         for (ptrdiff_t i = 0; i < n * nrhs; i++)
-            b[(size_t)k * (size_t)(n * nrhs + 1) + (size_t)i] = rnd(dt->complex_);
+            b[(size_t)k * (size_t)(n * nrhs + 1) + (size_t)i] = ul_rnd(dt->complex_);
     }
     unsigned char *a_copy = malloc(A.bytes);
     memcpy(a_copy, A.buf, A.bytes);
@@ -243,7 +200,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t n, ptrdiff_t count, int g,
     /* ---- inv ---- */
     ul_layout X = ul_layout_new(lo, count, n, n, dt->size);
     ul_operand ops[3] = { ul_layout_operand(&A, t, 3), ul_layout_operand(&X, t, 3) };
-    int rc = ul_gufunc_call(G("inv"), 2, ops, &info);
+    int rc = ul_gufunc_call(ul_test_gufunc("inv"), 2, ops, &info);
     int expect_fail = sing >= 0 && sing < count && n > 0;
     UL_CHECK(rc == (expect_fail ? UL_ESINGULAR : UL_OK), "inv rc %d (%s) %s", rc, info.message, what);
     UL_CHECK(info.nfailed == (expect_fail ? 1 : 0) && info.first_failed == (expect_fail ? sing : -1),
@@ -257,7 +214,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t n, ptrdiff_t count, int g,
             continue;
         }
         if (n == 0) continue;
-        read_matrix(&X, t, k, n, n, x);
+        ul_read_matrix(&X, t, k, n, n, x);
         double left = 0, right = 0;
         ul_inv_ratios(a + (size_t)k * nn, x, n, dt->eps, &left, &right);
         /* LAPACK's gesv inverse has the small right residual, pivoted
@@ -277,7 +234,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t n, ptrdiff_t count, int g,
             write_matrix(&B, t, k, n, nr, b + (size_t)k * (size_t)(n * nrhs + 1));
         ul_operand s_ops[3] = { ul_layout_operand(&A, t, 3), ul_layout_operand(&B, t, one ? 2 : 3),
                                 ul_layout_operand(&Y, t, one ? 2 : 3) };
-        rc = ul_gufunc_call(G(one ? "solve1" : "solve"), 3, s_ops, &info);
+        rc = ul_gufunc_call(ul_test_gufunc(one ? "solve1" : "solve"), 3, s_ops, &info);
         UL_CHECK(rc == (expect_fail ? UL_ESINGULAR : UL_OK), "solve%s rc %d (%s) %s", one ? "1" : "", rc, info.message, what);
         UL_CHECK(info.first_failed == (expect_fail ? sing : -1), "solve report %s", what);
         UL_CHECK(ul_gaps_untouched(&Y), "solve wrote outside its output %s", what);
@@ -287,8 +244,8 @@ static void run_case(const ul_dtype *dt, ptrdiff_t n, ptrdiff_t count, int g,
                 UL_CHECK(all_nan(&Y, t, k, n, nr), "singular solve not NaN %s", what);
                 continue;
             }
-            read_matrix(&B, t, k, n, nr, bk);
-            read_matrix(&Y, t, k, n, nr, yk);
+            ul_read_matrix(&B, t, k, n, nr, bk);
+            ul_read_matrix(&Y, t, k, n, nr, yk);
             double r = ul_solve_ratio(a + (size_t)k * nn, yk, bk, n, nr, dt->eps);
             UL_CHECK(r < tol, "solve%s ratio %.3g k=%td nrhs=%td %s", one ? "1" : "", r, k, nr, what);
         }
@@ -301,11 +258,11 @@ static void run_case(const ul_dtype *dt, ptrdiff_t n, ptrdiff_t count, int g,
     ul_layout S = ul_layout_new(lo, count, 1, 1, dt->size);
     ul_layout LG = ul_layout_new(la, count, 1, 1, dt->complex_ ? dt->size / 2 : dt->size);
     ul_operand d_ops[2] = { ul_layout_operand(&A, t, 3), { D.base, t, 1, D.shape, D.strides } };
-    rc = ul_gufunc_call(G("det"), 2, d_ops, &info);
+    rc = ul_gufunc_call(ul_test_gufunc("det"), 2, d_ops, &info);
     UL_CHECK(rc == UL_OK, "det rc %d %s", rc, what);
     ul_operand l_ops[3] = { ul_layout_operand(&A, t, 3), { S.base, t, 1, S.shape, S.strides },
                             { LG.base, dt->real_type, 1, LG.shape, LG.strides } };
-    rc = ul_gufunc_call(G("slogdet"), 3, l_ops, &info);
+    rc = ul_gufunc_call(ul_test_gufunc("slogdet"), 3, l_ops, &info);
     UL_CHECK(rc == UL_OK, "slogdet rc %d %s", rc, what);
     UL_CHECK(ul_gaps_untouched(&D) && ul_gaps_untouched(&S) && ul_gaps_untouched(&LG), "det wrote outside %s", what);
     for (ptrdiff_t k = 0; k < count; k++) {

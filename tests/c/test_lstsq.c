@@ -20,33 +20,10 @@
 
 void ul_dlstsq_loop(char **, const ptrdiff_t *, const ptrdiff_t *, void *);
 
-static const ul_gufunc *G(const char *name)
-{
-    const ul_gufunc *g = ul_gufunc_find(name);
-    if (g == NULL) {
-        fprintf(stderr, "gufunc %s missing from the table\n", name);
-        exit(2);
-    }
-    return g;
-}
-
-static void read_mat(const ul_layout *L, int t, ptrdiff_t k, ptrdiff_t rows,
-                     ptrdiff_t cols, double complex *a)
-{
-    for (ptrdiff_t j = 0; j < cols; j++)
-        for (ptrdiff_t i = 0; i < rows; i++)
-            a[i + j * rows] = ul_get(t, ul_at(L, k, i, j));
-}
-
 static int is_nan(int t, const char *p)
 {
     double complex v = ul_get(t, p);
     return isnan(creal(v)) && (!ul_dtype_of(t)->complex_ || isnan(cimag(v)));
-}
-
-static double complex rnd(int c)
-{
-    return c ? CMPLX(ul_rand(), ul_rand()) : ul_rand();
 }
 
 /* One stack: count matrices m x n of rank r (r = min(m,n): random),
@@ -73,7 +50,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
         /* A = X Y, X m x r, Y r x n (rank r), plus 0 when r = min(m,n) */
         double complex *X = f, *Y = f + m * r;
         for (ptrdiff_t i = 0; i < m * r + n * r; i++)
-            f[i] = rnd(c);
+            f[i] = ul_rnd(c);
         ul_matmul(ak, X, Y, m, r, n);
         for (ptrdiff_t j = 0; j < n; j++)
             for (ptrdiff_t i = 0; i < m; i++) {
@@ -84,7 +61,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
             }
         for (ptrdiff_t j = 0; j < nrhs; j++)
             for (ptrdiff_t i = 0; i < m; i++) {
-                ul_put(t, ul_at(&B, k, i, j), rnd(c));
+                ul_put(t, ul_at(&B, k, i, j), ul_rnd(c));
                 bk[i + j * m] = ul_get(t, ul_at(&B, k, i, j));
             }
     }
@@ -102,7 +79,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
                           ul_layout_operand(&XO, t, 3), ul_layout_operand(&RS, rt, 2),
                           ul_layout_operand(&RK, UL_INT32, 1), ul_layout_operand(&S, rt, 2) };
     ul_call_info info;
-    int rcode = ul_gufunc_call(G(m <= n ? "lstsq_m" : "lstsq_n"), 7, ops, &info);
+    int rcode = ul_gufunc_call(ul_test_gufunc(m <= n ? "lstsq_m" : "lstsq_n"), 7, ops, &info);
     int expect_fail = bad >= 0 && bad < count && m > 0 && n > 0;
     UL_CHECK(rcode == (expect_fail ? UL_ESINGULAR : UL_OK) && info.outer_size == count,
              "lstsq rc %d (%s) %s", rcode, info.message, what);
@@ -136,7 +113,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
             UL_CHECK(s >= 0 && s <= prev, "s not descending: s[%td] = %g after %g %s", i, s, prev, what);
             prev = s;
         }
-        read_mat(&XO, t, k, n, nrhs, x);
+        ul_read_matrix(&XO, t, k, n, nrhs, x);
         if (m == 0)
             for (ptrdiff_t i = 0; i < n * nrhs; i++)
                 UL_CHECK(x[i] == 0, "m = 0: x not 0 %s", what);
@@ -229,11 +206,11 @@ static void test_enomem(void)
                           { (char *)s, UL_DOUBLE, 1, ss, sts } };
     ul_call_info info;
     ul_set_allocator(no_malloc, free);
-    int rcode = ul_gufunc_call(G("lstsq_n"), 7, ops, &info);
+    int rcode = ul_gufunc_call(ul_test_gufunc("lstsq_n"), 7, ops, &info);
     ul_set_allocator(NULL, NULL);
     UL_CHECK(rcode == UL_ENOMEM && rank == -1 && isnan(x[0]) && isnan(res) && isnan(s[N - 1]),
              "lstsq without workspace: rc %d rank %d", rcode, rank);
-    rcode = ul_gufunc_call(G("lstsq_n"), 7, ops, &info);
+    rcode = ul_gufunc_call(ul_test_gufunc("lstsq_n"), 7, ops, &info);
     UL_CHECK(rcode == UL_OK && rank == N, "lstsq after the allocator is restored: rc %d rank %d", rcode, rank);
 }
 

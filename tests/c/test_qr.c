@@ -20,24 +20,6 @@
 LOOP(ul_dqr_r_raw_loop) LOOP(ul_dqr_reduced_loop) LOOP(ul_dqr_complete_loop)
 #undef LOOP
 
-static const ul_gufunc *G(const char *name)
-{
-    const ul_gufunc *g = ul_gufunc_find(name);
-    if (g == NULL) {
-        fprintf(stderr, "gufunc %s missing from the table\n", name);
-        exit(2);
-    }
-    return g;
-}
-
-static void read_mat(const ul_layout *L, int t, ptrdiff_t k, ptrdiff_t rows,
-                     ptrdiff_t cols, double complex *a)
-{
-    for (ptrdiff_t j = 0; j < cols; j++)
-        for (ptrdiff_t i = 0; i < rows; i++)
-            a[i + j * rows] = ul_get(t, ul_at(L, k, i, j));
-}
-
 /* ||A - Q R||_1 / (max(m,n) ||A||_1 eps); Q m x c, R c x n */
 static double qr_ratio(const double complex *a, const double complex *q,
                        const double complex *r, ptrdiff_t m, ptrdiff_t n,
@@ -96,7 +78,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
     ptrdiff_t tau_len = m <= n ? m : n;
     ul_layout T = ul_layout_new(lo, count, tau_len, 1, dt->size);
     ul_operand r_ops[2] = { ul_layout_operand(&A, t, 3), ul_layout_operand(&T, t, 2) };
-    int rc = ul_gufunc_call(G(m <= n ? "qr_r_raw_m" : "qr_r_raw_n"), 2, r_ops, &info);
+    int rc = ul_gufunc_call(ul_test_gufunc(m <= n ? "qr_r_raw_m" : "qr_r_raw_n"), 2, r_ops, &info);
     UL_CHECK(rc == UL_OK && info.outer_size == count, "qr_r_raw rc %d (%s) %s", rc, info.message, what);
     UL_CHECK(ul_gaps_untouched(&A) && ul_gaps_untouched(&T), "qr_r_raw wrote outside %s", what);
     if (count == 0 || mn == 0)
@@ -105,7 +87,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
     ul_layout Q = ul_layout_new(lo, count, m, mn, dt->size);
     ul_operand q_ops[3] = { ul_layout_operand(&A, t, 3), ul_layout_operand(&T, t, 2),
                             ul_layout_operand(&Q, t, 3) };
-    rc = ul_gufunc_call(G("qr_reduced"), 3, q_ops, &info);
+    rc = ul_gufunc_call(ul_test_gufunc("qr_reduced"), 3, q_ops, &info);
     UL_CHECK(rc == UL_OK, "qr_reduced rc %d (%s) %s", rc, info.message, what);
     UL_CHECK(ul_gaps_untouched(&Q), "qr_reduced wrote outside %s", what);
     /* ---- qr_complete: Q (m x m), tau with n entries ---- */
@@ -117,7 +99,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
     ul_layout QC = ul_layout_new(lo, count, m, m, dt->size);
     ul_operand c_ops[3] = { ul_layout_operand(&A, t, 3), ul_layout_operand(&TC, t, 2),
                             ul_layout_operand(&QC, t, 3) };
-    rc = ul_gufunc_call(G("qr_complete"), 3, c_ops, &info);
+    rc = ul_gufunc_call(ul_test_gufunc("qr_complete"), 3, c_ops, &info);
     UL_CHECK(rc == UL_OK, "qr_complete rc %d (%s) %s", rc, info.message, what);
     UL_CHECK(ul_gaps_untouched(&QC), "qr_complete wrote outside %s", what);
 
@@ -125,7 +107,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
     double complex *q = malloc(sizeof *q * (size_t)(m * m + 1));
     for (ptrdiff_t k = 0; k < count && m > 0 && n > 0; k++) {
         double complex *ak = a + (size_t)k * mnp;
-        read_mat(&A, t, k, m, n, f);
+        ul_read_matrix(&A, t, k, m, n, f);
         int factored = 0, real_diag = 1;
         for (ptrdiff_t i = 0; i < m * n; i++)
             factored |= f[i] != ak[i];
@@ -137,11 +119,11 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
         for (ptrdiff_t i = 0; i < mn; i++)
             real_diag &= cimag(r[i * (mn + 1)]) == 0;
         UL_CHECK(real_diag, "R's diagonal not real k=%td %s", k, what);
-        read_mat(&Q, t, k, m, mn, q);
+        ul_read_matrix(&Q, t, k, m, mn, q);
         double r1 = qr_ratio(ak, q, r, m, n, mn, dt->eps), r2 = orth_ratio(q, m, mn, dt->eps);
         UL_CHECK(r1 < 30 && r2 < 30, "reduced: ||A-QR|| %.3g ||I-Q^HQ|| %.3g k=%td %s", r1, r2, k, what);
         /* complete: Q m x m; its first mn columns with R give A */
-        read_mat(&QC, t, k, m, m, q);
+        ul_read_matrix(&QC, t, k, m, m, q);
         r1 = qr_ratio(ak, q, r, m, n, mn, dt->eps);
         r2 = orth_ratio(q, m, m, dt->eps);
         UL_CHECK(r1 < 30 && r2 < 30, "complete: ||A-QR|| %.3g ||I-Q^HQ|| %.3g k=%td %s", r1, r2, k, what);
@@ -217,19 +199,19 @@ static void test_enomem(void)
                           { (char *)q, UL_DOUBLE, 2, sa, sta } };
     ul_call_info info;
     ul_set_allocator(no_malloc, free);
-    int rc = ul_gufunc_call(G("qr_r_raw_n"), 2, ops, &info);
+    int rc = ul_gufunc_call(ul_test_gufunc("qr_r_raw_n"), 2, ops, &info);
     int nan = 1;
     for (int i = 0; i < N; i++)
         nan &= isnan(tau[i]);
     UL_CHECK(rc == UL_ENOMEM && nan && memcmp(a, a0, sizeof a) == 0,
              "qr_r_raw without workspace: rc %d NaN %d", rc, nan);
-    rc = ul_gufunc_call(G("qr_reduced"), 3, ops, &info);
+    rc = ul_gufunc_call(ul_test_gufunc("qr_reduced"), 3, ops, &info);
     nan = 1;
     for (int i = 0; i < M * N; i++)
         nan &= isnan((&q[0][0])[i]);
     UL_CHECK(rc == UL_ENOMEM && nan, "qr_reduced without workspace: rc %d NaN %d", rc, nan);
     ul_set_allocator(NULL, NULL);
-    UL_CHECK(ul_gufunc_call(G("qr_r_raw_n"), 2, ops, &info) == UL_OK && !isnan(tau[0]),
+    UL_CHECK(ul_gufunc_call(ul_test_gufunc("qr_r_raw_n"), 2, ops, &info) == UL_OK && !isnan(tau[0]),
              "qr_r_raw after the allocator is restored");
 }
 

@@ -24,16 +24,6 @@ static const char *NAMES[NSVD] = {
     "svd_m", "svd_n", "svd_m_s", "svd_n_s", "svd_m_f", "svd_n_f" };
 static char jobz_of(int g) { return g < 2 ? 'N' : g < 4 ? 'S' : 'A'; }
 
-static const ul_gufunc *G(const char *name)
-{
-    const ul_gufunc *g = ul_gufunc_find(name);
-    if (g == NULL) {
-        fprintf(stderr, "gufunc %s missing from the table\n", name);
-        exit(2);
-    }
-    return g;
-}
-
 /* The output shapes of gufunc g for an m x n input (rows x cols of U, the
  * length of s, rows x cols of VT), and the part ?gesdd writes of each. */
 typedef struct shapes {
@@ -63,28 +53,6 @@ enum { GEN_RANDOM, GEN_GRADED, GEN_ZERO, GEN_RANKDEF, GEN_TINY, GEN_HUGE, NGEN }
 static const char *gen_names[NGEN] = {
     "random", "graded", "zero", "rank-deficient", "tiny", "huge" };
 
-static double complex rnd(int cplx)
-{
-    return cplx ? CMPLX(ul_rand(), ul_rand()) : ul_rand();
-}
-
-/* random unitary n x n by modified Gram-Schmidt */
-static void rand_unitary(double complex *q, ptrdiff_t n, int cplx)
-{
-    for (ptrdiff_t i = 0; i < n * n; i++)
-        q[i] = rnd(cplx);
-    for (ptrdiff_t j = 0; j < n; j++) {
-        for (ptrdiff_t k = 0; k < j; k++) {
-            double complex d = 0;
-            for (ptrdiff_t i = 0; i < n; i++) d += conj(q[i + k * n]) * q[i + j * n];
-            for (ptrdiff_t i = 0; i < n; i++) q[i + j * n] -= d * q[i + k * n];
-        }
-        double nr = 0;
-        for (ptrdiff_t i = 0; i < n; i++) nr += creal(q[i + j * n] * conj(q[i + j * n]));
-        for (ptrdiff_t i = 0; i < n; i++) q[i + j * n] /= sqrt(nr);
-    }
-}
-
 static void generate(double complex *a, ptrdiff_t m, ptrdiff_t n, int gen,
                      const ul_dtype *dt)
 {
@@ -94,8 +62,8 @@ static void generate(double complex *a, ptrdiff_t m, ptrdiff_t n, int gen,
         double cond = dt->eps > 1e-10 ? 1e4 : 1e10;
         double complex *u = malloc(sizeof *u * (size_t)(m * m + n * n + m * n));
         double complex *v = u + m * m, *t = v + n * n;
-        rand_unitary(u, m, c);
-        rand_unitary(v, n, c);
+        ul_rand_unitary(u, m, c);
+        ul_rand_unitary(v, n, c);
         for (ptrdiff_t j = 0; j < n; j++)       /* t = diag(s) V^H, m x n */
             for (ptrdiff_t i = 0; i < m; i++)
                 t[i + j * m] = i < mn ? pow(cond, -(double)i / (double)(mn - 1)) *
@@ -105,7 +73,7 @@ static void generate(double complex *a, ptrdiff_t m, ptrdiff_t n, int gen,
         return;
     }
     for (ptrdiff_t i = 0; i < m * n; i++)
-        a[i] = gen == GEN_ZERO ? 0 : rnd(c);
+        a[i] = gen == GEN_ZERO ? 0 : ul_rnd(c);
     if (gen == GEN_RANKDEF && n > 1)            /* column 1 = 2 * column 0 */
         for (ptrdiff_t i = 0; i < m; i++)
             a[i + m] = 2 * a[i];
@@ -113,14 +81,6 @@ static void generate(double complex *a, ptrdiff_t m, ptrdiff_t n, int gen,
                  : gen == GEN_HUGE ? (dt->eps > 1e-10 ? 1e30 : 1e290) : 1;
     for (ptrdiff_t i = 0; i < m * n; i++)
         a[i] *= scale;
-}
-
-static void read_matrix(const ul_layout *L, int type, ptrdiff_t k,
-                        ptrdiff_t rows, ptrdiff_t cols, double complex *a)
-{
-    for (ptrdiff_t j = 0; j < cols; j++)
-        for (ptrdiff_t i = 0; i < rows; i++)
-            a[i + j * rows] = ul_get(type, ul_at(L, k, i, j));
 }
 
 /* 1 if every element (k, i, j) with i >= wr or j >= wc is all sentinel
@@ -194,7 +154,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
         for (ptrdiff_t j = 0; j < n; j++)
             for (ptrdiff_t i = 0; i < m; i++)
                 ul_put(t, ul_at(&A, k, i, j), ak[i + j * m]);
-        read_matrix(&A, t, k, m, n, ak);    /* rounded to the dtype */
+        ul_read_matrix(&A, t, k, m, n, ak);    /* rounded to the dtype */
     }
     unsigned char *a_copy = malloc(A.bytes);
     memcpy(a_copy, A.buf, A.bytes);
@@ -222,7 +182,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
             ops[3] = ul_layout_operand(&V, t, 3);
         }
         ul_call_info info;
-        int rc = ul_gufunc_call(G(NAMES[g]), jobz == 'N' ? 2 : 4, ops, &info);
+        int rc = ul_gufunc_call(ul_test_gufunc(NAMES[g]), jobz == 'N' ? 2 : 4, ops, &info);
         UL_CHECK(rc == (expect_fail ? UL_ESINGULAR : UL_OK), "%s rc %d (%s) %s",
                  NAMES[g], rc, info.message, what);
         UL_CHECK(info.nfailed == expect_fail && info.first_failed == (expect_fail ? nan_at : -1),
@@ -253,8 +213,8 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
             UL_CHECK(sorted, "%s s not descending >= 0 k=%td %s", NAMES[g], k, what);
             if (jobz == 'N')
                 continue;
-            read_matrix(&U, t, k, s.wur, s.wuc, u);
-            read_matrix(&V, t, k, s.wvr, s.wvc, vt);
+            ul_read_matrix(&U, t, k, s.wur, s.wuc, u);
+            ul_read_matrix(&V, t, k, s.wvr, s.wvc, vt);
             if (jobz == 'A' && mn == 0) {    /* identity, as numpy */
                 int id = 1;
                 for (ptrdiff_t i = 0; i < m * m; i++) id &= u[i] == (i % (m + 1) == 0);
@@ -311,7 +271,7 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
  * count in a ul_loop_report; sizes beyond LAPACK's int; NULL empties. */
 static void test_raw_loops(void)
 {
-    const ul_gufunc *g = G("svd_n_s");
+    const ul_gufunc *g = ul_test_gufunc("svd_n_s");
     ul_loop dloop = g->funcs[1];
     /* two 2 x 2, C order; the first has a NaN: numpy's own gufunc gives NaN
      * outputs for it and raises FE_INVALID (?gesdd's info = -4) */
@@ -348,7 +308,7 @@ static void test_raw_loops(void)
     char *nargs[2] = { (char *)&one, (char *)&sv };
     ptrdiff_t ndims[3] = { 1, (ptrdiff_t)INT_MAX + 1, 1 }, nsteps[5] = { 0, 0, 0, 0, 0 };
     rep.nfailed = 99;
-    G("svd_n")->funcs[1](nargs, ndims, nsteps, &rep);
+    ul_test_gufunc("svd_n")->funcs[1](nargs, ndims, nsteps, &rep);
     UL_CHECK(isnan(sv) && rep.nfailed == 1 && fetestexcept(FE_INVALID), "m > INT_MAX: s %g", sv);
     feclearexcept(FE_ALL_EXCEPT);
 
@@ -359,7 +319,7 @@ static void test_raw_loops(void)
     char *eargs[4] = { NULL, NULL, NULL, (char *)v3 };
     /* nonzero outer steps: offsetting a NULL would trip UBSan */
     ptrdiff_t edims[3] = { 2, 0, 3 }, esteps[11] = { 24, 8, 8, 72, 8, 8, 8, 8, 8, 24, 8 };
-    G("svd_m_f")->funcs[1](eargs, edims, esteps, NULL);
+    ul_test_gufunc("svd_m_f")->funcs[1](eargs, edims, esteps, NULL);
     int id = 1;
     for (int k = 0; k < 2; k++)
         for (int i = 0; i < 3; i++)
@@ -371,7 +331,7 @@ static void test_raw_loops(void)
     ptrdiff_t zdims[3] = { 0, 3, 3 };
     for (int k = 0; k < NSVD; k++)
         for (int d = 0; d < 4; d++)
-            G(NAMES[k])->funcs[d](zargs, zdims, esteps, NULL);
+            ul_test_gufunc(NAMES[k])->funcs[d](zargs, zdims, esteps, NULL);
     UL_CHECK(!fetestexcept(FE_INVALID), "N = 0 raised");
 }
 
@@ -391,7 +351,7 @@ static void test_enomem(void)
                           { (char *)s, UL_DOUBLE, 2, ss, sts }, { (char *)vt, UL_DOUBLE, 3, sa, sta } };
     ul_call_info info;
     ul_set_allocator(failing_malloc, free);
-    int rc = ul_gufunc_call(G("svd_n_f"), 4, ops, &info);
+    int rc = ul_gufunc_call(ul_test_gufunc("svd_n_f"), 4, ops, &info);
     ul_set_allocator(NULL, NULL);
     int nan = 1;
     for (int i = 0; i < 2 * M * M; i++)
@@ -399,7 +359,7 @@ static void test_enomem(void)
     for (int i = 0; i < 2 * M; i++)
         nan &= isnan(s[i]);
     UL_CHECK(rc == UL_ENOMEM && nan, "no workspace: rc %d (%s), outputs NaN %d", rc, info.message, nan);
-    rc = ul_gufunc_call(G("svd_n_f"), 4, ops, &info);
+    rc = ul_gufunc_call(ul_test_gufunc("svd_n_f"), 4, ops, &info);
     UL_CHECK(rc == UL_OK && fabs(s[0] - M) < 1e-12 && fabs(s[M - 1] - 1) < 1e-12, "allocator restored: rc %d s %g", rc, s[0]);
     free(a); free(u); free(vt); free(s);
 }
@@ -416,7 +376,7 @@ static void test_broadcast_misaligned(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t
     char *a = (char *)abuf + 1;
     for (ptrdiff_t i = 0; i < m; i++)
         for (ptrdiff_t j = 0; j < n; j++) {
-            double complex v = rnd(dt->complex_);
+            double complex v = ul_rnd(dt->complex_);
             ul_put(t, a + i * orow + j * oc, v);
             ul_put(t, (char *)cbuf + (i * n + j) * (ptrdiff_t)es, v);
         }
@@ -433,7 +393,7 @@ static void test_broadcast_misaligned(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t
         unsigned char *sb = calloc((size_t)(3 * sn) + 8, 1);
         ul_operand ops[4] = { { a, t, 3, sa, sta }, { (char *)ub + 1, t, 3, su, stu },
                               { (char *)sb + 3, rt, 2, ss, sts }, { (char *)vb + 1, t, 3, sv, stv } };
-        int rc = ul_gufunc_call(G(NAMES[g]), 4, ops, NULL);
+        int rc = ul_gufunc_call(ul_test_gufunc(NAMES[g]), 4, ops, NULL);
         /* the reference: C order, one matrix */
         ptrdiff_t ra[2] = { m, n }, rsa[2] = { n * (ptrdiff_t)es, (ptrdiff_t)es };
         ptrdiff_t ru[2] = { s.ur, s.uc }, rsu[2] = { s.uc * (ptrdiff_t)es, (ptrdiff_t)es };
@@ -443,7 +403,7 @@ static void test_broadcast_misaligned(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t
         char *s0 = calloc((size_t)s.sl + 1, rs);
         ul_operand rops[4] = { { (char *)cbuf, t, 2, ra, rsa }, { u0, t, 2, ru, rsu },
                                { s0, rt, 1, rss, rsts }, { v0, t, 2, rv, rsv } };
-        int rc0 = ul_gufunc_call(G(NAMES[g]), 4, rops, NULL);
+        int rc0 = ul_gufunc_call(ul_test_gufunc(NAMES[g]), 4, rops, NULL);
         int same = 1;
         for (ptrdiff_t k = 0; k < 3; k++) {
             for (ptrdiff_t i = 0; i < s.wur; i++)

@@ -172,6 +172,50 @@ static char *ul_at(const ul_layout *L, ptrdiff_t k, ptrdiff_t i, ptrdiff_t j)
 }
 
 /* 1 if every byte outside the layout's elements still holds the sentinel */
+/* The table's row `name`, or exit 2: every test needs its rows. */
+static inline const ul_gufunc *ul_test_gufunc(const char *name)
+{
+    const ul_gufunc *g = ul_gufunc_find(name);
+    if (g == NULL) {
+        fprintf(stderr, "gufunc %s missing from the table\n", name);
+        exit(2);
+    }
+    return g;
+}
+
+/* matrix k of a stack, as the dtype holds it, into a (column-major) */
+static inline void ul_read_matrix(const ul_layout *L, int type, ptrdiff_t k,
+                                  ptrdiff_t rows, ptrdiff_t cols,
+                                  double complex *a)
+{
+    for (ptrdiff_t j = 0; j < cols; j++)
+        for (ptrdiff_t i = 0; i < rows; i++)
+            a[i + j * rows] = ul_get(type, ul_at(L, k, i, j));
+}
+
+static inline double complex ul_rnd(int cplx)
+{
+    return cplx ? CMPLX(ul_rand(), ul_rand()) : ul_rand();
+}
+
+/* random unitary (orthogonal) n x n Q by modified Gram-Schmidt */
+static inline void ul_rand_unitary(double complex *q, ptrdiff_t n, int cplx)
+{
+    for (ptrdiff_t i = 0; i < n * n; i++)
+        q[i] = ul_rnd(cplx);
+    for (ptrdiff_t j = 0; j < n; j++) {
+        for (ptrdiff_t k = 0; k < j; k++) {
+            double complex d = 0;
+            for (ptrdiff_t i = 0; i < n; i++) d += conj(q[i + k * n]) * q[i + j * n];
+            for (ptrdiff_t i = 0; i < n; i++) q[i + j * n] -= d * q[i + k * n];
+        }
+        double nr = 0;
+        for (ptrdiff_t i = 0; i < n; i++) nr += creal(q[i + j * n] * conj(q[i + j * n]));
+        nr = sqrt(nr);
+        for (ptrdiff_t i = 0; i < n; i++) q[i + j * n] /= nr;
+    }
+}
+
 static inline int ul_gaps_untouched(const ul_layout *L)
 {
     unsigned char *mask = calloc(L->bytes, 1);
