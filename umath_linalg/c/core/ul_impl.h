@@ -7,6 +7,7 @@
 
 #include "umath_linalg.h"
 #include <complex.h>
+#include <string.h>
 
 #define UL_API __attribute__((visibility("default")))
 #define UL_HIDDEN __attribute__((visibility("hidden")))
@@ -63,6 +64,19 @@ UL_HIDDEN ptrdiff_t ul_small_run(int dt, int op, char **args,
 /* 1 when the AVX2+FMA kernels run: the CPU has both and $UL_CPU is not
  * "baseline"; decided once per process (c/small/ul_small.c). */
 UL_HIDDEN int ul_cpu_avx2(void);
+
+/* One element of es bytes (4, 8 or 16, else any): constant-size memcpys
+ * compile to moves, where memcpy(d, s, es) is a libc call per element
+ * (the copier's tile edges). Unaligned-safe. */
+static inline void ul_copy_elem(char *d, const char *s, size_t es)
+{
+    switch (es) {
+    case 4: memcpy(d, s, 4); break;
+    case 8: memcpy(d, s, 8); break;
+    case 16: memcpy(d, s, 16); break;
+    default: memcpy(d, s, es);
+    }
+}
 
 /* ---- fills used by the loops (ul_linearize.tmpl.h) ---- */
 #define UL_FILL_DECL(ch) \

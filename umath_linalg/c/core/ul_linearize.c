@@ -49,7 +49,7 @@ static void ul_tcopy(char *d, ptrdiff_t dl, const char *s, ptrdiff_t sl,
 #endif
     for (ptrdiff_t q = q0; q < c; q++)
         for (ptrdiff_t r = 0; r < m; r++)
-            memcpy(d + q * dl + r * (ptrdiff_t)es, s + r * sl + q * (ptrdiff_t)es, es);
+            ul_copy_elem(d + q * dl + r * (ptrdiff_t)es, s + r * sl + q * (ptrdiff_t)es, es);
 }
 
 #define UL_TEMPLATE "ul_linearize.tmpl.h"

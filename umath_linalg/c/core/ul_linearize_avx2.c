@@ -49,7 +49,7 @@ UL_HIDDEN ptrdiff_t ul_tcopy_avx(char *d, ptrdiff_t dl, const char *s,
         }
         for (; r < m; r++)
             for (ptrdiff_t k = q; k < q + t; k++)
-                memcpy(d + k * dl + r * e, s + r * sl + k * e, es);
+                ul_copy_elem(d + k * dl + r * e, s + r * sl + k * e, es);
     }
     return ct;
 }
