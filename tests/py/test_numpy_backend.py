@@ -5,7 +5,6 @@ CPython with numpy only; under pypy3 (no numpy) the whole module is skipped.
 import importlib
 import sys
 import threading
-import time
 import types
 
 import pytest
