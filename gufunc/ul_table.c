@@ -96,27 +96,28 @@ UL_FUNCS_SDZ(eigvals)
 #undef UL_LOOP_DECL
 
 static const ul_gufunc builtins[] = {
+    /* numpy 1.24's doc strings, verbatim (trailing blanks too) */
     { "inv", 1, 1, "(m, m)->(m, m)", 4, types_1_1, inv_funcs, null_data_4,
-      "inverse of the last two dimensions and broadcast to the rest.\n"
-      "Results in the inverse matrices.\n    \"(m, m)->(m, m)\"\n" },
+      "compute the inverse of the last two dimensions and broadcast to the "
+      "rest. \nResults in the inverse matrices. \n    \"(m,m)->(m,m)\" \n" },
     { "solve", 2, 1, "(m,m),(m,n)->(m,n)", 4, types_2_1, solve_funcs,
       null_data_4,
       "solve the system a x = b, on the last two dimensions, broadcast to "
-      "the rest.\nResults in matrices with the solutions.\n"
-      "    \"(m,m),(m,n)->(m,n)\"\n" },
+      "the rest. \nResults in a matrices with the solutions. \n"
+      "    \"(m,m),(m,n)->(m,n)\" \n" },
     { "solve1", 2, 1, "(m,m),(m)->(m)", 4, types_2_1, solve1_funcs,
       null_data_4,
-      "solve the system a x = b, for b a vector, broadcast in the outer "
-      "dimensions.\nResults in vectors with the solutions.\n"
-      "    \"(m,m),(m)->(m)\"\n" },
+      "solve the system a x = b, for b being a vector, broadcast in the "
+      "outer dimensions. \nResults in vectors with the solutions. \n"
+      "    \"(m,m),(m)->(m)\" \n" },
     { "det", 1, 1, "(m,m)->()", 4, types_1_1, det_funcs, null_data_4,
-      "det of the last two dimensions and broadcast on the rest.\n"
-      "Results in the determinants.\n    \"(m,m)->()\"\n" },
+      "det of the last two dimensions and broadcast on the rest. \n"
+      "    \"(m,m)->()\" \n" },
     { "slogdet", 1, 2, "(m,m)->(),()", 4, types_slogdet, slogdet_funcs,
       null_data_4,
-      "slogdet on the last two dimensions and broadcast on the rest.\n"
+      "slogdet on the last two dimensions and broadcast on the rest. \n"
       "Results in two arrays, one with sign and the other with log of the "
-      "determinants.\n    \"(m,m)->(),()\"\n" },
+      "determinants. \n    \"(m,m)->(),()\" \n" },
     /* numpy 1.24's svd rows: docs exactly numpy's */
     { "svd_m", 1, 1, "(m,n)->(m)", 4, types_1_1_real, svd_N_funcs, null_data_4,
       "svd when n>=m. " },

@@ -71,6 +71,17 @@ def test_gufuncs_are_numpy_ufuncs_with_numpys_names(ours):
     assert backend.gufuncs()["inv"] is ours["inv"]  # built once, cached
 
 
+def test_every_row_numpy_has_matches_it(ours):
+    """Every gufunc numpy's _umath_linalg has: same signature, types and
+    doc text (help() on an installed numpy.linalg gufunc reads the same)."""
+    shared = [n for n in ours if isinstance(getattr(NUMPY_UL, n, None), np.ufunc)]
+    assert len(shared) == 24, shared
+    for name in shared:
+        mine, theirs = ours[name], getattr(NUMPY_UL, name)
+        assert (mine.signature, mine.types) == (theirs.signature, theirs.types), name
+        assert mine.__doc__ == theirs.__doc__, name
+
+
 def test_gufuncs_reflect_table(ours):
     lib = backend._library()
     names = [backend._cstr(lib.ul_gufunc_at(i).contents.name)
