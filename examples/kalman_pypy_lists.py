@@ -12,13 +12,28 @@ from pypy_compat import linalg  # noqa: E402
 
 
 def _list_matmul(a, b):
-    """a @ b for nested lists: (n,k) @ (k,m), or (n,k) @ (k,) -> (n,)."""
-    if not isinstance(b[0], list):
-        return [sum([u * v for u, v in zip(row, b)])
-                for row in a]
-    bt = list(zip(*b))
-    return [[sum([u * v for u, v in zip(row, col)]) for col in bt]
-            for row in a]
+    """a @ b for nested lists: (n,k) @ (k,m), or (n,k) @ (k,) -> (n,).
+    Row times matrix, summed in k order (as a dot product would): plain
+    loops over floats, which PyPy's JIT compiles to unboxed arithmetic."""
+    if type(b[0]) is not list:
+        out = []
+        for row in a:
+            t = 0.0
+            for k in range(len(row)):
+                t += row[k] * b[k]
+            out.append(t)
+        return out
+    m = len(b[0])
+    out = []
+    for row in a:
+        acc = [0.0] * m
+        for k in range(len(row)):
+            aik = row[k]
+            bk = b[k]
+            for j in range(m):
+                acc[j] += aik * bk[j]
+        out.append(acc)
+    return out
 
 
 # pypy_compat.linalg.matmul (numpy 2's numpy.linalg.matmul) once it exists,
