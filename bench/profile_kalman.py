@@ -30,9 +30,9 @@ def best_us(fn, n=20000, repeats=7):
     return best * 1e6
 
 
-def setup(zs):
+def setup(zs, steps=50):
     f = kf.Filter()
-    f.run(zs[:50])                    # realistic values in every array
+    f.run(zs[:steps])                 # realistic values in every array
     mm, solve, inv = ul.matmul, ul.solve, ul.inv
     F, FT, P, A, H, HT, PHt, S, Sinv, K, y, w, Ky, KH, IKH = (
         f.F, f.FT, f.P, f.A, f.H, f.HT, f.PHt, f.S, f.Sinv, f.K, f.y, f.w,
@@ -63,13 +63,82 @@ def one(case, n):
         mod = kf if case == "fast" else __import__("kalman_pypy_lists")
         mod.run(zs[:n])
         return
-    f, calls = setup(zs)
+    f, calls = setup(zs, 3)           # (few calls besides the counted ones)
     fn = calls[int(case)][2]
     for _ in range(n):
         fn()
 
 
+_LOOP = """
+def loop(fn, n, repeats):
+    for _ in range(n):
+        fn()
+    best = None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        dt = (time.perf_counter() - t0) / n
+        best = dt if best is None or dt < best else best
+    return best * 1e6
+"""
+
+
+def own_loop_us(fn, n=20000, repeats=7):
+    """best_us with a timing loop of its own code object: PyPy's JIT traces
+    loops per code object, so each case gets its own trace."""
+    g = {"time": time}
+    exec(_LOOP, g)
+    return g["loop"](fn, n, repeats)
+
+
+def lists_table(steps):
+    """The same split for kalman_pypy_lists.py (values from a short run)."""
+    import kalman_pypy_lists as kl
+    from pypy_compat import linalg
+    truth, zs = km.make_data(steps)
+    f, _ = setup(zs)
+    L = lambda a: [list(r) for r in a]  # noqa: E731
+    n, m = km.N, km.M
+    P = [[f.P[i][j] for j in range(n)] for i in range(n)]
+    H = [[f.H[i][j] for j in range(n)] for i in range(m)]
+    K = [[f.K[i][j] for j in range(m)] for i in range(n)]
+    S = [[f.S[i][j] for j in range(m)] for i in range(m)]
+    y = [f.y[i] for i in range(m)]
+    mm, T = kl.mm, kl.transpose
+    cases = [
+        ("mm 10x10 @ 10x10 (x3)", 3, lambda: mm(P, P)),
+        ("transpose 10x10 (F.T)", 1, lambda: T(P)),
+        ("mm 10x10 @ 10x4", 1, lambda: mm(P, K)),
+        ("transpose 4x10 (H.T)", 1, lambda: T(H)),
+        ("mm 4x10 @ 10x4", 1, lambda: mm(H, K)),
+        ("mm 10x4 @ 4x4", 1, lambda: mm(K, S)),
+        ("mm 10x4 @ 4", 1, lambda: mm(K, y)),
+        ("mm 10x4 @ 4x10", 1, lambda: mm(K, H)),
+        ("I - KH (list comprehension)", 1,
+         lambda: [[P[i][j] - P[i][j] for j in range(n)] for i in range(n)]),
+        ("linalg.solve 4x4, 4 on lists", 1, lambda: linalg.solve(S, y)),
+        ("linalg.inv 4x4 on lists", 1, lambda: linalg.inv(L(S))),
+    ]
+    print("| lists step (mm = %s) | calls | us per call | us per step |"
+          % ("linalg.matmul" if kl.mm is not kl._list_matmul
+             else "list product"))
+    print("|---|---|---|---|")
+    total = 0.0
+    for name, count, fn in cases:
+        us = own_loop_us(fn)
+        total += count * us
+        print("| %s | %d | %.3f | %.2f |" % (name, count, us, count * us))
+    print("| sum | | | %.2f |" % total)
+    step = own_loop_us(lambda: kl.run(zs), n=1, repeats=5) / steps
+    print("| whole step (measured) | | | %.2f |" % step)
+
+
 def main():
+    if sys.argv[1:2] == ["--lists"]:
+        return lists_table(int(sys.argv[2]) if len(sys.argv) > 2 else 5000)
+    if sys.argv[1:2] == ["--name"]:
+        return print(setup(km.make_data(60)[1])[1][int(sys.argv[2])][0])
     if sys.argv[1:2] == ["--one"]:
         return one(sys.argv[2], int(sys.argv[3]))
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 5000

@@ -4,9 +4,13 @@ and inverse written into its out= array (no allocation per step), the
 element-wise glue on flat double* views of the same memory.  Runs on
 CPython too.   PYTHONPATH=. pypy3 examples/kalman_pypy_fast.py [NSTEPS]
 
-All library calls are in Filter.products(): that is the one place to change
-when the library gains plans or transposed views (today F.T and H.T are
-kept as separate arrays that the Jacobian code fills alongside F and H).
+All library calls are in the four closures made in Filter.__init__
+(predict_cov, innovation_cov, gate_solve, update): the one place to change
+when the library gains explicit plans or transposed views.  Today F.T and
+H.T are separate arrays that the Jacobian code fills alongside F and H
+(a few stores per step); with a no-copy transposed view (say ul.T(a)) the
+closures would take ul.T(F) and ul.T(H) instead and the FT/HT stores go.
+Cached plans need nothing here: every call repeats its operand types.
 """
 import math
 import os
