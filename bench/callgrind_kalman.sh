@@ -17,7 +17,7 @@ for c in 0 1 2 3 4 5 6 7; do
     valgrind --tool=callgrind --callgrind-out-file="$f" \
         "$pypy" bench/profile_kalman.py --one "$c" "$n" >/dev/null 2>"$f.log" \
         || { echo "callgrind failed: $f.log"; exit 1; }
-    callgrind_annotate --inclusive=yes "$f" 2>/dev/null > "$f.txt"
+    callgrind_annotate --inclusive=yes --threshold=100 "$f" 2>/dev/null > "$f.txt"
     name=$("$pypy" bench/profile_kalman.py --name "$c")
     # the loop: the ul_*_loop the driver calls most; its count and cost
     awk -v name="$name" '
