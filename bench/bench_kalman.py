@@ -51,7 +51,7 @@ def run_case(exe, script, env_extra, ex, steps):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=5000)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--python", default="/usr/bin/python3")
     ap.add_argument("--pypy", default="pypy3")
     args = ap.parse_args()
