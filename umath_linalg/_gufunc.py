@@ -17,6 +17,7 @@ from ._core import (ffi, lib, NULL, LinAlgError, to_operand,
 from ._results import result_kind, _Result, cffi_array_type
 from ._fastpath import MISS, miss, fast_path, make_fast11, note_numpy, _ND
 from ._plans import DriverPlan, FastPlan, CallPlan
+from ._lists import make_plan as make_list_plan
 
 __all__ = ["Gufunc", "MISS", "make_fast11"]
 
@@ -439,15 +440,10 @@ class Gufunc(object):
                 lkey = ()
                 for i in range(nin):
                     lkey += (ops[i].shape, src_types[i])
-                lt = cp.out_types[0]
-                oshape = cp.out_shapes[0]
-                n_out = _prod(oshape)
-                self._list_plans[lkey] = FastPlan(
-                    d, scalar=(not oshape,), out_shapes=(oshape,),
-                    out_nbytes=(max(n_out, 1) * ITEMSIZE[lt],),
-                    puts=tuple(_PUT[t] for t in lin),
-                    in_itemsizes=tuple(ITEMSIZE[t] for t in lin),
-                    out_ptype=CNAMES[lt] + " *", out_n=n_out)
+                p = make_list_plan(d, nin, lin, cp.out_types[0],
+                                   cp.out_shapes[0])
+                if p is not None:
+                    self._list_plans[lkey] = p
             return
         if kind == K_CFFI:
             if any(op.open_len for op in ops) or \

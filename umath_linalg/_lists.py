@@ -1,0 +1,153 @@
+"""The nested-list fast path: inv, solve, det, matmul ... of nested lists in
+one foreign call and a few list operations.
+
+A repeated call on nested lists of the shapes and value type of an earlier
+call runs through the ListPlan the general path recorded then
+(Gufunc._remember -> make_plan; the caches are g._list_plans, read by
+_fastpath.py's `lists`).  What a call costs, and why it is written so:
+
+- reading the operand (`read`): a 2-d list of rows is flattened with one
+  `flat += row` per row; on PyPy the flat list's storage strategy
+  (__pypy__.strategy: float, int or int-or-float items) gives numpy's dtype
+  without looking at the items.  Anything else (3-d stacks, complex or bool
+  items, numpy scalars, ragged lists) takes the item-by-item reading of
+  _core (`_list_shape_values`, `_values_type`): same types, same errors.
+- the input: the flat list itself is the argument of bridge/ul_build.py's
+  ulpy_list2_*/ulpy_list3_* (cffi converts it into a temporary C array for
+  the call: a memcpy for a list of floats on PyPy); no input buffer.
+- the output: a buffer owned by the plan, taken for the call and given
+  back afterwards (a second thread in the same plan at the same time makes
+  its own), read back with one ffi.unpack and cut into rows by slicing.
+"""
+import sys
+
+from ._core import ffi, lib, _list_shape_values, _values_type, T_DOUBLE, \
+    T_INT64
+from ._results import nest, _empty_nest
+from . import _dtypes as _dt
+
+try:
+    from __pypy__ import strategy as _strategy
+except ImportError:         # CPython: read the items
+    _strategy = None
+
+# PyPy list strategies whose items numpy reads as int64 / float64
+_STRATEGY_TYPE = {"FloatListStrategy": T_DOUBLE,
+                  "IntOrFloatListStrategy": T_DOUBLE,
+                  "IntegerListStrategy": T_INT64}
+
+_unpack = ffi.unpack
+_from_buffer = ffi.from_buffer
+
+# The one-call entries by loop input type: [nin][type]
+_CALLS = {1: {_dt.FLOAT64.num: lib.ulpy_list2_d,
+              _dt.FLOAT32.num: lib.ulpy_list2_f},
+          2: {_dt.FLOAT64.num: lib.ulpy_list3_d,
+              _dt.FLOAT32.num: lib.ulpy_list3_f}}
+
+
+def read(x):
+    """(shape, flat items, numpy's type number) of nested lists x; the
+    errors of _core._list_shape_values / _values_type for bad lists."""
+    if type(x) is list and x and _strategy is not None:
+        r0 = x[0]
+        if type(r0) is list:
+            m = len(r0)
+            flat = []
+            for r in x:
+                if type(r) is not list or len(r) != m:
+                    break
+                flat += r
+            else:
+                t = _STRATEGY_TYPE.get(_strategy(flat))
+                if t is not None:
+                    return (len(x), m), flat, t
+        else:
+            t = _STRATEGY_TYPE.get(_strategy(x))
+            if t is not None:
+                return (len(x),), x, t
+    shape, flat = _list_shape_values(x)
+    return shape, flat, _values_type(flat)
+
+
+class ListPlan(object):
+    """A DriverPlan (d) for list inputs: `call` the ulpy_list* entry of the
+    loop's input type, the output's shape, C pointer type and item count,
+    and a spare output buffer (a typed cffi array over a bytearray)."""
+    __slots__ = ("call", "types", "ndims", "shapes", "strides", "d",
+                 "out_shape", "out_ptype", "out_n", "out_nbytes", "spare",
+                 "in_ctype")
+
+    def __init__(self, d, call, out_shape, out_ptype, out_n, out_nbytes,
+                 in_ctype):
+        self.d = d
+        self.in_ctype = in_ctype
+        self.call = call
+        self.types, self.ndims = d.types, d.ndims
+        self.shapes, self.strides = d.shapes, d.strides
+        self.out_shape = out_shape
+        self.out_ptype = out_ptype
+        self.out_n = out_n
+        self.out_nbytes = out_nbytes
+        self.spare = None
+
+    def new_out(self):
+        # (a typed from_buffer array keeps its bytearray alive; a cast
+        # pointer would not)
+        return _from_buffer(self.out_ptype, bytearray(self.out_nbytes),
+                            require_writable=True)
+
+    def run_info(self, gptr, ptrs, info):
+        return self.d.run_info(gptr, ptrs, info)
+
+
+def make_plan(d, nin, in_types, out_type, out_shape):
+    """The ListPlan of DriverPlan d, or None when the loop's input types
+    have no one-call entry (complex: the general path)."""
+    calls = _CALLS.get(nin, {})
+    if in_types[0] not in calls or any(t != in_types[0] for t in in_types):
+        return None
+    n = 1
+    for k in out_shape:
+        n *= k
+    if n == 0:
+        return None             # (empty results: the general path)
+    return ListPlan(d, calls[in_types[0]], out_shape,
+                    _dt.BY_NUM[out_type].cname + "[]", n,
+                    n * _dt.BY_NUM[out_type].itemsize,
+                    _dt.BY_NUM[in_types[0]].cname + "[]")
+
+
+def run(p, gptr, status, fa, fb):
+    """Run ListPlan p on the flat inputs fa (and fb, or None); the result
+    as nested lists (a scalar for a 0-d result)."""
+    o = p.spare
+    p.spare = None
+    if o is None:
+        o = p.new_out()
+    if fb is None:
+        st = p.call(gptr, fa, o, p.types, p.ndims, p.shapes, p.strides)
+    else:
+        st = p.call(gptr, fa, fb, o, p.types, p.ndims, p.shapes, p.strides)
+    if st:
+        p.spare = o
+        ins = (fa,) if fb is None else (fa, fb)
+        # (the driver asked again for its message needs C arrays)
+        status(st, tuple(ffi.new(p.in_ctype, x or [0]) for x in ins) + (o,),
+               p)
+    shape = p.out_shape
+    n = p.out_n
+    if len(shape) == 2:
+        flat = _unpack(o, n)
+        p.spare = o
+        m = shape[1]
+        return [flat[i:i + m] for i in range(0, n, m)]
+    if not shape:
+        v = o[0]
+        p.spare = o
+        return v
+    flat = _unpack(o, n)
+    p.spare = o
+    if len(shape) == 1:
+        return flat
+    return nest(flat, shape)
