@@ -113,21 +113,32 @@ def fast_path(g, fallback, specialize=True):
             return tuple([o[()] if sc else o for o, sc in zip(outs, p.scalar)])
         return tuple([o[0] if sc else o for o, sc in zip(outs, p.scalar)])
 
+    last = [((), None)]     # lists: (key, plan) of the last list plan used
+
     def lists(a, b):
         """Nested-list inputs without out= (_lists.py; a rare path: its own
-        frame keeps entry's small)."""
+        frame keeps entry's small).  The last plan used is tried before the
+        dict: hashing a key of nested tuples costs PyPy more than reading a
+        4x4 list."""
         shape, fa, t = read_list(a)
+        lk, lp = last[0]    # (one tuple: threads see a key with its plan)
         if not two:
             fb = None
+            if len(lk) == 2 and lk[0] == shape and lk[1] == t:
+                return run_list(lp, gptr, status, fa, None)
             key = (shape, t)
         elif type(b) is list:
             shape_b, fb, t_b = read_list(b)
+            if len(lk) == 4 and lk[0] == shape and lk[1] == t and \
+                    lk[2] == shape_b and lk[3] == t_b:
+                return run_list(lp, gptr, status, fa, fb)
             key = (shape, t, shape_b, t_b)
         else:
             return MISS
         p = list_plans.get(key)
         if p is None:
             return MISS
+        last[0] = (key, p)
         return run_list(p, gptr, status, fa, fb)
 
     def entry(a, out=None):
