@@ -21,9 +21,9 @@ _fastpath.py's `lists`).  What a call costs, and why it is written so:
 """
 import sys
 
-from ._core import ffi, lib, _list_shape_values, _values_type, T_DOUBLE, \
-    T_INT64
-from ._results import nest, _empty_nest
+from ._core import ffi, lib, _list_shape_values, _values_type, _c_strides, \
+    T_DOUBLE, T_INT64
+from ._results import nest
 from . import _dtypes as _dt
 
 try:
@@ -118,9 +118,9 @@ def make_plan(d, nin, in_types, out_type, out_shape):
                     _dt.BY_NUM[in_types[0]].cname + "[]")
 
 
-def run(p, gptr, status, fa, fb):
-    """Run ListPlan p on the flat inputs fa (and fb, or None); the result
-    as nested lists (a scalar for a 0-d result)."""
+def _call(p, gptr, status, fa, fb):
+    """Run ListPlan p on the flat inputs fa (and fb, or None): its output
+    buffer, taken from the plan (the caller gives it back once read)."""
     o = p.spare
     p.spare = None
     if o is None:
@@ -135,19 +135,47 @@ def run(p, gptr, status, fa, fb):
         # (the driver asked again for its message needs C arrays)
         status(st, tuple(ffi.new(p.in_ctype, x or [0]) for x in ins) + (o,),
                p)
+    return o
+
+
+def run(p, gptr, status, fa, fb):
+    """Run ListPlan p on the flat inputs fa (and fb, or None); the result
+    as nested lists (a scalar for a 0-d result)."""
+    o = _call(p, gptr, status, fa, fb)
     shape = p.out_shape
-    n = p.out_n
-    if len(shape) == 2:
-        flat = _unpack(o, n)
-        p.spare = o
-        m = shape[1]
-        return [flat[i:i + m] for i in range(0, n, m)]
     if not shape:
         v = o[0]
         p.spare = o
         return v
+    n = p.out_n
     flat = _unpack(o, n)
     p.spare = o
+    if len(shape) == 2:
+        m = shape[1]
+        return [flat[i:i + m] for i in range(0, n, m)]
     if len(shape) == 1:
         return flat
     return nest(flat, shape)
+
+
+def run_flat(p, gptr, status, fa, fb):
+    """run() with the result as one flat list."""
+    o = _call(p, gptr, status, fa, fb)
+    flat = _unpack(o, p.out_n)
+    p.spare = o
+    return flat
+
+
+def flat_plan(g, loop_type, in_shapes):
+    """A ListPlan running gufunc g's loop of type loop_type (float64 or
+    float32 for every operand) on flat C-order lists of in_shapes (for
+    pypy_compat's flat-list arrays); None when there is no such entry or
+    the result is empty.  Shape errors: the driver's, as ValueError."""
+    out_shape, = g.out_shapes(tuple(in_shapes))
+    shapes = tuple(in_shapes) + (out_shape,)
+    size = _dt.BY_NUM[loop_type].itemsize
+    strides = tuple(_c_strides(s, size) for s in shapes)
+    d = g._plan((loop_type,) * len(shapes), shapes, strides)
+    return make_plan(d, len(in_shapes), (loop_type,) * len(in_shapes),
+                     loop_type, out_shape)
+

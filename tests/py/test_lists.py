@@ -159,3 +159,47 @@ def test_results_are_new_lists():
     assert r1 == r2 and r1 is not r2 and r1[0] is not r2[0]
     r1[0][0] = 99.0
     assert linalg.inv(a) == r2
+
+
+def _pure_mm(a, b):
+    return [[sum(x * y for x, y in zip(r, c)) for c in zip(*b)] for r in a]
+
+
+def test_compat_matmul_lists():
+    a, b = mat(4, 3), mat(4, 4)
+    r = twice(linalg.matmul, a, b)
+    p = _pure_mm(a, b)
+    assert max(abs(r[i][j] - p[i][j]) for i in range(4)
+               for j in range(4)) < 1e-13
+    ints = [[1, 2], [3, 4]]
+    assert kinds(twice(linalg.matmul, ints, ints)) == \
+        kinds([[7, 10], [15, 22]])
+    assert kinds(linalg.matmul([[True, False], [False, False]],
+                               [[True], [True]])) == kinds([[True], [False]])
+    assert kinds(twice(linalg.matmul, [1.0, 2.0], [3.0, 4.0])) == \
+        kinds(11.0)
+    assert kinds(linalg.matmul([1, 2], [[1.5], [2]])) == kinds([5.5])
+    assert linalg.matmul([[1j, 1], [2, 3]], [[1], [1j]]) == [[2j], [2 + 3j]]
+    sig = "with gufunc signature (n?,k),(k,m?)->(n?,m?)"
+    for x, y, msg in ((3.0, ints, "Input operand 0 does not have enough "
+                       "dimensions (has 0, gufunc core with signature "
+                       "(n?,k),(k,m?)->(n?,m?) requires 1)"),
+                      (ints, [[1, 2, 3]], "Input operand 1 has a mismatch in "
+                       "its core dimension 0, %s (size 1 is different from "
+                       "2)" % sig)):
+        for f in (linalg.matmul, ul.matmul):
+            with pytest.raises(ValueError) as e:
+                f(x, y)
+            assert str(e.value) == "matmul: " + msg
+
+
+def test_multi_dot_on_matmul():
+    chain = [mat(5, 1)[:3], [r[:2] for r in mat(5, 2)], mat(2, 3)]
+    chain[1] = [row[:2] for row in mat(5, 2)]   # (3,5) (5,2) (2,2)
+    r = twice(linalg.multi_dot, chain)
+    p = _pure_mm(_pure_mm(chain[0], chain[1]), chain[2])
+    assert max(abs(r[i][j] - p[i][j]) for i in range(3)
+               for j in range(2)) < 1e-12
+    assert linalg.multi_dot([[[1, 2]], [[3], [4]], [[5]]]) == [[55]]
+    assert kinds(linalg.multi_dot([[1.0, 2.0], [[1.0, 0.0], [0.0, 1.0]],
+                                   [3.0, 4.0]])) == kinds(11.0)
