@@ -18,6 +18,8 @@ from ._results import result_kind, _Result, cffi_array_type
 from ._fastpath import MISS, miss, fast_path, make_fast11, note_numpy, _ND
 from ._plans import DriverPlan, FastPlan, CallPlan
 from ._lists import make_plan as make_list_plan
+from . import _views
+from ._views import View
 
 __all__ = ["Gufunc", "MISS", "make_fast11"]
 
@@ -287,6 +289,11 @@ class Gufunc(object):
         the operands' kinds, types, shapes and strides (loop, casts, output
         shapes, the driver's arrays) is cached per such signature."""
         nin, nout = self.nin, self.nout
+        if loop_types is None and kind is None and \
+                (View in map(type, args) or type(out) is View):
+            r = _views.call(self, args, out)    # (views of cffi arrays)
+            if r is not None:
+                return r
         if _ND[0] is None:
             note_numpy()
         if len(args) != nin:
@@ -422,6 +429,8 @@ class Gufunc(object):
         nin, nout = self.nin, self.nout
         if nin > 2:
             return
+        if View in [type(x.obj) for x in ops] or View in map(type, outs):
+            return                  # (views: _views.call's own plans)
         kinds = set(op.kind for op in ops)
         if len(kinds) != 1:
             return
