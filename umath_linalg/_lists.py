@@ -17,7 +17,8 @@ _fastpath.py's `lists`).  What a call costs, and why it is written so:
   the call: a memcpy for a list of floats on PyPy); no input buffer.
 - the output: a buffer owned by the plan, taken for the call and given
   back afterwards (a second thread in the same plan at the same time makes
-  its own), read back with one ffi.unpack and cut into rows by slicing.
+  its own), read back with one ffi.unpack and cut into rows by one
+  written-out list of slices.
 """
 import sys
 
@@ -73,7 +74,10 @@ def read(x):
 class ListPlan(object):
     """A DriverPlan (d) for list inputs: `call` the ulpy_list* entry of the
     loop's input type, the output's shape, C pointer type and item count,
-    and a spare output buffer (a typed cffi array over a bytearray)."""
+    and `spare`, a list of output buffers (typed cffi arrays over
+    bytearrays): a call pops one, or makes one if there is none, and
+    appends it back once read (pop and append are atomic under the GIL, so
+    two threads never share a buffer)."""
     __slots__ = ("call", "types", "ndims", "shapes", "strides", "d",
                  "out_shape", "out_ptype", "out_n", "out_nbytes", "spare",
                  "in_ctype", "rows")
@@ -89,7 +93,7 @@ class ListPlan(object):
         self.out_ptype = out_ptype
         self.out_n = out_n
         self.out_nbytes = out_nbytes
-        self.spare = None
+        self.spare = []
         self.rows = _row_splitter(out_shape)
 
     def new_out(self):
@@ -137,20 +141,23 @@ def make_plan(d, nin, in_types, out_type, out_shape):
 def _call(p, gptr, status, fa, fb):
     """Run ListPlan p on the flat inputs fa (and fb, or None): its output
     buffer, taken from the plan (the caller gives it back once read)."""
-    o = p.spare
-    p.spare = None
-    if o is None:
+    try:
+        o = p.spare.pop()
+    except IndexError:
         o = p.new_out()
     if fb is None:
         st = p.call(gptr, fa, o, p.types, p.ndims, p.shapes, p.strides)
     else:
         st = p.call(gptr, fa, fb, o, p.types, p.ndims, p.shapes, p.strides)
     if st:
-        p.spare = o
         ins = (fa,) if fb is None else (fa, fb)
-        # (the driver asked again for its message needs C arrays)
-        status(st, tuple(ffi.new(p.in_ctype, x or [0]) for x in ins) + (o,),
-               p)
+        try:
+            # (the driver asked again for its message needs C arrays)
+            status(st, tuple(ffi.new(p.in_ctype, x or [0]) for x in ins) +
+                   (o,), p)
+        except BaseException:
+            p.spare.append(o)
+            raise
     return o
 
 
@@ -161,11 +168,11 @@ def run(p, gptr, status, fa, fb):
     shape = p.out_shape
     if not shape:
         v = o[0]
-        p.spare = o
+        p.spare.append(o)
         return v
     n = p.out_n
     flat = _unpack(o, n)
-    p.spare = o
+    p.spare.append(o)
     rows = p.rows
     if rows is not None:
         return rows(flat)
@@ -181,7 +188,7 @@ def run_flat(p, gptr, status, fa, fb):
     """run() with the result as one flat list."""
     o = _call(p, gptr, status, fa, fb)
     flat = _unpack(o, p.out_n)
-    p.spare = o
+    p.spare.append(o)
     return flat
 
 

@@ -102,15 +102,37 @@ def test_repeat_agrees(name, f, args, ref):
 
 def test_fast_path_is_taken():
     a = mat(5, 9)
-    linalg.inv(a)
+    linalg.inv(a)                       # the general path makes the plan
+    linalg.inv(a)                       # which runs this one
     plans = linalg._INV._list_plans
     assert any(k[0] == (5, 5) for k in plans)
-    for k, p in plans.items():
-        if k[0] == (5, 5):
-            p.spare = None              # the plan's buffer is taken ...
+    p, = [p for k, p in plans.items() if k[0] == (5, 5)]
+    assert len(p.spare) == 1            # the output buffer, given back
+    del p.spare[:]
     linalg.inv(a)
-    assert any(p.spare is not None for k, p in plans.items()
-               if k[0] == (5, 5))       # ... and given back
+    assert len(p.spare) == 1
+    with pytest.raises(LinAlgError):
+        linalg.inv([[0.0] * 5] * 5)
+    assert len(p.spare) == 1            # given back when raising too
+
+
+def test_threads_share_plans():
+    import threading
+    mats = [mat(6, 100 + k) for k in range(4)]
+    want = [linalg.inv(m) for m in mats]
+    bad = []
+
+    def work(k):
+        for _ in range(2000):
+            if linalg.inv(mats[k]) != want[k]:
+                bad.append(k)
+                return
+    ts = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not bad
 
 
 @pytest.mark.parametrize("f", [linalg.inv, ul.inv, linalg.det],
