@@ -16,7 +16,8 @@ drives _umath_linalg; a row the library lacks raises NotImplementedError
 when the function needing it is called (the module imports regardless).
 
 Operands: nested lists, buffers (memoryview, array.array ...), cffi arrays,
-or numpy arrays when numpy is loaded.  Results come back in the operand's
+umath_linalg.View / umath_linalg.T(a) views of those (no copy), or numpy
+arrays when numpy is loaded.  Results come back in the operand's
 kind (lists for lists, memoryview for real buffers, the cffi array type for
 cffi arrays, ndarray for ndarray; 0-d results as scalars).  Several-output
 functions return plain tuples, as numpy 1.24 (numpy 2.0 returns named

@@ -110,8 +110,11 @@ def T(a):
     lists (lists are copied on every call anyway).  T(T(a)) is a's layout.
     ValueError for fewer than two dimensions.
 
-        ul.matmul(ul.matmul(F, P), ul.T(F))     # F P F^T, no transpose copy
-        ul.solve(ul.T(A), b, out=x)              # A^T x = b"""
+        FT = ul.T(F)                  # once, outside the loop (0.25 us)
+        ul.matmul(F, P, out=FP)       # then, per step: F P F^T with no
+        ul.matmul(FP, FT, out=FPFT)   # transpose copy (a view of F: it
+                                      # sees F's current values)
+        ul.solve(ul.T(A), b)          # A^T x = b"""
     np = _numpy()
     if np is not None and isinstance(a, np.ndarray):
         if a.ndim < 2:
