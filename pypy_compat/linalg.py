@@ -298,10 +298,12 @@ def matmul(x1, x2):
     r = _MATMUL.try_fast((x1, x2))
     if r is not MISS:
         return r
-    (a, b), kind = _arrs((x1, x2))
-    t = _promote(a.t, b.t)
+    ops = (to_operand(x1), to_operand(x2))      # (no copy yet)
+    t = _promote(ops[0].type, ops[1].type)
     if t in _INEXACT:
-        return _MATMUL.call((x1, x2), None, loop_types=(t, t), kind=kind)
+        return _MATMUL.call(ops, None, loop_types=(t, t),
+                            kind=result_kind(ops))
+    (a, b), kind = _arrs(ops)
     shape, = _MATMUL.out_shapes((a.shape, b.shape))   # numpy's errors
     if a.ndim == 1:
         a = _Arr(a.t, (1,) + a.shape, a.data)
