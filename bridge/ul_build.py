@@ -52,6 +52,16 @@ int ulpy_call4(const ul_gufunc *g, void *d0, void *d1, void *d2, void *d3,
                const ptrdiff_t *strides);
 void ulpy_put_d(void *dst, const double *src, size_t n);
 void ulpy_put_f(void *dst, const float *src, size_t n);
+int ulpy_list2_d(const ul_gufunc *g, const double *a, void *o, const int *types,
+                 const int *ndims, const ptrdiff_t *shapes, const ptrdiff_t *strides);
+int ulpy_list2_f(const ul_gufunc *g, const float *a, void *o, const int *types,
+                 const int *ndims, const ptrdiff_t *shapes, const ptrdiff_t *strides);
+int ulpy_list3_d(const ul_gufunc *g, const double *a, const double *b, void *o,
+                 const int *types, const int *ndims, const ptrdiff_t *shapes,
+                 const ptrdiff_t *strides);
+int ulpy_list3_f(const ul_gufunc *g, const float *a, const float *b, void *o,
+                 const int *types, const int *ndims, const ptrdiff_t *shapes,
+                 const ptrdiff_t *strides);
 """
 
 HELPERS_SRC = r"""
@@ -86,6 +96,29 @@ static void ulpy_put_f(void *dst, const float *src, size_t n)
 {
     memcpy(dst, src, n * sizeof(float));
 }
+/* The nested-list fast path (umath_linalg/_lists.py): the flat Python list
+   itself is the input argument.  cffi converts it into a temporary C array
+   for the call (on PyPy a memcpy for a list of floats), so the Python side
+   allocates no input buffer and makes one foreign call. */
+#define ULPY_LIST2(ch, T) \
+static int ulpy_list2_##ch(const ul_gufunc *g, const T *a, void *o, const int *types, \
+                           const int *ndims, const ptrdiff_t *shapes, const ptrdiff_t *strides) \
+{ \
+    char *data[2] = {(char *)a, (char *)o}; \
+    return ul_gufunc_callv(g, 2, data, types, ndims, shapes, strides, NULL); \
+}
+#define ULPY_LIST3(ch, T) \
+static int ulpy_list3_##ch(const ul_gufunc *g, const T *a, const T *b, void *o, \
+                           const int *types, const int *ndims, const ptrdiff_t *shapes, \
+                           const ptrdiff_t *strides) \
+{ \
+    char *data[3] = {(char *)a, (char *)b, (char *)o}; \
+    return ul_gufunc_callv(g, 3, data, types, ndims, shapes, strides, NULL); \
+}
+ULPY_LIST2(d, double)
+ULPY_LIST2(f, float)
+ULPY_LIST3(d, double)
+ULPY_LIST3(f, float)
 """
 
 

@@ -18,7 +18,9 @@ from ._linalg_arrays import (Arr, arr, arrs, result, promote, matmul,
 from ._linalg_gufuncs import (run, assert_stacked_2d, assert_stacked_square,
                               assert_2d, common_type, astype, LinAlgError,
                               SINGULAR)
-from ._linalg_arrays import _prod
+from ._linalg_arrays import _prod, F64
+from ._linalg_gufuncs import gufunc
+from umath_linalg._lists import flat_plan, run_flat
 
 
 def _typed(a, t):
@@ -39,6 +41,33 @@ def _inv(a):
     t, rt = common_type(a)
     r, = run("inv", [a], (t,), SINGULAR)
     return astype(r, rt)
+
+
+_MM_PLANS = {}      # (a.shape, b.shape) -> the float64 ListPlan (or None)
+
+
+def product(a, b):
+    """numpy's matmul of two Arrs of at least 2 dims (stacks broadcast):
+    floating types on libumath_linalg's matmul gufunc (float64 in one call
+    on the flat lists, _lists.flat_plan), integers and bools exactly in
+    Python (_linalg_arrays.matmul), as numpy keeps their types."""
+    t = promote(a.t, b.t)
+    if t not in INEXACT:
+        return matmul(a, b, t)
+    if t == F64:
+        key = (a.shape, b.shape)
+        p = _MM_PLANS.get(key, False)
+        g = gufunc("matmul", False)
+        if p is False:
+            p = flat_plan(g, F64, key)      # (the driver's shape errors)
+            if len(_MM_PLANS) > 512:
+                _MM_PLANS.clear()
+            _MM_PLANS[key] = p
+        if p is not None:
+            return Arr(F64, p.out_shape,
+                       run_flat(p, g._g, g._status, a.data, b.data))
+    r, = run("matmul", [a, b], (t, t), None)
+    return r
 
 
 def matrix_power(a, n):
@@ -95,7 +124,7 @@ def _dot(a, b):
         return Arr(r.t, r.shape[:-1], r.data)
     if a.ndim <= 2 and b.ndim == 2:
         a2 = a if a.ndim == 2 else Arr(a.t, (1,) + a.shape, a.data)
-        r = matmul(a2, b, t)
+        r = product(a2, b)
         return _typed(Arr(t, r.shape[a.ndim == 1:], r.data), t)
     return _tensordot(a, b, ([a.ndim - 1], [max(b.ndim - 2, 0)]))
 

@@ -8,15 +8,16 @@ matrix_rank (tol, hermitian) in _linalg_decomp.py; norm (every ord and axis
 form, keepdims) and cond (every p) in _linalg_norms.py; matrix_power,
 multi_dot, tensorsolve, tensorinv in _linalg_misc.py; and numpy 2's
 additions with numpy 2's semantics: svdvals, matrix_norm, vector_norm,
-outer, tensordot, trace, vecdot, cross, diagonal, matrix_transpose (matmul is
-not here).  The decompositions run libumath_linalg's gufuncs (cholesky_lo,
+outer, tensordot, trace, vecdot, cross, diagonal, matrix_transpose, matmul
+(here).  The decompositions run libumath_linalg's gufuncs (cholesky_lo,
 qr_r_raw_m/_n, qr_reduced, qr_complete, eig, eigvals, eigh_lo/_up,
 eigvalsh_lo/_up, svd_m/_n[_s/_f], lstsq_m/_n) exactly as numpy's linalg.py
 drives _umath_linalg; a row the library lacks raises NotImplementedError
 when the function needing it is called (the module imports regardless).
 
 Operands: nested lists, buffers (memoryview, array.array ...), cffi arrays,
-or numpy arrays when numpy is loaded.  Results come back in the operand's
+umath_linalg.View / umath_linalg.T(a) views of those (no copy), or numpy
+arrays when numpy is loaded.  Results come back in the operand's
 kind (lists for lists, memoryview for real buffers, the cffi array type for
 cffi arrays, ndarray for ndarray; 0-d results as scalars).  Several-output
 functions return plain tuples, as numpy 1.24 (numpy 2.0 returns named
@@ -53,6 +54,9 @@ from ._linalg_norms import norm, cond, matrix_norm, vector_norm, svdvals
 from ._linalg_misc import (matrix_power, multi_dot, tensorsolve, tensorinv,
                            matrix_transpose, diagonal, trace, outer,
                            tensordot, vecdot, cross)
+from ._linalg_arrays import (arrs as _arrs, promote as _promote,
+                             matmul as _matmul_exact, result as _result,
+                             Arr as _Arr, INEXACT as _INEXACT)
 
 # numpy 1.24's numpy.linalg.__all__, then numpy 2's additions (but matmul).
 __all__ = ["matrix_power", "solve", "tensorsolve", "tensorinv", "inv",
@@ -60,7 +64,8 @@ __all__ = ["matrix_power", "solve", "tensorsolve", "tensorinv", "inv",
            "svd", "eig", "eigh", "lstsq", "norm", "qr", "cond",
            "matrix_rank", "LinAlgError", "multi_dot",
            "svdvals", "trace", "diagonal", "cross", "outer", "tensordot",
-           "matrix_transpose", "matrix_norm", "vector_norm", "vecdot"]
+           "matrix_transpose", "matrix_norm", "vector_norm", "vecdot",
+           "matmul"]
 
 _typeof = ffi.typeof
 
@@ -79,6 +84,7 @@ _SOLVE = Gufunc(_row("solve"), singular="raise")
 _SOLVE1 = Gufunc(_row("solve1"), singular="raise")
 _DET = Gufunc(_row("det"))
 _SLOGDET = Gufunc(_row("slogdet"))
+_MATMUL = Gufunc(_row("matmul"))
 
 _F32, _F64 = _dt.FLOAT32.num, _dt.FLOAT64.num
 _C64, _C128 = _dt.COMPLEX64.num, _dt.COMPLEX128.num
@@ -277,6 +283,34 @@ def slogdet(a):
     _assert_stacked_square(op)
     t, result_t = _common_type(op)
     return _run(_SLOGDET, [op], t, result_t, real_out=(1,))
+
+
+def matmul(x1, x2):
+    """numpy 2's numpy.linalg.matmul (the same as numpy.matmul): the
+    matrix product of stacks (..., n, k) @ (..., k, m) -> (..., n, m),
+    outer dimensions broadcast; a 1-d x1 is a row and a 1-d x2 a column,
+    and that dimension is left out of the result ((k) @ (k) is a scalar).
+    numpy's result type: integers and bools stay integers and bools
+    (computed exactly in Python), float32 stays float32; floating types run
+    libumath_linalg's matmul gufunc.  numpy's errors (a 0-d operand, core
+    dimensions that differ, outer dimensions that do not broadcast), as
+    ValueError with numpy's text.  No conjugation."""
+    r = _MATMUL.try_fast((x1, x2))
+    if r is not MISS:
+        return r
+    ops = (to_operand(x1), to_operand(x2))      # (no copy yet)
+    t = _promote(ops[0].type, ops[1].type)
+    if t in _INEXACT:
+        return _MATMUL.call(ops, None, loop_types=(t, t),
+                            kind=result_kind(ops))
+    (a, b), kind = _arrs(ops)
+    shape, = _MATMUL.out_shapes((a.shape, b.shape))   # numpy's errors
+    if a.ndim == 1:
+        a = _Arr(a.t, (1,) + a.shape, a.data)
+    if b.ndim == 1:
+        b = _Arr(b.t, b.shape + (1,), b.data)
+    r = _matmul_exact(a, b, t)
+    return _result(_Arr(t, shape, r.data), kind)
 
 
 def __getattr__(name):

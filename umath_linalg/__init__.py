@@ -6,6 +6,7 @@ driven from PyPy and CPython through cffi with one C call per Python call.
     ul.inv(a, out=o)           # no allocation
     ul.solve(a, b); ul.det(a); ul.slogdet(a)
     ul.matmul(a, b)            # numpy's matmul: 1-d operands, stacks
+    ul.matmul(a, ul.T(b))      # a transposed view: no copy (_views.py)
     g = ul.gufunc("inv"); g.signature, g.types, g(a)
 
 Results come back in the kind of the inputs: ndarray for ndarray, the same
@@ -23,9 +24,10 @@ out= are written nonetheless, the singular ones NaN); det gives 0 and slogdet
 from ._core import LinAlgError, ffi, lib, CData, _ctype_info, \
     _cffi_ctype_info
 from ._gufunc import Gufunc, make_fast11, MISS
+from ._views import View, T
 
 __all__ = ["inv", "solve", "det", "slogdet", "matmul", "gufunc", "gufuncs",
-           "LinAlgError", "Gufunc", "ffi", "lib"]
+           "LinAlgError", "Gufunc", "ffi", "lib", "T", "View"]
 
 _shared = {}
 

@@ -230,12 +230,17 @@ def _values_type(values):
     return t
 
 
+View = None     # umath_linalg._views.View (set there: it imports this)
+
+
 def to_operand(x, writable=False, what="operand"):
     """Classify x and describe it (no copy unless unavoidable)."""
     if type(x) is Operand:
         if writable and not x.writable:
             raise ValueError("%s is read-only" % what)
         return x
+    if type(x) is View:
+        return x.operand(writable, what)
     if isinstance(x, CData):
         typenum, shape, strides, itemsize, cname = _cffi_ctype_info(_typeof(x))
         if shape and shape[0] < 0:          # 'double[]' of len(x) items
@@ -317,6 +322,8 @@ def flat_values(op):
     """The operand's items as a flat C-order Python list."""
     if op.values is not None:
         return op.values
+    if type(op.obj) is View:
+        return op.obj.values()
     n = _prod(op.shape)
     if op.kind == K_NUMPY:
         return op.obj.ravel().tolist()

@@ -21,8 +21,9 @@ Gufuncs of more than two inputs always take the general path.
 """
 import sys
 
-from ._core import ffi, CData, _list_shape_values, _values_type, _numpy
+from ._core import ffi, CData, _numpy
 from ._results import nest, _empty_nest
+from ._lists import read as read_list, run as run_list
 
 MISS = object()     # try_fast: no cached plan applies, nothing was done
 
@@ -93,9 +94,6 @@ def fast_path(g, fallback, specialize=True):
     from_buffer = _from_buffer
     new = new_out
     cast = ffi.cast
-    unpack = ffi.unpack
-    shape_values = _list_shape_values
-    values_type = _values_type
 
     def several(p, ins, ndarrays):
         """Run a plan of several outputs without out= (ins: the input
@@ -115,45 +113,33 @@ def fast_path(g, fallback, specialize=True):
             return tuple([o[()] if sc else o for o, sc in zip(outs, p.scalar)])
         return tuple([o[0] if sc else o for o, sc in zip(outs, p.scalar)])
 
+    last = [((), None)]     # lists: (key, plan) of the last list plan used
+
     def lists(a, b):
-        """Nested-list inputs without out= (a rare path: its own frame keeps
-        entry's small)."""
-        shape, flat = shape_values(a)
+        """Nested-list inputs without out= (_lists.py; a rare path: its own
+        frame keeps entry's small).  The last plan used is tried before the
+        dict: hashing a key of nested tuples costs PyPy more than reading a
+        4x4 list."""
+        shape, fa, t = read_list(a)
+        lk, lp = last[0]    # (one tuple: threads see a key with its plan)
         if not two:
-            key = (shape, values_type(flat))
+            fb = None
+            if len(lk) == 2 and lk[0] == shape and lk[1] == t:
+                return run_list(lp, gptr, status, fa, None)
+            key = (shape, t)
         elif type(b) is list:
-            shape_b, flat_b = shape_values(b)
-            key = (shape, values_type(flat), shape_b, values_type(flat_b))
+            shape_b, fb, t_b = read_list(b)
+            if len(lk) == 4 and lk[0] == shape and lk[1] == t and \
+                    lk[2] == shape_b and lk[3] == t_b:
+                return run_list(lp, gptr, status, fa, fb)
+            key = (shape, t, shape_b, t_b)
         else:
             return MISS
         p = list_plans.get(key)
-        if p is not None:
-            n = len(flat)
-            pa = from_buffer(bytearray(max(n, 1) * p.in_itemsizes[0]))
-            if n:
-                p.puts[0](pa, flat, n)
-            po = from_buffer(bytearray(p.out_nbytes[0]))
-            fn = p.call
-            if two:
-                n = len(flat_b)
-                pb = from_buffer(bytearray(max(n, 1) * p.in_itemsizes[1]))
-                if n:
-                    p.puts[1](pb, flat_b, n)
-                st = fn(gptr, pa, pb, po, p.types, p.ndims, p.shapes,
-                        p.strides)
-            else:
-                st = fn(gptr, pa, po, p.types, p.ndims, p.shapes,
-                        p.strides)
-            if st:
-                status(st, (pa, pb, po) if two else (pa, po), p)
-            typed = cast(p.out_ptype, po)
-            oshape = p.out_shapes[0]
-            if not oshape:
-                return typed[0]
-            if p.out_n:
-                return nest(unpack(typed, p.out_n), oshape)
-            return _empty_nest(oshape)
-        return MISS
+        if p is None:
+            return MISS
+        last[0] = (key, p)
+        return run_list(p, gptr, status, fa, fb)
 
     def entry(a, out=None):
         if two:

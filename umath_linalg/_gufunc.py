@@ -17,6 +17,9 @@ from ._core import (ffi, lib, NULL, LinAlgError, to_operand,
 from ._results import result_kind, _Result, cffi_array_type
 from ._fastpath import MISS, miss, fast_path, make_fast11, note_numpy, _ND
 from ._plans import DriverPlan, FastPlan, CallPlan
+from ._lists import make_plan as make_list_plan
+from . import _views
+from ._views import View
 
 __all__ = ["Gufunc", "MISS", "make_fast11"]
 
@@ -286,6 +289,11 @@ class Gufunc(object):
         the operands' kinds, types, shapes and strides (loop, casts, output
         shapes, the driver's arrays) is cached per such signature."""
         nin, nout = self.nin, self.nout
+        if loop_types is None and kind is None and \
+                (View in map(type, args) or type(out) is View):
+            r = _views.call(self, args, out)    # (views of cffi arrays)
+            if r is not None:
+                return r
         if _ND[0] is None:
             note_numpy()
         if len(args) != nin:
@@ -421,6 +429,8 @@ class Gufunc(object):
         nin, nout = self.nin, self.nout
         if nin > 2:
             return
+        if View in [type(x.obj) for x in ops] or View in map(type, outs):
+            return                  # (views: _views.call's own plans)
         kinds = set(op.kind for op in ops)
         if len(kinds) != 1:
             return
@@ -439,15 +449,10 @@ class Gufunc(object):
                 lkey = ()
                 for i in range(nin):
                     lkey += (ops[i].shape, src_types[i])
-                lt = cp.out_types[0]
-                oshape = cp.out_shapes[0]
-                n_out = _prod(oshape)
-                self._list_plans[lkey] = FastPlan(
-                    d, scalar=(not oshape,), out_shapes=(oshape,),
-                    out_nbytes=(max(n_out, 1) * ITEMSIZE[lt],),
-                    puts=tuple(_PUT[t] for t in lin),
-                    in_itemsizes=tuple(ITEMSIZE[t] for t in lin),
-                    out_ptype=CNAMES[lt] + " *", out_n=n_out)
+                p = make_list_plan(d, nin, lin, cp.out_types[0],
+                                   cp.out_shapes[0])
+                if p is not None:
+                    self._list_plans[lkey] = p
             return
         if kind == K_CFFI:
             if any(op.open_len for op in ops) or \

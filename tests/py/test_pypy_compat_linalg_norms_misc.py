@@ -257,3 +257,67 @@ def test_numpy2_errors():
         linalg.trace([1, 2])
     with pytest.raises(ValueError, match="shape-mismatch for sum"):
         linalg.tensordot(np.ones((2, 3)), np.ones((3, 2)))
+
+
+# ---------------------------------------------- matmul (numpy 2's linalg)
+MATMUL_SHAPES = [((3, 4), (4, 2)), ((4,), (4, 2)), ((3, 4), (4,)),
+                 ((4,), (4,)), ((2, 1, 3, 4), (5, 4, 2)), ((1, 4), (4, 1)),
+                 ((0, 3), (3, 2)), ((3, 0), (0, 2)), ((2, 3, 4), (4,)),
+                 ((16, 16), (16, 16)), ((17, 20), (20, 18))]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_matmul(dtype):
+    for k, (sa, sb) in enumerate(MATMUL_SHAPES):
+        a = rand(sa, dtype, seed=50 + k)
+        b = rand(sb, dtype, seed=70 + k)
+        ref = np.matmul(a, b)
+        tol = tol_of(a, b) * max(sa[-1], 1)
+        for _, x in layouts(a) if a.size else [("C", a)]:
+            same(linalg.matmul(x, b), ref, tol)
+        la, lb = a.tolist(), b.tolist()                 # nested lists
+        try:
+            np.matmul(np.array(la), np.array(lb))
+        except ValueError:      # ([] is shape (0,))
+            raises_like(linalg.matmul, np.matmul, la, lb)
+            continue
+        r = linalg.matmul(la, lb)
+        same(r, np.matmul(np.array(la), np.array(lb)), tol)
+        assert linalg.matmul(la, lb) == r                # planned
+    # mixed types promote as numpy's
+    for da, db in (("i8", "f8"), ("f4", "f8"), ("?", "i4"), ("f4", "c8"),
+                   ("i4", "c16"), ("?", "?"), ("f4", "i8")):
+        a, b = rand((3, 4), da, seed=1), rand((4, 2), db, seed=2)
+        same(linalg.matmul(a, b), np.matmul(a, b), tol_of(a, b) * 4)
+
+
+def test_matmul_lists_types():
+    ints = [[1, 2], [3, 4]]
+    r = linalg.matmul(ints, ints)
+    assert r == [[7, 10], [15, 22]] and type(r[0][0]) is int
+    r = linalg.matmul([[True, False], [False, False]], [[True], [True]])
+    assert r == [[True], [False]] and type(r[0][0]) is bool
+    assert linalg.matmul([1.0, 2.0], [3.0, 4.0]) == 11.0
+    r = linalg.matmul([[1j, 1], [2, 3]], [[1], [1j]])
+    assert r == np.matmul([[1j, 1], [2, 3]], [[1], [1j]]).tolist()
+
+
+def test_matmul_errors():
+    for sa, sb in (((3, 4), (3, 4)), ((4,), (3,)), ((), (3, 3)),
+                   ((3, 3), ()), ((2, 3), (3,) * 0)):
+        a, b = np.ones(sa), np.ones(sb)
+        raises_like(linalg.matmul, np.matmul, a, b)
+        raises_like(linalg.matmul, np.matmul, a.tolist(), b.tolist())
+        ia, ib = a.astype(int), b.astype(int)
+        raises_like(linalg.matmul, np.matmul, ia.tolist(), ib.tolist())
+
+
+def test_multi_dot_float_chain_on_matmul():
+    # float64 chains run the matmul gufunc on the flat lists (one plan per
+    # shape pair): the same values as numpy's multi_dot in every order
+    shapes = [(10, 2), (2, 8), (8, 3), (3, 1)]
+    arrays = [rand(s, "f8", seed=90 + j) for j, s in enumerate(shapes)]
+    for _ in range(2):
+        same(linalg.multi_dot([x.tolist() for x in arrays]),
+             L.multi_dot(arrays), 1e-12, dtype=False)
+    assert linalg.multi_dot([[[1, 2]], [[3], [4]], [[5]]]) == [[55]]
