@@ -50,6 +50,9 @@ int ulpy_call3(const ul_gufunc *g, void *d0, void *d1, void *d2, const int *type
 int ulpy_call4(const ul_gufunc *g, void *d0, void *d1, void *d2, void *d3,
                const int *types, const int *ndims, const ptrdiff_t *shapes,
                const ptrdiff_t *strides);
+int ulpy_run2(const ul_plan *p, void *d0, void *d1);
+int ulpy_run3(const ul_plan *p, void *d0, void *d1, void *d2);
+int ulpy_run4(const ul_plan *p, void *d0, void *d1, void *d2, void *d3);
 void ulpy_put_d(void *dst, const double *src, size_t n);
 void ulpy_put_f(void *dst, const float *src, size_t n);
 """
@@ -75,6 +78,23 @@ static int ulpy_call4(const ul_gufunc *g, void *d0, void *d1, void *d2, void *d3
 {
     char *data[4] = {(char *)d0, (char *)d1, (char *)d2, (char *)d3};
     return ul_gufunc_callv(g, 4, data, types, ndims, shapes, strides, NULL);
+}
+/* A prepared plan (ul_plan_new) on new data pointers: the fast path's
+   one C call per Python call. */
+static int ulpy_run2(const ul_plan *p, void *d0, void *d1)
+{
+    char *data[2] = {(char *)d0, (char *)d1};
+    return ul_plan_run(p, data, NULL);
+}
+static int ulpy_run3(const ul_plan *p, void *d0, void *d1, void *d2)
+{
+    char *data[3] = {(char *)d0, (char *)d1, (char *)d2};
+    return ul_plan_run(p, data, NULL);
+}
+static int ulpy_run4(const ul_plan *p, void *d0, void *d1, void *d2, void *d3)
+{
+    char *data[4] = {(char *)d0, (char *)d1, (char *)d2, (char *)d3};
+    return ul_plan_run(p, data, NULL);
 }
 /* Copy n items into dst; called with a Python list as src, which cffi
    converts into a temporary C array (no GC-tracked allocation). */

@@ -269,7 +269,8 @@ class Gufunc(object):
             c_sh[0:len(flat_sh)] = flat_sh
             c_st = _new("ptrdiff_t[]", max(len(flat_st), 1))
             c_st[0:len(flat_st)] = flat_st
-            p = DriverPlan(self._callfn, c_types, c_ndims, c_sh, c_st)
+            p = DriverPlan(self._callfn, c_types, c_ndims, c_sh, c_st,
+                           gptr=self._g)
             if len(self._plans) > _MAX_PLANS:
                 self._plans.clear()
             self._plans[key] = p
@@ -355,7 +356,7 @@ class Gufunc(object):
         st = p.run(self._g, ptrs)
         if st:
             self._status(st, ptrs, p)
-        if fresh and p.call is not None:
+        if fresh and p.call is not None and p.plan is not None:
             self._remember(ops, out_ops, outs, results, cp, src_types)
         if nout == 1:
             r = results[0]

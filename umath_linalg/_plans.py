@@ -2,7 +2,10 @@
 
 DriverPlan   the constant arrays ul_gufunc_callv reads (types, ndims, flat
              shapes, flat byte strides) and the entry that takes the data
-             pointers as arguments (ulpy_call2/3/4 by operand count).
+             pointers as arguments (ulpy_call2/3/4 by operand count); and
+             the same call prepared once in C (a ul_plan: validated, loop
+             bound, dimensions and steps worked out) with its entry
+             ulpy_run2/3/4(plan, d0, d1, ...): what the fast path calls.
 FastPlan     a DriverPlan plus how the fast path makes and hands back the
              outputs (_fastpath.py); which fields are set depends on the
              operands' kind (see the class).
@@ -13,24 +16,55 @@ from ._core import ffi, lib, NULL
 
 _new = ffi.new
 _cast = ffi.cast
+_gc = ffi.gc
+_RUNS = {2: lib.ulpy_run2, 3: lib.ulpy_run3, 4: lib.ulpy_run4}
+
+
+def c_plan(gptr, nops, types, ndims, shapes, strides):
+    """(ul_plan * freed with its cdata, ulpy_runN) for this operand
+    signature of row gptr, or (None, None) when ul_plan_newv refuses it
+    (the driver then reports the same error on the call)."""
+    out = _new("ul_plan **")
+    if lib.ul_plan_newv(gptr, nops, types, ndims, shapes, strides, out,
+                        NULL) != lib.UL_OK:
+        return None, None
+    return _gc(out[0], lib.ul_plan_free), _RUNS.get(nops)
 
 
 class DriverPlan(object):
     """One operand signature as the C driver sees it."""
-    __slots__ = ("call", "types", "ndims", "shapes", "strides")
+    __slots__ = ("call", "types", "ndims", "shapes", "strides", "plan",
+                 "prun")
 
-    def __init__(self, call, types, ndims, shapes, strides):
+    def __init__(self, call, types, ndims, shapes, strides, gptr=None,
+                 plan=None, prun=None):
         self.call = call        # ulpy_callN for N operands, None above 4
         self.types = types      # int[nops]: the loop's type numbers
         self.ndims = ndims      # int[nops]
         self.shapes = shapes    # ptrdiff_t[]: every operand's shape, flat
         self.strides = strides  # ptrdiff_t[]: byte strides, same order
+        if gptr is not None:    # a new signature of row gptr: prepare it
+            plan, prun = c_plan(gptr, len(types), types, ndims, shapes,
+                                strides)
+        self.plan = plan        # ul_plan * (or None: the driver's error)
+        self.prun = prun        # ulpy_runN(plan, d0, ...), None above 4
 
     def run(self, gptr, ptrs):
         """Run row gptr on data pointers ptrs (inputs then outputs): the
-        driver's status."""
-        fn = self.call
+        plan's status (the driver's when there is no plan)."""
         n = len(ptrs)
+        pl = self.plan
+        if pl is not None:
+            fn = self.prun
+            if n == 2:
+                return fn(pl, ptrs[0], ptrs[1])
+            if n == 3:
+                return fn(pl, ptrs[0], ptrs[1], ptrs[2])
+            if n == 4:
+                return fn(pl, ptrs[0], ptrs[1], ptrs[2], ptrs[3])
+            data = _new("char *[]", [_cast("char *", x) for x in ptrs])
+            return lib.ul_plan_run(pl, data, NULL)
+        fn = self.call
         if n == 2:
             return fn(gptr, ptrs[0], ptrs[1], self.types, self.ndims,
                       self.shapes, self.strides)
@@ -69,7 +103,7 @@ class FastPlan(DriverPlan):
 
     def __init__(self, d, **fields):
         DriverPlan.__init__(self, d.call, d.types, d.ndims, d.shapes,
-                            d.strides)
+                            d.strides, plan=d.plan, prun=d.prun)
         for k in FastPlan.__slots__:
             setattr(self, k, fields.pop(k, None))
         if fields:
