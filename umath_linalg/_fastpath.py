@@ -320,6 +320,7 @@ def make_fast11(g, doc=None, name=None, fallback=None):
         def fallback(a, out):
             return call((a,), out)
     f = fast_path(g, fallback)
+    f.gufunc = g        # (umath_linalg.plan finds the row through it)
     f.__name__ = name or g.name
     f.__qualname__ = f.__name__
     f.__doc__ = doc or g.__doc__

@@ -11,12 +11,15 @@ FastPlan     a DriverPlan plus how the fast path makes and hands back the
              operands' kind (see the class).
 CallPlan     the general path's decisions for one operand signature: loop,
              casts, result kind, output shapes, and its DriverPlan.
+gufunc_plan  the user's explicit plan (umath_linalg.plan): a function over
+             a DriverPlan and the operands' cffi types.
 """
-from ._core import ffi, lib, NULL
+from ._core import ffi, lib, NULL, CData as _CData
 
 _new = ffi.new
 _cast = ffi.cast
 _gc = ffi.gc
+_typeof = ffi.typeof
 _RUNS = {2: lib.ulpy_run2, 3: lib.ulpy_run3, 4: lib.ulpy_run4}
 
 
@@ -124,3 +127,69 @@ class CallPlan(object):
         self.out_shapes = out_shapes
         self.driver = driver            # DriverPlan
         self.exact = exact              # no input needed a cast
+
+
+def gufunc_plan(g, ctypes, d):
+    """The user's explicit plan (umath_linalg.plan): a function
+    p(*inputs_then_outputs) that runs gufunc g on new cffi arrays of
+    exactly the types ctypes (inputs then outputs), writing the outputs in
+    place, through d's C plan in one C call: no cache lookup, no validation
+    beyond one type identity check per operand.  Returns None; raises as
+    g's status handler does (LinAlgError for a singular matrix of
+    inv/solve), TypeError for an operand of another type.  Attributes:
+    gufunc, ctypes."""
+    name = g.name
+    status = g._status
+    gptr = g._g
+    pl, fn = d.plan, d.prun
+    n = len(ctypes)
+
+    def bad(ops):
+        if len(ops) != n:
+            raise TypeError("%s plan takes %d operands (inputs then "
+                            "outputs), %d given" % (name, n, len(ops)))
+        for i, x in enumerate(ops):
+            if not isinstance(x, _CData) or _typeof(x) is not ctypes[i]:
+                raise TypeError("%s plan: operand %d must be a cffi %s, not "
+                                "%r" % (name, i, ctypes[i].cname, x))
+        raise TypeError("%s plan: bad operands" % name)     # (unreachable)
+
+    # One function per operand count: on PyPy a fixed argument list and
+    # straight-line checks cost least.
+    if n == 2:
+        c0, c1 = ctypes
+
+        def p(a, b):
+            # (isinstance first: ffi.typeof of a str parses a C type)
+            if not (isinstance(a, _CData) and isinstance(b, _CData) and
+                    _typeof(a) is c0 and _typeof(b) is c1):
+                bad((a, b))
+            st = fn(pl, a, b)
+            if st:
+                status(st, (a, b), d)
+    elif n == 3:
+        c0, c1, c2 = ctypes
+
+        def p(a, b, c):
+            if not (isinstance(a, _CData) and isinstance(b, _CData) and
+                    isinstance(c, _CData) and _typeof(a) is c0 and
+                    _typeof(b) is c1 and _typeof(c) is c2):
+                bad((a, b, c))
+            st = fn(pl, a, b, c)
+            if st:
+                status(st, (a, b, c), d)
+    else:
+        def p(*ops):
+            if not (len(ops) == n and all(
+                    isinstance(x, _CData) and _typeof(x) is ct
+                    for x, ct in zip(ops, ctypes))):
+                bad(ops)
+            st = d.run(gptr, ops)
+            if st:
+                status(st, ops, d)
+    p.gufunc = g
+    p.ctypes = ctypes
+    p.__name__ = p.__qualname__ = name + "_plan"
+    p.__doc__ = "%s prepared for %s (umath_linalg.plan)" % (
+        name, ", ".join(ct.cname for ct in ctypes))
+    return p
