@@ -16,7 +16,8 @@
 int ul_fp_invalid_and_clear(void)
 {
     unsigned csr = _mm_getcsr();
-    _mm_setcsr(csr & ~UL_MXCSR_FLAGS);
+    if (csr & UL_MXCSR_FLAGS)
+        _mm_setcsr(csr & ~UL_MXCSR_FLAGS);
     return (csr & _MM_EXCEPT_INVALID) != 0;
 }
 
@@ -25,8 +26,11 @@ void ul_fp_set_invalid_or_clear(int invalid)
     /* only FE_INVALID is ever left, as numpy's LAPACK path leaves it: a
      * kernel's divide-by-zero on an exactly singular pivot, or OpenBLAS's
      * spurious flags, must not reach the caller as warnings */
-    unsigned csr = _mm_getcsr() & ~UL_MXCSR_FLAGS;
-    _mm_setcsr(invalid ? csr | _MM_EXCEPT_INVALID : csr);
+    unsigned csr = _mm_getcsr(), want = csr & ~UL_MXCSR_FLAGS;
+    if (invalid)
+        want |= _MM_EXCEPT_INVALID;
+    if (want != csr)
+        _mm_setcsr(want);
 }
 
 void ul_fp_save(ul_fp_state *s)
@@ -36,7 +40,9 @@ void ul_fp_save(ul_fp_state *s)
 
 void ul_fp_restore(const ul_fp_state *s)
 {
-    _mm_setcsr((_mm_getcsr() & ~UL_MXCSR_FLAGS) | s->flags);
+    unsigned csr = _mm_getcsr(), want = (csr & ~UL_MXCSR_FLAGS) | s->flags;
+    if (want != csr)
+        _mm_setcsr(want);
 }
 
 #else
