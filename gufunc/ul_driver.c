@@ -490,8 +490,9 @@ static int execute(const ul_plan *q, char *const *data, ul_call_info *info)
     int na = q->naxes;
     char *args[UL_MAX_ARGS];
     ptrdiff_t idx[UL_MAX_NDIM], base = 0, nfailed = 0, first_failed = -1;
-    for (int a = 0; a < na; a++)
-        idx[a] = 0;            /* not "= {0}": 64 stores on every call */
+    for (int a = 0; a < na - 1; a++)
+        idx[a] = 0;            /* the last axis is the loop's own N; not
+                                  "= {0}": 64 stores on every call */
     int enomem = 0;
     for (;;) {
         for (int i = 0; i < nargs; i++) {

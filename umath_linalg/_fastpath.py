@@ -3,7 +3,9 @@
 A repeated call whose operands have the types, shapes and strides of an
 earlier call (cffi arrays, C-contiguous numpy arrays, or nested lists
 without out=) runs through the FastPlan the general path recorded then:
-one dict lookup, the outputs allocated, one C call.  Gufunc.__call__,
+one dict lookup, the outputs allocated, one C call (cffi and numpy
+operands: ulpy_runN on the plan's prepared C ul_plan, which validates
+nothing again; nested lists: the driver).  Gufunc.__call__,
 Gufunc.try_fast, umath_linalg.inv/det and pypy_compat.linalg's functions
 all go through fast_path(g); nothing else reads the plan caches.  (For one
 input and one output, fast_path puts a branch-free copy of the cffi, numpy
