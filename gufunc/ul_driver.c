@@ -462,6 +462,30 @@ static void prepare(const ul_gufunc *g, const ul_operand *ops,
     q->stride = stride;
 }
 
+/* What the loop calls of one run reported. */
+typedef struct tally {
+    ptrdiff_t nfailed, first_failed;   /* flat outer index of the first */
+    int enomem;
+} tally;
+
+/* One loop call on args; base: the flat outer index of its first matrix. */
+static inline void call_loop(const ul_plan *q, char **args, ptrdiff_t base,
+                             tally *t)
+{
+    if (q->table_data == NULL) {
+        ul_loop_report rep = { 0, -1, UL_OK };
+        q->fn(args, q->dims, q->steps, &rep);
+        if (rep.nfailed > 0 && t->nfailed == 0)
+            t->first_failed = base + rep.first_failed;
+        t->nfailed += rep.nfailed;
+        t->enomem |= rep.status == UL_ENOMEM;
+    } else {
+        ul_loop_enomem = 0;
+        q->fn(args, q->dims, q->steps, q->table_data);
+        t->enomem |= ul_loop_enomem;
+    }
+}
+
 /* Runs a plan on data[nargs]: the one check left (no NULL data for an
  * operand with elements), the loop calls, the caller's FP flags put back,
  * the loop's failures as a status. info may be NULL. */
@@ -483,61 +507,52 @@ static int execute(const ul_plan *q, char *const *data, ul_call_info *info)
 
     ul_fp_state saved;
     ul_fp_save(&saved);
-    ul_loop fn = q->fn;
-    void *table_data = q->table_data;
-    const ptrdiff_t *dims = q->dims, *steps = q->steps;
-    const ptrdiff_t *shape = q->shape, *stride = q->stride;
-    int na = q->naxes;
+    tally t = { 0, -1, 0 };
     char *args[UL_MAX_ARGS];
-    ptrdiff_t idx[UL_MAX_NDIM], base = 0, nfailed = 0, first_failed = -1;
-    for (int a = 0; a < na - 1; a++)
-        idx[a] = 0;            /* the last axis is the loop's own N; not
-                                  "= {0}": 64 stores on every call */
-    int enomem = 0;
-    for (;;) {
-        for (int i = 0; i < nargs; i++) {
-            ptrdiff_t off = 0;
-            for (int a = 0; a < na - 1; a++)
-                off += idx[a] * stride[a * nargs + i];
-            /* NULL data (an operand with no elements) is passed as NULL:
-             * NULL + 0 is undefined behaviour */
-            args[i] = data[i] ? data[i] + off : NULL;
+    int na = q->naxes;
+    if (na == 1) {               /* one loop call: the usual stack */
+        for (int i = 0; i < nargs; i++)
+            args[i] = data[i];
+        call_loop(q, args, 0, &t);
+    } else {
+        const ptrdiff_t *shape = q->shape, *stride = q->stride;
+        ptrdiff_t idx[UL_MAX_NDIM], base = 0;
+        for (int a = 0; a < na - 1; a++)
+            idx[a] = 0;          /* the last axis is the loop's own N */
+        for (;;) {
+            for (int i = 0; i < nargs; i++) {
+                ptrdiff_t off = 0;
+                for (int a = 0; a < na - 1; a++)
+                    off += idx[a] * stride[a * nargs + i];
+                /* NULL data (an operand with no elements) is passed as
+                 * NULL: NULL + 0 is undefined behaviour */
+                args[i] = data[i] ? data[i] + off : NULL;
+            }
+            call_loop(q, args, base, &t);
+            base += q->dims[0];
+            int a = na - 2;
+            while (a >= 0 && ++idx[a] == shape[a])
+                idx[a--] = 0;
+            if (a < 0)
+                break;
         }
-        if (table_data == NULL) {
-            ul_loop_report rep = { 0, -1, UL_OK };
-            fn(args, dims, steps, &rep);
-            if (rep.nfailed > 0 && nfailed == 0)
-                first_failed = base + rep.first_failed;
-            nfailed += rep.nfailed;
-            enomem |= rep.status == UL_ENOMEM;
-        } else {
-            ul_loop_enomem = 0;
-            fn(args, dims, steps, table_data);
-            enomem |= ul_loop_enomem;
-        }
-        base += dims[0];
-        int a = na - 2;
-        while (a >= 0 && ++idx[a] == shape[a])
-            idx[a--] = 0;
-        if (a < 0)
-            break;
     }
     ul_fp_restore(&saved);
 
     if (info) {
-        info->nfailed = nfailed;
-        info->first_failed = first_failed;
+        info->nfailed = t.nfailed;
+        info->first_failed = t.first_failed;
     }
-    if (enomem)
-        return fail(info, g, UL_ENOMEM, -1, table_data == NULL ?
+    if (t.enomem)
+        return fail(info, g, UL_ENOMEM, -1, q->table_data == NULL ?
                     "no memory for the loop's workspace; the outputs were "
                     "filled with NaN" : "no memory for the loop's scratch; "
                     "some outputs were not written");
-    if (nfailed > 0)
+    if (t.nfailed > 0)
         return fail(info, g, UL_ESINGULAR, -1, "%td of %td matrices %s (the "
                     "first at outer index %td); their outputs are NaN",
-                    nfailed, q->outer_size, failure_text(g->name),
-                    first_failed);
+                    t.nfailed, q->outer_size, failure_text(g->name),
+                    t.first_failed);
     return UL_OK;
 }
 
