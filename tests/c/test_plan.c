@@ -269,6 +269,23 @@ static void test_singular_flags(void)
                  x[0][0][0], x[1][2][3]);
         UL_CHECK(ul_plan_run(p, data, NULL) == UL_ESINGULAR, "singular, no info");
     }
+    /* a regular stack with FE_INVALID already raised: kept, nothing added */
+    a[1][0][0] = a[1][1][1] = a[1][2][2] = a[1][3][3] = 4.0;
+    feclearexcept(FE_ALL_EXCEPT);
+    feraiseexcept(FE_INVALID);
+    UL_CHECK(ul_plan_run(p, data, NULL) == UL_OK && x[1][0][0] == 0.25, "regular run");
+    UL_CHECK(fetestexcept(FE_ALL_EXCEPT) == FE_INVALID, "FP flags %#x, were FE_INVALID",
+             fetestexcept(FE_ALL_EXCEPT));
+    /* after a plan run the loop called directly still follows numpy's
+     * protocol: FE_INVALID for a singular matrix, the kernel's
+     * divide-by-zero cleared (fetestexcept also sees x87 flags, which the
+     * loops leave alone: only these two are tested) */
+    memset(a[1], 0, sizeof a[1]);
+    feclearexcept(FE_ALL_EXCEPT);
+    ptrdiff_t dims[2] = { 2, 4 }, steps[6] = { 128, 128, 32, 8, 32, 8 };
+    ul_dinv_loop(data, dims, steps, NULL);
+    int fl = fetestexcept(FE_INVALID | FE_DIVBYZERO);
+    UL_CHECK(fl == FE_INVALID, "direct loop flags %#x", fl);
     feclearexcept(FE_ALL_EXCEPT);
     ul_plan_free(p);
 }
