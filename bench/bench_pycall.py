@@ -126,15 +126,50 @@ def bench_pypy():
     r = interleaved({"pypy_ul_out": with_out, "pypy_bare_c_call": bare,
                      "pypy_ul_noout": no_out, "pypy_compat_inv": compat}, n)
     res.update(r)
-    # driver cost alone: a 1x1 inverse
-    a1 = ffi.new("double[1][1]", [[2.0]])
-    o1 = ffi.new("double[1][1]")
-    inv(a1, out=o1)
+    # prepared plans (issue 13), 1x1 (the overhead alone), 4x4 and 10x10,
+    # interleaved: inv(a, out=o) (its fast path runs a C plan), an explicit
+    # umath_linalg.plan, the bare ulpy_run2 on the cached plan, and
+    # "before": the fast path's steps as they were, ending in the driver
+    # call (ulpy_call2 -> ul_gufunc_callv, validating every call)
+    from umath_linalg import CData
+    for m in (1, 4, 10):
+        am = ffi.new("double[%d][%d]" % (m, m), matrix(m))
+        om = ffi.new("double[%d][%d]" % (m, m))
+        inv(am, out=om)
+        pm = g._cffi_out_plans[ffi.typeof(am)][ffi.typeof(om)]
+        explicit = ul.plan(inv, am, out=om)
+        out_plans, typeof, status = g._cffi_out_plans, ffi.typeof, g._status
 
-    def one(k):
-        for _ in range(k):
-            inv(a1, out=o1)
-    res["pypy_ul_out_1x1"] = loop_timer(one, n)
+        def before(k, am=am, om=om):
+            for _ in range(k):
+                # _fastpath.one's cffi out= case before plans, line for line
+                if isinstance(am, CData):
+                    d = out_plans.get(typeof(am))
+                    if d is not None:
+                        p_ = d.get(typeof(om))
+                        if p_ is not None:
+                            fn_ = p_.call
+                            st = fn_(gg, am, om, p_.types, p_.ndims,
+                                     p_.shapes, p_.strides)
+                            if st:
+                                status(st, (am, om), p_)
+
+        def after(k, am=am, om=om):
+            for _ in range(k):
+                inv(am, out=om)
+
+        def expl(k, am=am, om=om, explicit=explicit):
+            for _ in range(k):
+                explicit(am, om)
+
+        def bare_plan(k, am=am, om=om, run=pm.prun, pl=pm.plan):
+            for _ in range(k):
+                run(pl, am, om)
+        r = interleaved({"before": before, "after": after, "plan": expl,
+                         "bare_plan": bare_plan}, n)
+        for k, v in r.items():
+            res["pypy_%dx%d_%s" % (m, m, k)] = v
+    res["pypy_ul_out_1x1"] = res["pypy_1x1_after"]
     # a stack of 1000 10x10 in one call, per matrix
     st = ffi.new("double[1000][10][10]", [rows] * 1000)
     sto = ffi.new("double[1000][10][10]")
@@ -209,6 +244,12 @@ ROWS = [
     ("pypy_bare_c_call", "PyPy   bare cffi call of the driver (no Python layer)"),
     ("pypy_ul_out_1x1", "PyPy   umath_linalg.inv(a, out=o)  1x1 (driver overhead)"),
     ("pypy_ul_stack1000_per_matrix", "PyPy   inv of a (1000,10,10) stack, per matrix"),
+] + [("pypy_%dx%d_%s" % (m, m, k), "PyPy   %2dx%-2d %s" % (m, m, label))
+     for m in (1, 4, 10) for k, label in (
+         ("before", "inv(a, out=o) before plans (driver per call)"),
+         ("after", "inv(a, out=o) (fast path on a C plan)"),
+         ("plan", "p(a, o), p = umath_linalg.plan(inv, a, out=o)"),
+         ("bare_plan", "bare cffi ulpy_run2(plan, a, o)"))] + [
     ("pypy_pure_python", "PyPy   pure-Python partial-pivoting inverse"),
     ("cpython_ul_numpy", "CPython umath_linalg.inv(ndarray)"),
     ("cpython_ul_numpy_out", "CPython umath_linalg.inv(ndarray, out=o)"),
@@ -248,6 +289,15 @@ def report(files):
                res["pypy_pure_python"] / res["pypy_ul_out"], 10, "at least")
         print("  %-58s %8.2f" % ("PyPy Python-layer overhead over the bare C call (us)",
                                  res["pypy_ul_out"] - res["pypy_bare_c_call"]))
+    if "pypy_10x10_after" in res:
+        target("PyPy 10x10 inv(a, out=o) us/call (plans)",
+               res["pypy_10x10_after"], 0.2)
+        target("PyPy 1x1 inv(a, out=o) us/call (plans)",
+               res["pypy_1x1_after"], 0.08)
+        for m in (1, 4, 10):
+            print("  %-58s %8.2f" % ("PyPy %dx%d before / after plans" % (m, m),
+                                     res["pypy_%dx%d_before" % (m, m)] /
+                                     res["pypy_%dx%d_after" % (m, m)]))
     if "cpython_ul_numpy" in res and npinv:
         target("numpy.linalg.inv / umath_linalg.inv (CPython, ndarray)",
                npinv / res["cpython_ul_numpy"], 3, "at least")

@@ -50,18 +50,15 @@ int ulpy_call3(const ul_gufunc *g, void *d0, void *d1, void *d2, const int *type
 int ulpy_call4(const ul_gufunc *g, void *d0, void *d1, void *d2, void *d3,
                const int *types, const int *ndims, const ptrdiff_t *shapes,
                const ptrdiff_t *strides);
+int ulpy_run2(const ul_plan *p, void *d0, void *d1);
+int ulpy_run3(const ul_plan *p, void *d0, void *d1, void *d2);
+int ulpy_run4(const ul_plan *p, void *d0, void *d1, void *d2, void *d3);
 void ulpy_put_d(void *dst, const double *src, size_t n);
 void ulpy_put_f(void *dst, const float *src, size_t n);
-int ulpy_list2_d(const ul_gufunc *g, const double *a, void *o, const int *types,
-                 const int *ndims, const ptrdiff_t *shapes, const ptrdiff_t *strides);
-int ulpy_list2_f(const ul_gufunc *g, const float *a, void *o, const int *types,
-                 const int *ndims, const ptrdiff_t *shapes, const ptrdiff_t *strides);
-int ulpy_list3_d(const ul_gufunc *g, const double *a, const double *b, void *o,
-                 const int *types, const int *ndims, const ptrdiff_t *shapes,
-                 const ptrdiff_t *strides);
-int ulpy_list3_f(const ul_gufunc *g, const float *a, const float *b, void *o,
-                 const int *types, const int *ndims, const ptrdiff_t *shapes,
-                 const ptrdiff_t *strides);
+int ulpy_list2_d(const ul_plan *p, const double *a, void *o);
+int ulpy_list2_f(const ul_plan *p, const float *a, void *o);
+int ulpy_list3_d(const ul_plan *p, const double *a, const double *b, void *o);
+int ulpy_list3_f(const ul_plan *p, const float *a, const float *b, void *o);
 """
 
 HELPERS_SRC = r"""
@@ -86,6 +83,23 @@ static int ulpy_call4(const ul_gufunc *g, void *d0, void *d1, void *d2, void *d3
     char *data[4] = {(char *)d0, (char *)d1, (char *)d2, (char *)d3};
     return ul_gufunc_callv(g, 4, data, types, ndims, shapes, strides, NULL);
 }
+/* A prepared plan (ul_plan_new) on new data pointers: the fast path's
+   one C call per Python call. */
+static int ulpy_run2(const ul_plan *p, void *d0, void *d1)
+{
+    char *data[2] = {(char *)d0, (char *)d1};
+    return ul_plan_run(p, data, NULL);
+}
+static int ulpy_run3(const ul_plan *p, void *d0, void *d1, void *d2)
+{
+    char *data[3] = {(char *)d0, (char *)d1, (char *)d2};
+    return ul_plan_run(p, data, NULL);
+}
+static int ulpy_run4(const ul_plan *p, void *d0, void *d1, void *d2, void *d3)
+{
+    char *data[4] = {(char *)d0, (char *)d1, (char *)d2, (char *)d3};
+    return ul_plan_run(p, data, NULL);
+}
 /* Copy n items into dst; called with a Python list as src, which cffi
    converts into a temporary C array (no GC-tracked allocation). */
 static void ulpy_put_d(void *dst, const double *src, size_t n)
@@ -99,21 +113,19 @@ static void ulpy_put_f(void *dst, const float *src, size_t n)
 /* The nested-list fast path (umath_linalg/_lists.py): the flat Python list
    itself is the input argument.  cffi converts it into a temporary C array
    for the call (on PyPy a memcpy for a list of floats), so the Python side
-   allocates no input buffer and makes one foreign call. */
+   allocates no input buffer and makes one foreign call, on the plan the
+   list's shapes prepared. */
 #define ULPY_LIST2(ch, T) \
-static int ulpy_list2_##ch(const ul_gufunc *g, const T *a, void *o, const int *types, \
-                           const int *ndims, const ptrdiff_t *shapes, const ptrdiff_t *strides) \
+static int ulpy_list2_##ch(const ul_plan *p, const T *a, void *o) \
 { \
     char *data[2] = {(char *)a, (char *)o}; \
-    return ul_gufunc_callv(g, 2, data, types, ndims, shapes, strides, NULL); \
+    return ul_plan_run(p, data, NULL); \
 }
 #define ULPY_LIST3(ch, T) \
-static int ulpy_list3_##ch(const ul_gufunc *g, const T *a, const T *b, void *o, \
-                           const int *types, const int *ndims, const ptrdiff_t *shapes, \
-                           const ptrdiff_t *strides) \
+static int ulpy_list3_##ch(const ul_plan *p, const T *a, const T *b, void *o) \
 { \
     char *data[3] = {(char *)a, (char *)b, (char *)o}; \
-    return ul_gufunc_callv(g, 3, data, types, ndims, shapes, strides, NULL); \
+    return ul_plan_run(p, data, NULL); \
 }
 ULPY_LIST2(d, double)
 ULPY_LIST2(f, float)

@@ -10,6 +10,13 @@
  * them, the loop sees size 1 and stride 0. Failures reported by the
  * loops (ul_loop_report) come back as a count and the first flat index;
  * the caller's FP exception flags are restored afterwards.
+ *
+ * One call is validate (-> bound) -> prepare (-> ul_plan: the loop, its
+ * dimensions and steps, the coalesced outer axes) -> execute (data
+ * pointers in, loop calls, status out). ul_gufunc_call does all three on
+ * the stack; ul_plan_new keeps the first two's result on the heap so that
+ * ul_plan_run does only the third (prepare once, call many: libffi's
+ * ffi_prep_cif / ffi_call).
  */
 #include "ul_impl.h"
 #include "ul_sig.h"
@@ -30,7 +37,8 @@ UL_HIDDEN void ul_loop_note_enomem(void)
     ul_loop_enomem = 1;
 }
 
-typedef struct plan {
+/* What validation binds: signature, loop, sizes, broadcast shape. */
+typedef struct bound {
     const ul_sig *sig;               /* the table's cache, or &parsed    */
     ul_sig parsed;
     int loop;                        /* chosen row of the table         */
@@ -41,7 +49,36 @@ typedef struct plan {
     int ncore[UL_MAX_ARGS];          /* core dims of each operand in its
                                         shape (sig's minus missing ones) */
     unsigned char missing[UL_MAX_CORE]; /* per distinct dim: dropped ('?') */
-} plan;
+    uint32_t nonempty;               /* bit i: operand i has elements, so
+                                        its data must not be NULL      */
+} bound;
+
+/* A validated call in the form the loop takes it (the public opaque type;
+ * ul_gufunc_call builds one on its stack, pointing at local arrays). */
+struct ul_plan {
+    const ul_gufunc *g;
+    ul_loop fn;
+    void *table_data;                /* g->data[loop], NULL for built-ins */
+    int nargs;
+    int naxes;                       /* coalesced outer axes, >= 1; the
+                                        last one is the loop's own N    */
+    int ndims, nsteps;               /* lengths of dims, steps          */
+    uint32_t nonempty;               /* as bound.nonempty               */
+    ptrdiff_t outer_size;            /* matrices per run                */
+    const ptrdiff_t *dims;           /* the loop's dimensions[]         */
+    const ptrdiff_t *steps;          /* the loop's steps[]              */
+    const ptrdiff_t *shape;          /* [naxes] outer sizes             */
+    const ptrdiff_t *stride;         /* [naxes][nargs] outer byte strides */
+    ptrdiff_t mem[];                 /* heap plans: the four arrays     */
+};
+
+/* Room for the arrays of any plan (prepare writes here first). */
+typedef struct plan_arrays {
+    ptrdiff_t dims[1 + UL_MAX_CORE];
+    ptrdiff_t steps[UL_MAX_ARGS + UL_MAX_CORE];
+    ptrdiff_t shape[UL_MAX_NDIM];
+    ptrdiff_t stride[UL_MAX_NDIM * UL_MAX_ARGS];
+} plan_arrays;
 
 /* What a failed matrix means for the family (numpy's LinAlgError texts
  * say the same): one status, UL_ESINGULAR, for all of them. */
@@ -63,6 +100,8 @@ static const char *failure_text(const char *name)
 static int fail(ul_call_info *info, const ul_gufunc *g, int status,
                 int operand, const char *fmt, ...)
 {
+    if (info == NULL)
+        return status;          /* ul_plan_run without an info block */
     info->status = status;
     info->operand = operand;
     int len = snprintf(info->message, sizeof info->message, "%s: ",
@@ -117,7 +156,7 @@ static const char *shape_str(char *buf, size_t len, const ptrdiff_t *shape,
     return buf;
 }
 
-static int check_gufunc(const ul_gufunc *g, plan *p, ul_call_info *info)
+static int check_gufunc(const ul_gufunc *g, bound *p, ul_call_info *info)
 {
     if (g == NULL)
         return fail(info, g, UL_EINVAL, -1, "the gufunc is NULL");
@@ -139,7 +178,7 @@ static int check_gufunc(const ul_gufunc *g, plan *p, ul_call_info *info)
  * drops its '?' dims, in signature order, until it has enough; a dropped
  * dim is missing from every operand that names it (core counts in
  * p->ncore, flags in p->missing). Operands in order, inputs first. */
-static int drop_optional(const ul_gufunc *g, plan *p, int n, const int *ndims,
+static int drop_optional(const ul_gufunc *g, bound *p, int n, const int *ndims,
                          ul_call_info *info)
 {
     const ul_sig *s = p->sig;
@@ -169,7 +208,7 @@ static int drop_optional(const ul_gufunc *g, plan *p, int n, const int *ndims,
 
 /* Binds core sizes and broadcasts outer dims for the first `n` operands
  * (inputs first; outputs, if present, must have the exact outer shape). */
-static int bind(const ul_gufunc *g, plan *p, int n, const int *ndims,
+static int bind(const ul_gufunc *g, bound *p, int n, const int *ndims,
                 const ptrdiff_t *const *shapes, ul_call_info *info)
 {
     const ul_sig *s = p->sig;
@@ -268,7 +307,7 @@ static int bind(const ul_gufunc *g, plan *p, int n, const int *ndims,
     return UL_OK;
 }
 
-static int choose_loop(const ul_gufunc *g, plan *p, const ul_operand *ops,
+static int choose_loop(const ul_gufunc *g, bound *p, const ul_operand *ops,
                        ul_call_info *info)
 {
     int nargs = g->nin + g->nout;
@@ -302,9 +341,9 @@ static int choose_loop(const ul_gufunc *g, plan *p, const ul_operand *ops,
                 "numbers; loops:%s)", given, rows);
 }
 
-/* Every check; on success the plan is ready to run. */
+/* Every check that needs no data pointer (those are execute's). */
 static int validate(const ul_gufunc *g, int nops, const ul_operand *ops,
-                    plan *p, ul_call_info *info)
+                    bound *p, ul_call_info *info)
 {
     int rc = check_gufunc(g, p, info);
     if (rc != UL_OK)
@@ -331,6 +370,7 @@ static int validate(const ul_gufunc *g, int nops, const ul_operand *ops,
         if (p->size[d] > INT_MAX)
             return fail(info, g, UL_EOVERFLOW, -1, "core dimension of size "
                         "%td is larger than LAPACK's int", p->size[d]);
+    p->nonempty = 0;
     for (int i = 0; i < nargs; i++) {
         const char *kind = i < g->nin ? "input" : "output";
         int ix = i < g->nin ? i : i - g->nin;
@@ -346,43 +386,40 @@ static int validate(const ul_gufunc *g, int nops, const ul_operand *ops,
         if (__builtin_mul_overflow(count, (ptrdiff_t)type_size(ops[i].type), &bytes))
             return fail(info, g, UL_EOVERFLOW, i, "%s operand %d is larger "
                         "than the address space", kind, ix);
-        if (count > 0 && ops[i].data == NULL)
-            return fail(info, g, UL_EINVAL, i, "%s operand %d has a NULL "
-                        "data pointer", kind, ix);
+        if (count > 0)
+            p->nonempty |= (uint32_t)1 << i;
     }
     return UL_OK;
 }
 
-/* Runs the validated plan. */
-static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
-               ul_call_info *info)
+/* The validated call in the loop's terms, written to `arr` (q points into
+ * it): outer axes with per-operand strides (0 where broadcast), size-1
+ * axes dropped, neighbours merged where every operand allows; then
+ * dimensions[] and steps[] as numpy builds them. */
+static void prepare(const ul_gufunc *g, const ul_operand *ops,
+                    const bound *p, plan_arrays *arr, ul_plan *q)
 {
     const ul_sig *s = p->sig;
     int nargs = s->nargs;
-    info->outer_size = p->outer_size;
-    if (p->outer_size == 0)
-        return UL_OK;            /* numpy does not call the loop either */
-
-    /* outer axes with per-operand strides (0 where broadcast), size-1
-     * axes dropped, then neighbours merged where every operand allows */
-    ptrdiff_t shape[UL_MAX_NDIM], stride[UL_MAX_NDIM][UL_MAX_ARGS];
+    ptrdiff_t *shape = arr->shape, *stride = arr->stride;
     int na = 0;
     for (int a = 0; a < p->nouter; a++) {
         if (p->outer[a] == 1)
             continue;
         shape[na] = p->outer[a];
+        ptrdiff_t *st = stride + na * nargs;
         for (int i = 0; i < nargs; i++) {
             int no = ops[i].ndim - p->ncore[i], ax = a - (p->nouter - no);
-            stride[na][i] = ax >= 0 && ops[i].shape[ax] != 1 ? ops[i].strides[ax] : 0;
+            st[i] = ax >= 0 && ops[i].shape[ax] != 1 ? ops[i].strides[ax] : 0;
         }
         if (na > 0) {
             int merge = 1;
             for (int i = 0; merge && i < nargs; i++)
-                merge = stride[na - 1][i] == stride[na][i] * shape[na];
+                merge = st[i - nargs] == st[i] * shape[na];
             if (merge) {
                 shape[na - 1] *= shape[na];
                 for (int i = 0; i < nargs; i++)
-                    stride[na - 1][i] = stride[na][i];
+                    st[i - nargs] = st[i];
                 continue;
             }
         }
@@ -391,17 +428,17 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
     if (na == 0) {
         shape[0] = 1;
         for (int i = 0; i < nargs; i++)
-            stride[0][i] = 0;
+            stride[i] = 0;
         na = 1;
     }
 
-    ptrdiff_t dims[1 + UL_MAX_CORE], steps[UL_MAX_ARGS + UL_MAX_CORE];
+    ptrdiff_t *dims = arr->dims, *steps = arr->steps;
     dims[0] = shape[na - 1];
     for (int d = 0; d < s->ndims; d++)
         dims[1 + d] = p->size[d];
     int at = nargs;
     for (int i = 0; i < nargs; i++) {
-        steps[i] = stride[na - 1][i];
+        steps[i] = stride[(na - 1) * nargs + i];
         int start = ops[i].ndim - p->ncore[i];
         for (int k = 0, removed = 0; k < s->ncore[i]; k++) {
             if (s->any_ignore && p->missing[s->dim_ix[s->offset[i] + k]])
@@ -410,56 +447,112 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
                 steps[at++] = ops[i].strides[start + k - removed];
         }
     }
+    q->g = g;
+    q->fn = g->funcs[p->loop];
+    q->table_data = g->data ? g->data[p->loop] : NULL;
+    q->nargs = nargs;
+    q->naxes = na;
+    q->ndims = 1 + s->ndims;
+    q->nsteps = at;
+    q->nonempty = p->nonempty;
+    q->outer_size = p->outer_size;
+    q->dims = dims;
+    q->steps = steps;
+    q->shape = shape;
+    q->stride = stride;
+}
+
+/* What the loop calls of one run reported. */
+typedef struct tally {
+    ptrdiff_t nfailed, first_failed;   /* flat outer index of the first */
+    int enomem;
+} tally;
+
+/* One loop call on args; base: the flat outer index of its first matrix. */
+static inline void call_loop(const ul_plan *q, char **args, ptrdiff_t base,
+                             tally *t)
+{
+    if (q->table_data == NULL) {
+        ul_loop_report rep = { 0, -1, UL_OK };
+        q->fn(args, q->dims, q->steps, &rep);
+        if (rep.nfailed > 0 && t->nfailed == 0)
+            t->first_failed = base + rep.first_failed;
+        t->nfailed += rep.nfailed;
+        t->enomem |= rep.status == UL_ENOMEM;
+    } else {
+        ul_loop_enomem = 0;
+        q->fn(args, q->dims, q->steps, q->table_data);
+        t->enomem |= ul_loop_enomem;
+    }
+}
+
+/* Runs a plan on data[nargs]: the one check left (no NULL data for an
+ * operand with elements), the loop calls, the caller's FP flags put back,
+ * the loop's failures as a status. info may be NULL. */
+static int execute(const ul_plan *q, char *const *data, ul_call_info *info)
+{
+    const ul_gufunc *g = q->g;
+    int nargs = q->nargs;
+    if (data == NULL && nargs > 0)
+        return fail(info, g, UL_EINVAL, -1, "the data array is NULL");
+    for (int i = 0; i < nargs; i++)
+        if (data[i] == NULL && (q->nonempty >> i & 1))
+            return fail(info, g, UL_EINVAL, i, "%s operand %d has a NULL "
+                        "data pointer", i < g->nin ? "input" : "output",
+                        i < g->nin ? i : i - g->nin);
+    if (info)
+        info->outer_size = q->outer_size;
+    if (q->outer_size == 0)
+        return UL_OK;            /* numpy does not call the loop either */
 
     ul_fp_state saved;
     ul_fp_save(&saved);
-    ul_loop fn = g->funcs[p->loop];
-    void *table_data = g->data ? g->data[p->loop] : NULL;
+    tally t = { 0, -1, 0 };
     char *args[UL_MAX_ARGS];
-    ptrdiff_t idx[UL_MAX_NDIM], base = 0;
-    for (int a = 0; a < na; a++)
-        idx[a] = 0;            /* not "= {0}": 64 stores on every call */
-    int enomem = 0;
-    for (;;) {
-        for (int i = 0; i < nargs; i++) {
-            ptrdiff_t off = 0;
-            for (int a = 0; a < na - 1; a++)
-                off += idx[a] * stride[a][i];
-            /* NULL data (an operand with no elements) is passed as NULL:
-             * NULL + 0 is undefined behaviour */
-            args[i] = ops[i].data ? ops[i].data + off : NULL;
+    int na = q->naxes;
+    if (na == 1) {               /* one loop call: the usual stack */
+        for (int i = 0; i < nargs; i++)
+            args[i] = data[i];
+        call_loop(q, args, 0, &t);
+    } else {
+        const ptrdiff_t *shape = q->shape, *stride = q->stride;
+        ptrdiff_t idx[UL_MAX_NDIM], base = 0;
+        for (int a = 0; a < na - 1; a++)
+            idx[a] = 0;          /* the last axis is the loop's own N */
+        for (;;) {
+            for (int i = 0; i < nargs; i++) {
+                ptrdiff_t off = 0;
+                for (int a = 0; a < na - 1; a++)
+                    off += idx[a] * stride[a * nargs + i];
+                /* NULL data (an operand with no elements) is passed as
+                 * NULL: NULL + 0 is undefined behaviour */
+                args[i] = data[i] ? data[i] + off : NULL;
+            }
+            call_loop(q, args, base, &t);
+            base += q->dims[0];
+            int a = na - 2;
+            while (a >= 0 && ++idx[a] == shape[a])
+                idx[a--] = 0;
+            if (a < 0)
+                break;
         }
-        ul_loop_report rep = { 0, -1, UL_OK };
-        if (table_data == NULL) {
-            fn(args, dims, steps, &rep);
-            if (rep.nfailed > 0 && info->nfailed == 0)
-                info->first_failed = base + rep.first_failed;
-            info->nfailed += rep.nfailed;
-            enomem |= rep.status == UL_ENOMEM;
-        } else {
-            ul_loop_enomem = 0;
-            fn(args, dims, steps, table_data);
-            enomem |= ul_loop_enomem;
-        }
-        base += dims[0];
-        int a = na - 2;
-        while (a >= 0 && ++idx[a] == shape[a])
-            idx[a--] = 0;
-        if (a < 0)
-            break;
     }
     ul_fp_restore(&saved);
 
-    if (enomem)
-        return fail(info, g, UL_ENOMEM, -1, table_data == NULL ?
+    if (info) {
+        info->nfailed = t.nfailed;
+        info->first_failed = t.first_failed;
+    }
+    if (t.enomem)
+        return fail(info, g, UL_ENOMEM, -1, q->table_data == NULL ?
                     "no memory for the loop's workspace; the outputs were "
                     "filled with NaN" : "no memory for the loop's scratch; "
                     "some outputs were not written");
-    if (info->nfailed > 0)
+    if (t.nfailed > 0)
         return fail(info, g, UL_ESINGULAR, -1, "%td of %td matrices %s (the "
                     "first at outer index %td); their outputs are NaN",
-                    info->nfailed, p->outer_size, failure_text(g->name),
-                    info->first_failed);
+                    t.nfailed, q->outer_size, failure_text(g->name),
+                    t.first_failed);
     return UL_OK;
 }
 
@@ -467,12 +560,20 @@ UL_API int ul_gufunc_call(const ul_gufunc *g, int nops, const ul_operand *ops,
                           ul_call_info *info)
 {
     ul_call_info local;
-    plan p;
+    bound p;
     if (info == NULL)
         info = &local;
     info_reset(info);
     int rc = validate(g, nops, ops, &p, info);
-    return rc != UL_OK ? rc : run(g, ops, &p, info);
+    if (rc != UL_OK)
+        return rc;
+    plan_arrays arr;
+    ul_plan q;
+    prepare(g, ops, &p, &arr, &q);
+    char *data[UL_MAX_ARGS];
+    for (int i = 0; i < nops; i++)
+        data[i] = ops[i].data;
+    return execute(&q, data, info);
 }
 
 /* Cuts concatenated shape (and, when given, stride) arrays into one pointer
@@ -497,6 +598,32 @@ static int split_flat(const ul_gufunc *g, int n, const int *ndims,
     return UL_OK;
 }
 
+/* Operands from the flat arrays of the bindings' entries; data may be
+ * NULL (ul_plan_newv: no data yet). */
+static int flat_ops(const ul_gufunc *g, int nops, char *const *data,
+                    const int *types, const int *ndims,
+                    const ptrdiff_t *shapes, const ptrdiff_t *strides,
+                    ul_operand *ops, ul_call_info *info)
+{
+    if (nops < 0 || nops > UL_MAX_ARGS)
+        return fail(info, g, UL_EINVAL, -1, "operand count %d out of range",
+                    nops);
+    if (nops > 0 && (types == NULL || ndims == NULL))
+        return fail(info, g, UL_EINVAL, -1, "NULL operand array");
+    const ptrdiff_t *shape_of[UL_MAX_ARGS], *stride_of[UL_MAX_ARGS];
+    int rc = split_flat(g, nops, ndims, shapes, shape_of, strides, stride_of, info);
+    if (rc != UL_OK)
+        return rc;
+    for (int i = 0; i < nops; i++) {
+        ops[i].data = data ? data[i] : NULL;
+        ops[i].type = types[i];
+        ops[i].ndim = ndims[i];
+        ops[i].shape = shape_of[i];
+        ops[i].strides = stride_of[i];
+    }
+    return UL_OK;
+}
+
 UL_API int ul_gufunc_callv(const ul_gufunc *g, int nops, char *const *data,
                            const int *types, const int *ndims,
                            const ptrdiff_t *shapes, const ptrdiff_t *strides,
@@ -507,23 +634,81 @@ UL_API int ul_gufunc_callv(const ul_gufunc *g, int nops, char *const *data,
     if (info == NULL)
         info = &local;
     info_reset(info);
-    if (nops < 0 || nops > UL_MAX_ARGS)
-        return fail(info, g, UL_EINVAL, -1, "operand count %d out of range",
-                    nops);
-    if (nops > 0 && (data == NULL || types == NULL || ndims == NULL))
+    if (nops > 0 && data == NULL)
         return fail(info, g, UL_EINVAL, -1, "NULL operand array");
-    const ptrdiff_t *shape_of[UL_MAX_ARGS], *stride_of[UL_MAX_ARGS];
-    int rc = split_flat(g, nops, ndims, shapes, shape_of, strides, stride_of, info);
+    int rc = flat_ops(g, nops, data, types, ndims, shapes, strides, ops, info);
+    return rc != UL_OK ? rc : ul_gufunc_call(g, nops, ops, info);
+}
+
+/* ---- prepared plans ---------------------------------------------------- */
+static const ptrdiff_t *put(ptrdiff_t **at, const ptrdiff_t *src, size_t n)
+{
+    ptrdiff_t *dst = *at;
+    memcpy(dst, src, n * sizeof *dst);
+    *at += n;
+    return dst;
+}
+
+UL_API int ul_plan_new(const ul_gufunc *g, int nops, const ul_operand *ops,
+                       ul_plan **out, ul_call_info *info)
+{
+    ul_call_info local;
+    bound p;
+    if (info == NULL)
+        info = &local;
+    info_reset(info);
+    if (out == NULL)
+        return fail(info, g, UL_EINVAL, -1, "the plan out-pointer is NULL");
+    *out = NULL;
+    int rc = validate(g, nops, ops, &p, info);
     if (rc != UL_OK)
         return rc;
-    for (int i = 0; i < nops; i++) {
-        ops[i].data = data[i];
-        ops[i].type = types[i];
-        ops[i].ndim = ndims[i];
-        ops[i].shape = shape_of[i];
-        ops[i].strides = stride_of[i];
-    }
-    return ul_gufunc_call(g, nops, ops, info);
+    plan_arrays arr;
+    ul_plan q;
+    prepare(g, ops, &p, &arr, &q);
+    size_t n = (size_t)q.ndims + (size_t)q.nsteps +
+               (size_t)q.naxes * (size_t)(1 + q.nargs);
+    ul_plan *h = ul_malloc(sizeof *h + n * sizeof h->mem[0]);
+    if (h == NULL)
+        return fail(info, g, UL_ENOMEM, -1, "no memory for the plan");
+    *h = q;                      /* then the arrays, into h->mem */
+    ptrdiff_t *at = h->mem;
+    h->dims = put(&at, q.dims, (size_t)q.ndims);
+    h->steps = put(&at, q.steps, (size_t)q.nsteps);
+    h->shape = put(&at, q.shape, (size_t)q.naxes);
+    h->stride = put(&at, q.stride, (size_t)q.naxes * (size_t)q.nargs);
+    *out = h;
+    return UL_OK;
+}
+
+UL_API int ul_plan_newv(const ul_gufunc *g, int nops, const int *types,
+                        const int *ndims, const ptrdiff_t *shapes,
+                        const ptrdiff_t *strides, ul_plan **out,
+                        ul_call_info *info)
+{
+    ul_call_info local;
+    ul_operand ops[UL_MAX_ARGS];
+    if (info == NULL)
+        info = &local;
+    info_reset(info);
+    if (out != NULL)
+        *out = NULL;
+    int rc = flat_ops(g, nops, NULL, types, ndims, shapes, strides, ops, info);
+    return rc != UL_OK ? rc : ul_plan_new(g, nops, ops, out, info);
+}
+
+UL_API int ul_plan_run(const ul_plan *p, char *const *data, ul_call_info *info)
+{
+    if (info != NULL)
+        info_reset(info);
+    if (p == NULL)
+        return fail(info, NULL, UL_EINVAL, -1, "the plan is NULL");
+    return execute(p, data, info);
+}
+
+UL_API void ul_plan_free(ul_plan *p)
+{
+    ul_free(p);
 }
 
 UL_API int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
@@ -532,7 +717,7 @@ UL_API int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
                             ul_call_info *info)
 {
     ul_call_info local;
-    plan p;
+    bound p;
     if (info == NULL)
         info = &local;
     info_reset(info);

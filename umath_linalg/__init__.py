@@ -27,7 +27,7 @@ from ._gufunc import Gufunc, make_fast11, MISS
 from ._views import View, T
 
 __all__ = ["inv", "solve", "det", "slogdet", "matmul", "gufunc", "gufuncs",
-           "LinAlgError", "Gufunc", "ffi", "lib", "T", "View"]
+           "plan", "LinAlgError", "Gufunc", "ffi", "lib", "T", "View"]
 
 _shared = {}
 
@@ -137,3 +137,40 @@ def matmul(a, b, out=None):
     if r is MISS:
         r = _MATMUL.call((a, b), out)
     return r
+
+
+def plan(f, *inputs, out):
+    """A prepared call: p = plan(f, *inputs, out=outs), then p(*inputs,
+    *outs) on arrays of the same cffi types, as often as needed.
+
+    f is inv, solve, det, slogdet, matmul or any Gufunc (gufunc(name));
+    inputs and out (one array, or a tuple of every output) are cffi arrays
+    of fixed size whose types match one of f's loops exactly (no casting:
+    double for the float64 loop).  Everything a call checks (types, core
+    dims, broadcasting, out='s shape) is checked here, once, with the same
+    errors; nothing is run.  p(...) then takes new arrays of exactly those
+    cffi types (a TypeError otherwise), writes the outputs in place and
+    returns None, in one C call: no cache lookup, no validation in C (the
+    cheapest call the library has; the fast path of inv(a, out=o) does a
+    little more).  Singular matrices raise as f does (LinAlgError from
+    inv and solve; det gives 0).  For a filter step:
+
+        ffi = umath_linalg.ffi
+        P = ffi.new("double[10][10]"); Pinv = ffi.new("double[10][10]")
+        inv_P = umath_linalg.plan(umath_linalg.inv, P, out=Pinv)
+        for step in ...:
+            ...             # update P in place
+            inv_P(P, Pinv)  # Pinv = inverse of P
+    """
+    outs = out if isinstance(out, tuple) else (out,)
+    if f is solve:
+        f = _SOLVE1 if _ndim(inputs[1]) == _ndim(inputs[0]) - 1 else _SOLVE
+    g = f if isinstance(f, Gufunc) else getattr(f, "gufunc", None)
+    if g is None and f is slogdet:
+        g = _SLOGDET
+    if g is None and f is matmul:
+        g = _MATMUL
+    if not isinstance(g, Gufunc):
+        raise TypeError("plan: %r is not a umath_linalg gufunc or function"
+                        % (f,))
+    return g.plan(inputs, outs)

@@ -3,7 +3,9 @@
 A repeated call whose operands have the types, shapes and strides of an
 earlier call (cffi arrays, C-contiguous numpy arrays, or nested lists
 without out=) runs through the FastPlan the general path recorded then:
-one dict lookup, the outputs allocated, one C call.  Gufunc.__call__,
+one dict lookup, the outputs allocated, one C call (cffi and numpy
+operands: ulpy_runN on the plan's prepared C ul_plan, which validates
+nothing again; nested lists: the driver).  Gufunc.__call__,
 Gufunc.try_fast, umath_linalg.inv/det and pypy_compat.linalg's functions
 all go through fast_path(g); nothing else reads the plan caches.  (For one
 input and one output, fast_path puts a branch-free copy of the cffi, numpy
@@ -105,8 +107,8 @@ def fast_path(g, fallback, specialize=True):
         else:
             outs = [new(ct, nb) for ct, nb in zip(p.out_ctypes, p.out_nbytes)]
             ptrs = list(ins) + outs
-        fn = p.call
-        st = fn(gptr, *ptrs, p.types, p.ndims, p.shapes, p.strides)
+        fn = p.prun
+        st = fn(p.plan, *ptrs)
         if st:
             status(st, ptrs, p)
         if ndarrays:
@@ -158,13 +160,11 @@ def fast_path(g, fallback, specialize=True):
                     if not one_out:
                         return several(p, (a, b) if two else (a,), False)
                     o = new(p.out_ctypes[0], p.out_nbytes[0])
-                    fn = p.call
+                    fn = p.prun
                     if two:
-                        st = fn(gptr, a, b, o, p.types, p.ndims,
-                                p.shapes, p.strides)
+                        st = fn(p.plan, a, b, o)
                     else:
-                        st = fn(gptr, a, o, p.types, p.ndims, p.shapes,
-                                p.strides)
+                        st = fn(p.plan, a, o)
                     if st:
                         status(st, (a, b, o) if two else (a, o), p)
                     return o[0] if p.scalar[0] else o
@@ -173,13 +173,11 @@ def fast_path(g, fallback, specialize=True):
                 if d is not None:
                     p = d.get(typeof(out))
                     if p is not None:
-                        fn = p.call
+                        fn = p.prun
                         if two:
-                            st = fn(gptr, a, b, out, p.types, p.ndims,
-                                    p.shapes, p.strides)
+                            st = fn(p.plan, a, b, out)
                         else:
-                            st = fn(gptr, a, out, p.types, p.ndims,
-                                    p.shapes, p.strides)
+                            st = fn(p.plan, a, out)
                         if st:
                             status(st, (a, b, out) if two else (a, out), p)
                         return out
@@ -200,14 +198,12 @@ def fast_path(g, fallback, specialize=True):
                     o = nd[1](p.out_shapes[0], p.out_dtypes[0])
                     pa = from_buffer(a)
                     po = from_buffer(o)
-                    fn = p.call
+                    fn = p.prun
                     if two:
                         pb = from_buffer(b)
-                        st = fn(gptr, pa, pb, po, p.types, p.ndims,
-                                p.shapes, p.strides)
+                        st = fn(p.plan, pa, pb, po)
                     else:
-                        st = fn(gptr, pa, po, p.types, p.ndims, p.shapes,
-                                p.strides)
+                        st = fn(p.plan, pa, po)
                     if st:
                         status(st, (pa, pb, po) if two else (pa, po), p)
                     return o[()] if p.scalar[0] else o
@@ -221,14 +217,12 @@ def fast_path(g, fallback, specialize=True):
                         # read-only now: the general path says so
                         return fallback(args if two else a, out)
                     pa = from_buffer(a)
-                    fn = p.call
+                    fn = p.prun
                     if two:
                         pb = from_buffer(b)
-                        st = fn(gptr, pa, pb, po, p.types, p.ndims, p.shapes,
-                                p.strides)
+                        st = fn(p.plan, pa, pb, po)
                     else:
-                        st = fn(gptr, pa, po, p.types, p.ndims, p.shapes,
-                                p.strides)
+                        st = fn(p.plan, pa, po)
                     if st:
                         status(st, (pa, pb, po) if two else (pa, po), p)
                     return out
@@ -250,9 +244,8 @@ def fast_path(g, fallback, specialize=True):
                 p = cffi_plans.get(typeof(a))
                 if p is not None:
                     o = new(p.out_ctypes[0], p.out_nbytes[0])
-                    fn = p.call
-                    st = fn(gptr, a, o, p.types, p.ndims, p.shapes,
-                            p.strides)
+                    fn = p.prun
+                    st = fn(p.plan, a, o)
                     if st:
                         status(st, (a, o), p)
                     return o[0] if p.scalar[0] else o
@@ -261,9 +254,8 @@ def fast_path(g, fallback, specialize=True):
                 if d is not None:
                     p = d.get(typeof(out))
                     if p is not None:
-                        fn = p.call
-                        st = fn(gptr, a, out, p.types, p.ndims, p.shapes,
-                                p.strides)
+                        fn = p.prun
+                        st = fn(p.plan, a, out)
                         if st:
                             status(st, (a, out), p)
                         return out
@@ -274,9 +266,8 @@ def fast_path(g, fallback, specialize=True):
                     o = nd[1](p.out_shapes[0], p.out_dtypes[0])
                     pa = from_buffer(a)
                     po = from_buffer(o)
-                    fn = p.call
-                    st = fn(gptr, pa, po, p.types, p.ndims, p.shapes,
-                            p.strides)
+                    fn = p.prun
+                    st = fn(p.plan, pa, po)
                     if st:
                         status(st, (pa, po), p)
                     return o[()] if p.scalar[0] else o
@@ -289,9 +280,8 @@ def fast_path(g, fallback, specialize=True):
                     except (BufferError, ValueError, TypeError):
                         return fallback(a, out)
                     pa = from_buffer(a)
-                    fn = p.call
-                    st = fn(gptr, pa, po, p.types, p.ndims, p.shapes,
-                            p.strides)
+                    fn = p.prun
+                    st = fn(p.plan, pa, po)
                     if st:
                         status(st, (pa, po), p)
                     return out
@@ -318,6 +308,7 @@ def make_fast11(g, doc=None, name=None, fallback=None):
         def fallback(a, out):
             return call((a,), out)
     f = fast_path(g, fallback)
+    f.gufunc = g        # (umath_linalg.plan finds the row through it)
     f.__name__ = name or g.name
     f.__qualname__ = f.__name__
     f.__doc__ = doc or g.__doc__

@@ -11,12 +11,12 @@ records of _plans.py.
 """
 from . import _dtypes as _dt
 from ._core import _PUT, _prod
-from ._core import (ffi, lib, NULL, LinAlgError, to_operand,
+from ._core import (ffi, lib, NULL, LinAlgError, to_operand, CData,
                     cast_operand, _c_strides, TYPECHARS, CNAMES, ITEMSIZE,
                     _SAFE, K_LIST, K_CFFI, K_NUMPY, UL_ESINGULAR)
 from ._results import result_kind, _Result, cffi_array_type
 from ._fastpath import MISS, miss, fast_path, make_fast11, note_numpy, _ND
-from ._plans import DriverPlan, FastPlan, CallPlan
+from ._plans import DriverPlan, FastPlan, CallPlan, gufunc_plan
 from ._lists import make_plan as make_list_plan
 from . import _views
 from ._views import View
@@ -36,6 +36,10 @@ _EXC = {
     lib.UL_ENOTFOUND: KeyError,
     lib.UL_EOVERFLOW: OverflowError,
 }
+
+
+def _chars(types):
+    return "".join(TYPECHARS.get(t, "?") for t in types)
 
 
 def _cstr(p):
@@ -189,6 +193,43 @@ class Gufunc(object):
             return MISS
         return self._fast(args[0] if self.nin == 1 else args, out)
 
+    def plan(self, inputs, outs):
+        """A plan function (_plans.gufunc_plan) for cffi arrays typed like inputs and
+        outs (every output given): checked once here, with the errors a
+        call would raise; see umath_linalg.plan."""
+        ops = list(inputs) + list(outs)
+        if len(inputs) != self.nin or len(outs) != self.nout:
+            raise TypeError("%s: a plan needs %d inputs and %d outputs"
+                            % (self.name, self.nin, self.nout))
+        opers = []
+        for i, x in enumerate(ops):
+            what = "input %d" % i if i < self.nin else "out[%d]" % (i - self.nin)
+            if not isinstance(x, CData):
+                raise TypeError("%s: a plan takes cffi arrays; %s is %s"
+                                % (self.name, what, type(x).__name__))
+            op = to_operand(x, writable=i >= self.nin, what=what)
+            if op.open_len:
+                raise TypeError("%s: %s has an open length (%s): a plan "
+                                "needs a fixed-size array type" % (
+                                    self.name, what, _typeof(x).cname))
+            opers.append(op)
+        types = tuple(op.type for op in opers)
+        if types not in self._rows:
+            raise TypeError("%s: no loop for types %s->%s (a plan does not "
+                            "cast; loops: %s)" % (
+                                self.name, _chars(types[:self.nin]),
+                                _chars(types[self.nin:]),
+                                " ".join(self.types)))
+        d = self._plan(types, tuple(tuple(op.shape) for op in opers),
+                       tuple(tuple(op.strides) for op in opers))
+        if d.plan is None:      # the C validation's error and message
+            info = _new("ul_call_info *")
+            st = lib.ul_plan_newv(self._g, self.nops, d.types, d.ndims,
+                                  d.shapes, d.strides, _new("ul_plan **"),
+                                  info)
+            raise _EXC.get(st, RuntimeError)(self._message(st, info))
+        return gufunc_plan(self, tuple(_typeof(x) for x in ops), d)
+
     # --------------------------------------------------------- general path
     def select(self, in_types):
         """(row index, loop input types, loop output types) for the inputs'
@@ -272,7 +313,8 @@ class Gufunc(object):
             c_sh[0:len(flat_sh)] = flat_sh
             c_st = _new("ptrdiff_t[]", max(len(flat_st), 1))
             c_st[0:len(flat_st)] = flat_st
-            p = DriverPlan(self._callfn, c_types, c_ndims, c_sh, c_st)
+            p = DriverPlan(self._callfn, c_types, c_ndims, c_sh, c_st,
+                           gptr=self._g)
             if len(self._plans) > _MAX_PLANS:
                 self._plans.clear()
             self._plans[key] = p
@@ -363,7 +405,7 @@ class Gufunc(object):
         st = p.run(self._g, ptrs)
         if st:
             self._status(st, ptrs, p)
-        if fresh and p.call is not None:
+        if fresh and p.call is not None and p.plan is not None:
             self._remember(ops, out_ops, outs, results, cp, src_types)
         if nout == 1:
             r = results[0]

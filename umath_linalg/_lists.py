@@ -78,7 +78,7 @@ class ListPlan(object):
     bytearrays): a call pops one, or makes one if there is none, and
     appends it back once read (pop and append are atomic under the GIL, so
     two threads never share a buffer)."""
-    __slots__ = ("call", "types", "ndims", "shapes", "strides", "d",
+    __slots__ = ("call", "plan", "d",
                  "out_shape", "out_ptype", "out_n", "out_nbytes", "spare",
                  "in_ctype", "rows")
 
@@ -87,8 +87,7 @@ class ListPlan(object):
         self.d = d
         self.in_ctype = in_ctype
         self.call = call
-        self.types, self.ndims = d.types, d.ndims
-        self.shapes, self.strides = d.shapes, d.strides
+        self.plan = d.plan      # the C plan (ul_plan *) of these shapes
         self.out_shape = out_shape
         self.out_ptype = out_ptype
         self.out_n = out_n
@@ -127,6 +126,8 @@ def make_plan(d, nin, in_types, out_type, out_shape):
     calls = _CALLS.get(nin, {})
     if in_types[0] not in calls or any(t != in_types[0] for t in in_types):
         return None
+    if d.plan is None:
+        return None             # (no C plan: the general path's error)
     n = 1
     for k in out_shape:
         n *= k
@@ -146,9 +147,9 @@ def _call(p, gptr, status, fa, fb):
     except IndexError:
         o = p.new_out()
     if fb is None:
-        st = p.call(gptr, fa, o, p.types, p.ndims, p.shapes, p.strides)
+        st = p.call(p.plan, fa, o)
     else:
-        st = p.call(gptr, fa, fb, o, p.types, p.ndims, p.shapes, p.strides)
+        st = p.call(p.plan, fa, fb, o)
     if st:
         ins = (fa,) if fb is None else (fa, fb)
         try:

@@ -2,35 +2,72 @@
 
 DriverPlan   the constant arrays ul_gufunc_callv reads (types, ndims, flat
              shapes, flat byte strides) and the entry that takes the data
-             pointers as arguments (ulpy_call2/3/4 by operand count).
+             pointers as arguments (ulpy_call2/3/4 by operand count); and
+             the same call prepared once in C (a ul_plan: validated, loop
+             bound, dimensions and steps worked out) with its entry
+             ulpy_run2/3/4(plan, d0, d1, ...): what the fast path calls.
 FastPlan     a DriverPlan plus how the fast path makes and hands back the
              outputs (_fastpath.py); which fields are set depends on the
              operands' kind (see the class).
 CallPlan     the general path's decisions for one operand signature: loop,
              casts, result kind, output shapes, and its DriverPlan.
+gufunc_plan  the user's explicit plan (umath_linalg.plan): a function over
+             a DriverPlan and the operands' cffi types.
 """
-from ._core import ffi, lib, NULL
+from ._core import ffi, lib, NULL, CData as _CData
 
 _new = ffi.new
 _cast = ffi.cast
+_gc = ffi.gc
+_typeof = ffi.typeof
+_RUNS = {2: lib.ulpy_run2, 3: lib.ulpy_run3, 4: lib.ulpy_run4}
+
+
+def c_plan(gptr, nops, types, ndims, shapes, strides):
+    """(ul_plan * freed with its cdata, ulpy_runN) for this operand
+    signature of row gptr, or (None, None) when ul_plan_newv refuses it
+    (the driver then reports the same error on the call)."""
+    out = _new("ul_plan **")
+    if lib.ul_plan_newv(gptr, nops, types, ndims, shapes, strides, out,
+                        NULL) != lib.UL_OK:
+        return None, None
+    return _gc(out[0], lib.ul_plan_free), _RUNS.get(nops)
 
 
 class DriverPlan(object):
     """One operand signature as the C driver sees it."""
-    __slots__ = ("call", "types", "ndims", "shapes", "strides")
+    __slots__ = ("call", "types", "ndims", "shapes", "strides", "plan",
+                 "prun")
 
-    def __init__(self, call, types, ndims, shapes, strides):
+    def __init__(self, call, types, ndims, shapes, strides, gptr=None,
+                 plan=None, prun=None):
         self.call = call        # ulpy_callN for N operands, None above 4
         self.types = types      # int[nops]: the loop's type numbers
         self.ndims = ndims      # int[nops]
         self.shapes = shapes    # ptrdiff_t[]: every operand's shape, flat
         self.strides = strides  # ptrdiff_t[]: byte strides, same order
+        if gptr is not None:    # a new signature of row gptr: prepare it
+            plan, prun = c_plan(gptr, len(types), types, ndims, shapes,
+                                strides)
+        self.plan = plan        # ul_plan * (or None: the driver's error)
+        self.prun = prun        # ulpy_runN(plan, d0, ...), None above 4
 
     def run(self, gptr, ptrs):
         """Run row gptr on data pointers ptrs (inputs then outputs): the
-        driver's status."""
-        fn = self.call
+        plan's status (the driver's when there is no plan)."""
         n = len(ptrs)
+        pl = self.plan
+        if pl is not None:
+            fn = self.prun
+            if n == 2:
+                return fn(pl, ptrs[0], ptrs[1])
+            if n == 3:
+                return fn(pl, ptrs[0], ptrs[1], ptrs[2])
+            if n == 4:
+                return fn(pl, ptrs[0], ptrs[1], ptrs[2], ptrs[3])
+            data = _new("char *[]", [_cast("char *", x) for x in ptrs])
+            return lib.ul_plan_run(pl, data, NULL)
+        fn = self.call
         if n == 2:
             return fn(gptr, ptrs[0], ptrs[1], self.types, self.ndims,
                       self.shapes, self.strides)
@@ -69,7 +106,7 @@ class FastPlan(DriverPlan):
 
     def __init__(self, d, **fields):
         DriverPlan.__init__(self, d.call, d.types, d.ndims, d.shapes,
-                            d.strides)
+                            d.strides, plan=d.plan, prun=d.prun)
         for k in FastPlan.__slots__:
             setattr(self, k, fields.pop(k, None))
         if fields:
@@ -90,3 +127,69 @@ class CallPlan(object):
         self.out_shapes = out_shapes
         self.driver = driver            # DriverPlan
         self.exact = exact              # no input needed a cast
+
+
+def gufunc_plan(g, ctypes, d):
+    """The user's explicit plan (umath_linalg.plan): a function
+    p(*inputs_then_outputs) that runs gufunc g on new cffi arrays of
+    exactly the types ctypes (inputs then outputs), writing the outputs in
+    place, through d's C plan in one C call: no cache lookup, no validation
+    beyond one type identity check per operand.  Returns None; raises as
+    g's status handler does (LinAlgError for a singular matrix of
+    inv/solve), TypeError for an operand of another type.  Attributes:
+    gufunc, ctypes."""
+    name = g.name
+    status = g._status
+    gptr = g._g
+    pl, fn = d.plan, d.prun
+    n = len(ctypes)
+
+    def bad(ops):
+        if len(ops) != n:
+            raise TypeError("%s plan takes %d operands (inputs then "
+                            "outputs), %d given" % (name, n, len(ops)))
+        for i, x in enumerate(ops):
+            if not isinstance(x, _CData) or _typeof(x) is not ctypes[i]:
+                raise TypeError("%s plan: operand %d must be a cffi %s, not "
+                                "%r" % (name, i, ctypes[i].cname, x))
+        raise TypeError("%s plan: bad operands" % name)     # (unreachable)
+
+    # One function per operand count: on PyPy a fixed argument list and
+    # straight-line checks cost least.
+    if n == 2:
+        c0, c1 = ctypes
+
+        def p(a, b):
+            # (isinstance first: ffi.typeof of a str parses a C type)
+            if not (isinstance(a, _CData) and isinstance(b, _CData) and
+                    _typeof(a) is c0 and _typeof(b) is c1):
+                bad((a, b))
+            st = fn(pl, a, b)
+            if st:
+                status(st, (a, b), d)
+    elif n == 3:
+        c0, c1, c2 = ctypes
+
+        def p(a, b, c):
+            if not (isinstance(a, _CData) and isinstance(b, _CData) and
+                    isinstance(c, _CData) and _typeof(a) is c0 and
+                    _typeof(b) is c1 and _typeof(c) is c2):
+                bad((a, b, c))
+            st = fn(pl, a, b, c)
+            if st:
+                status(st, (a, b, c), d)
+    else:
+        def p(*ops):
+            if not (len(ops) == n and all(
+                    isinstance(x, _CData) and _typeof(x) is ct
+                    for x, ct in zip(ops, ctypes))):
+                bad(ops)
+            st = d.run(gptr, ops)
+            if st:
+                status(st, ops, d)
+    p.gufunc = g
+    p.ctypes = ctypes
+    p.__name__ = p.__qualname__ = name + "_plan"
+    p.__doc__ = "%s prepared for %s (umath_linalg.plan)" % (
+        name, ", ".join(ct.cname for ct in ctypes))
+    return p

@@ -195,6 +195,45 @@ int ul_gufunc_shapes(const ul_gufunc *g, int nin, const int *in_ndims,
 /* Index of the loop whose input types (nin numbers) match exactly, or -1. */
 int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types);
 
+/* ---- prepared call plans (prepare once, call many) ----------------------
+ * A call whose types, shapes and strides repeat (a filter's step) can be
+ * validated once: ul_plan_new does every check ul_gufunc_call does except
+ * the data pointers' (same status codes and messages; ops[i].data is not
+ * read), binds the loop, coalesces the outer axes and works out the
+ * loop's dimensions and steps; ul_plan_run then only calls the loop on
+ * new data pointers. Nothing is kept of the caller's arrays.
+ *
+ *   ul_plan *p;
+ *   ul_plan_new(ul_gufunc_find("inv"), 2, ops, &p, &info);   (once)
+ *   char *data[2] = { (char *)a, (char *)x };
+ *   rc = ul_plan_run(p, data, NULL);                          (each step)
+ *   ul_plan_free(p);
+ *
+ * ul_plan_new: UL_OK with *out set, or an error code with *out = NULL
+ *   (UL_ENOMEM: the plan's one allocation, through ul_set_allocator). The
+ *   row g must outlive the plan (a run-time row: free its plans before
+ *   ul_ffi_gufunc_release). info may be NULL.
+ * ul_plan_newv: the same from the flat arrays of ul_gufunc_callv.
+ * ul_plan_run: data[nops], inputs then outputs, each the address of that
+ *   operand's element [0,...,0] in the layout the plan was made for.
+ *   Returns what ul_gufunc_call would: UL_EINVAL (NULL plan, NULL data
+ *   for an operand with elements: nothing written), UL_OK, UL_ESINGULAR
+ *   (info.nfailed, info.first_failed), UL_ENOMEM (the loop's workspace),
+ *   with the same messages; the caller's FP flags are left as they were.
+ *   With info = NULL nothing but the return value is reported (no
+ *   message is formatted). Any number of threads may run one plan at
+ *   once; ul_plan_free must not overlap a run.
+ * ul_plan_free: NULL is allowed. */
+typedef struct ul_plan ul_plan;
+int ul_plan_new(const ul_gufunc *g, int nops, const ul_operand *ops,
+                ul_plan **out, ul_call_info *info);
+int ul_plan_newv(const ul_gufunc *g, int nops, const int *types,
+                 const int *ndims, const ptrdiff_t *shapes,
+                 const ptrdiff_t *strides, ul_plan **out,
+                 ul_call_info *info);
+int ul_plan_run(const ul_plan *p, char *const *data, ul_call_info *info);
+void ul_plan_free(ul_plan *p);
+
 /* ---- allocation ---------------------------------------------------------
  * Every block the library allocates (loop workspaces larger than a few KiB,
  * run-time rows, registry growth, scratch of run-time loops) comes from

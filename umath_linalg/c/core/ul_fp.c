@@ -8,6 +8,13 @@
  */
 #include "ul_impl.h"
 
+/* Between ul_fp_save and ul_fp_restore (the driver and plans around a
+ * loop call) the caller's flags are put back afterwards and failures come
+ * from ul_loop_report, so the loop's own protocol is skipped: each MXCSR
+ * write costs ~10 ns, several times a small call's own work. Per thread;
+ * initial-exec: no __tls_get_addr call on the hot path. */
+static _Thread_local int ul_fp_driven __attribute__((tls_model("initial-exec")));
+
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <xmmintrin.h>
 
@@ -15,8 +22,11 @@
 
 int ul_fp_invalid_and_clear(void)
 {
+    if (ul_fp_driven)
+        return 0;
     unsigned csr = _mm_getcsr();
-    _mm_setcsr(csr & ~UL_MXCSR_FLAGS);
+    if (csr & UL_MXCSR_FLAGS)
+        _mm_setcsr(csr & ~UL_MXCSR_FLAGS);
     return (csr & _MM_EXCEPT_INVALID) != 0;
 }
 
@@ -25,18 +35,27 @@ void ul_fp_set_invalid_or_clear(int invalid)
     /* only FE_INVALID is ever left, as numpy's LAPACK path leaves it: a
      * kernel's divide-by-zero on an exactly singular pivot, or OpenBLAS's
      * spurious flags, must not reach the caller as warnings */
-    unsigned csr = _mm_getcsr() & ~UL_MXCSR_FLAGS;
-    _mm_setcsr(invalid ? csr | _MM_EXCEPT_INVALID : csr);
+    if (ul_fp_driven)
+        return;
+    unsigned csr = _mm_getcsr(), want = csr & ~UL_MXCSR_FLAGS;
+    if (invalid)
+        want |= _MM_EXCEPT_INVALID;
+    if (want != csr)
+        _mm_setcsr(want);
 }
 
 void ul_fp_save(ul_fp_state *s)
 {
     s->flags = _mm_getcsr() & UL_MXCSR_FLAGS;
+    ul_fp_driven = 1;
 }
 
 void ul_fp_restore(const ul_fp_state *s)
 {
-    _mm_setcsr((_mm_getcsr() & ~UL_MXCSR_FLAGS) | s->flags);
+    ul_fp_driven = 0;
+    unsigned csr = _mm_getcsr(), want = (csr & ~UL_MXCSR_FLAGS) | s->flags;
+    if (want != csr)
+        _mm_setcsr(want);
 }
 
 #else
@@ -44,6 +63,8 @@ void ul_fp_restore(const ul_fp_state *s)
 
 int ul_fp_invalid_and_clear(void)
 {
+    if (ul_fp_driven)
+        return 0;
     int invalid = fetestexcept(FE_INVALID) != 0;
     feclearexcept(FE_ALL_EXCEPT);
     return invalid;
@@ -51,6 +72,8 @@ int ul_fp_invalid_and_clear(void)
 
 void ul_fp_set_invalid_or_clear(int invalid)
 {
+    if (ul_fp_driven)
+        return;
     feclearexcept(FE_ALL_EXCEPT);
     if (invalid)
         feraiseexcept(FE_INVALID);
@@ -59,10 +82,12 @@ void ul_fp_set_invalid_or_clear(int invalid)
 void ul_fp_save(ul_fp_state *s)
 {
     fegetexceptflag(&s->flags, FE_ALL_EXCEPT);
+    ul_fp_driven = 1;
 }
 
 void ul_fp_restore(const ul_fp_state *s)
 {
+    ul_fp_driven = 0;
     fesetexceptflag(&s->flags, FE_ALL_EXCEPT);
 }
 #endif
