@@ -1,6 +1,5 @@
 """The extended Kalman filter of kalman_model.py on nested lists with
-pypy_compat.linalg only (solve, inv; matmul when the library has it), for
-PyPy without numpy.  Runs on CPython too.
+pypy_compat.linalg only (matmul, solve, inv), for PyPy without numpy.  Runs on CPython too.
     PYTHONPATH=. pypy3 examples/kalman_pypy_lists.py [NSTEPS]"""
 import math
 import os
@@ -11,34 +10,7 @@ import kalman_model as km  # noqa: E402
 from pypy_compat import linalg  # noqa: E402
 
 
-def _list_matmul(a, b):
-    """a @ b for nested lists: (n,k) @ (k,m), or (n,k) @ (k,) -> (n,).
-    Row times matrix, summed in k order (as a dot product would): plain
-    loops over floats, which PyPy's JIT compiles to unboxed arithmetic."""
-    if type(b[0]) is not list:
-        out = []
-        for row in a:
-            t = 0.0
-            for k in range(len(row)):
-                t += row[k] * b[k]
-            out.append(t)
-        return out
-    m = len(b[0])
-    out = []
-    for row in a:
-        acc = [0.0] * m
-        for k in range(len(row)):
-            aik = row[k]
-            bk = b[k]
-            for j in range(m):
-                acc[j] += aik * bk[j]
-        out.append(acc)
-    return out
-
-
-# pypy_compat.linalg.matmul (numpy 2's numpy.linalg.matmul) once it exists,
-# else the list product above.
-mm = getattr(linalg, "matmul", None) or _list_matmul
+mm = linalg.matmul               # numpy 2's numpy.linalg.matmul, on lists
 
 
 def transpose(a):

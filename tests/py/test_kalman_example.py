@@ -71,10 +71,3 @@ def test_filter_tracks(data, results, name):
         for j in range(i):
             assert abs(P[i * n + j] - P[j * n + i]) <= 1e-9 * (
                 abs(P[i * n + i]) + abs(P[j * n + j]))
-
-
-def test_list_matmul():
-    a = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
-    b = [[1.0, 0.5], [2.0, -1.0], [0.0, 3.0]]
-    assert kalman_pypy_lists._list_matmul(a, b) == [[5.0, 7.5], [14.0, 15.0]]
-    assert kalman_pypy_lists._list_matmul(a, [1.0, 1.0, 1.0]) == [6.0, 15.0]
