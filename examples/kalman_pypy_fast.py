@@ -4,13 +4,11 @@ and inverse written into its out= array (no allocation per step), the
 element-wise glue on flat double* views of the same memory.  Runs on
 CPython too.   PYTHONPATH=. pypy3 examples/kalman_pypy_fast.py [NSTEPS]
 
-All library calls are in the four closures made in Filter.__init__
-(predict_cov, innovation_cov, gate_solve, update): the one place to change
-when the library gains explicit plans or transposed views.  Today F.T and
-H.T are separate arrays that the Jacobian code fills alongside F and H
-(a few stores per step); with a no-copy transposed view (say ul.T(a)) the
-closures would take ul.T(F) and ul.T(H) instead and the FT/HT stores go.
-Cached plans need nothing here: every call repeats its operand types.
+Every library call is prepared once in Filter.__init__ (ul.plan: checked
+then, one C call per use) and used in four closures (predict_cov,
+innovation_cov, gate_solve, update).  F.T and H.T are separate arrays that
+the Jacobian code fills alongside F and H (a few stores per step): a
+ul.T(F) view would do as well, but a view is not on the plan path yet.
 """
 import math
 import os
@@ -58,34 +56,46 @@ class Filter(object):
             self.Fp[i * n + 3 + i] = self.FTp[(3 + i) * n + i] = km.DT
             self.Fp[(3 + i) * n + 6 + i] = km.DT
             self.FTp[(6 + i) * n + 3 + i] = km.DT
-        mm, solve, inv = ul.matmul, ul.solve, ul.inv
         F, FT, P, A, H, HT, PHt, S, Sinv, K, y, w, Ky, KH, IKH = (
             self.F, self.FT, self.P, self.A, self.H, self.HT, self.PHt,
             self.S, self.Sinv, self.K, self.y, self.w, self.Ky, self.KH,
             self.IKH)
+        # Every call of a step prepared once (ul.plan: all checks now, one
+        # C call per use); the arrays never change, only their contents.
+        mm, plan = ul.matmul, ul.plan
+        FP = plan(mm, F, P, out=A)
+        FPFt = plan(mm, A, FT, out=P)
+        PHt_ = plan(mm, P, HT, out=PHt)
+        HPHt = plan(mm, H, PHt, out=S)
+        solve_Sy = plan(ul.solve, S, y, out=w)
+        inv_S = plan(ul.inv, S, out=Sinv)
+        gain = plan(mm, PHt, Sinv, out=K)
+        Ky_ = plan(mm, K, y, out=Ky)
+        KH_ = plan(mm, K, H, out=KH)
+        IKHP = plan(mm, IKH, P, out=A)
 
         # The products, solves and inverse of a step, in four stages (the
-        # glue between them is in run()).  Bound once: no lookups per step.
+        # glue between them is in run()).
         def predict_cov():
-            mm(F, P, out=A)
-            mm(A, FT, out=P)                # P = F P F^T (Q added after)
+            FP(F, P, A)
+            FPFt(A, FT, P)                  # P = F P F^T (Q added after)
 
         def innovation_cov():
-            mm(P, HT, out=PHt)
-            mm(H, PHt, out=S)               # S = H P H^T (R added after)
+            PHt_(P, HT, PHt)
+            HPHt(H, PHt, S)                 # S = H P H^T (R added after)
 
         def gate_solve():
-            solve(S, y, out=w)              # for the gate y . S^-1 y
+            solve_Sy(S, y, w)               # for the gate y . S^-1 y
 
         def update():
-            inv(S, out=Sinv)
-            mm(PHt, Sinv, out=K)
-            mm(K, y, out=Ky)
-            mm(K, H, out=KH)
-            # IKH = I - KH is glue; then P = IKH @ P needs a fresh array
-            # (out= may not alias an input): A is free at this point.
+            inv_S(S, Sinv)
+            gain(PHt, Sinv, K)
+            Ky_(K, y, Ky)
+            KH_(K, H, KH)
+            # IKH = I - KH is glue; then P = IKH @ P goes to A (A is free
+            # here; an out= overlapping an input would cost a copy).
             self.fill_ikh()
-            mm(IKH, P, out=A)
+            IKHP(IKH, P, A)
             return A
 
         self.predict_cov = predict_cov
