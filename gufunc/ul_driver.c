@@ -463,6 +463,96 @@ static int run(const ul_gufunc *g, const ul_operand *ops, plan *p,
     return UL_OK;
 }
 
+/* ---- outputs that overlap inputs (numpy: as if the inputs were read
+ * first; its iterator copies such inputs, NPY_ITER_COPY_IF_OVERLAP) ----
+ * Byte range [lo, hi) an operand with elements spans; 0 when it has none. */
+static int span(const ul_operand *op, const char **lo, const char **hi)
+{
+    ptrdiff_t a = 0, b = (ptrdiff_t)type_size(op->type);
+    for (int k = 0; k < op->ndim; k++) {
+        if (op->shape[k] == 0)
+            return 0;
+        ptrdiff_t e = (op->shape[k] - 1) * op->strides[k];
+        if (e < 0)
+            a += e;
+        else
+            b += e;
+    }
+    *lo = op->data + a;
+    *hi = op->data + b;
+    return 1;
+}
+
+/* Bit i set for each input whose bytes an output's bytes meet (by their
+ * spans, as numpy's cheap test: an interleaved pair is copied too). */
+static unsigned overlapping_inputs(const ul_gufunc *g, const ul_operand *ops)
+{
+    unsigned mask = 0;
+    for (int o = g->nin; o < g->nin + g->nout; o++) {
+        const char *olo, *ohi;
+        if (!span(&ops[o], &olo, &ohi))
+            continue;
+        for (int i = 0; i < g->nin; i++) {
+            const char *ilo, *ihi;
+            if (span(&ops[i], &ilo, &ihi) && ilo < ohi && olo < ihi)
+                mask |= 1u << i;
+        }
+    }
+    return mask;
+}
+
+/* Copies the elements of op to dst, C order, es bytes each. */
+static void copy_strided(char *dst, const ul_operand *op, size_t es)
+{
+    ptrdiff_t idx[UL_MAX_NDIM] = { 0 };
+    for (;;) {
+        ptrdiff_t off = 0;
+        for (int k = 0; k < op->ndim; k++)
+            off += idx[k] * op->strides[k];
+        memcpy(dst, op->data + off, es);
+        dst += es;
+        int k = op->ndim - 1;
+        while (k >= 0 && ++idx[k] == op->shape[k])
+            idx[k--] = 0;
+        if (k < 0)
+            return;
+    }
+}
+
+/* run() with the inputs of `mask` first copied to C-contiguous buffers. */
+static __attribute__((noinline)) int run_on_copies(const ul_gufunc *g,
+    const ul_operand *ops, plan *p, unsigned mask, ul_call_info *info)
+{
+    ul_operand cp[UL_MAX_ARGS];
+    ptrdiff_t strides[UL_MAX_ARGS][UL_MAX_NDIM];
+    void *buf[UL_MAX_ARGS] = { NULL };
+    int nargs = g->nin + g->nout, rc = UL_OK;
+    memcpy(cp, ops, (size_t)nargs * sizeof *ops);
+    for (int i = 0; i < g->nin && rc == UL_OK; i++) {
+        if (!(mask & 1u << i))
+            continue;
+        size_t es = type_size(ops[i].type), bytes = es;
+        for (int k = ops[i].ndim - 1; k >= 0; k--) {
+            strides[i][k] = (ptrdiff_t)bytes;
+            bytes *= (size_t)ops[i].shape[k];  /* fits: validate checked */
+        }
+        buf[i] = ul_malloc(bytes);
+        if (buf[i] == NULL) {
+            rc = fail(info, g, UL_ENOMEM, i, "no memory for a copy of input "
+                      "operand %d, which overlaps an output", i);
+            break;
+        }
+        copy_strided(buf[i], &ops[i], es);
+        cp[i].data = buf[i];
+        cp[i].strides = strides[i];
+    }
+    if (rc == UL_OK)
+        rc = run(g, cp, p, info);
+    for (int i = 0; i < g->nin; i++)
+        ul_free(buf[i]);
+    return rc;
+}
+
 UL_API int ul_gufunc_call(const ul_gufunc *g, int nops, const ul_operand *ops,
                           ul_call_info *info)
 {
@@ -472,7 +562,10 @@ UL_API int ul_gufunc_call(const ul_gufunc *g, int nops, const ul_operand *ops,
         info = &local;
     info_reset(info);
     int rc = validate(g, nops, ops, &p, info);
-    return rc != UL_OK ? rc : run(g, ops, &p, info);
+    if (rc != UL_OK)
+        return rc;
+    unsigned mask = overlapping_inputs(g, ops);
+    return mask ? run_on_copies(g, ops, &p, mask, info) : run(g, ops, &p, info);
 }
 
 /* Cuts concatenated shape (and, when given, stride) arrays into one pointer

@@ -184,6 +184,9 @@ UL_API void UL_NAME(matmul_loop)(char **args, const ptrdiff_t *dimensions,
                 n > INT_MAX || k > INT_MAX || m > INT_MAX;
     if (!plain && UL_NAME(mm_stack)(count, n, k, m, args, steps) == 0)
         return;
+    if (plain && n <= UL_MATMUL_SMALL && k <= UL_MATMUL_SMALL &&
+        m <= UL_MATMUL_SMALL && UL_SMALL_RUN(matmul))
+        return;                      /* s, d: the SIMD kernels (c/small/) */
     if (plain) {
         for (ptrdiff_t s = 0; s < count; s++)
             UL_NAME(mm_plain)(n, k, m,

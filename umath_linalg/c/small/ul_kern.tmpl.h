@@ -395,6 +395,50 @@ UL_HIDDEN ptrdiff_t KS(ul_small_slogdet)(char **args, const ptrdiff_t *dims,
     return KS(det_any)(1, args, dims, steps, ff);
 }
 
+/* matmul (dims {N, n, k, m}): square products have an instance per n
+ * (constant bounds: the loops unroll), the rest share one. */
+#include "ul_kern_mm.tmpl.h"
+#define X(nn) \
+    KNOINLINE void KS(mm_stack_##nn)(char **args, const ptrdiff_t *dims, \
+                                     const ptrdiff_t *steps) \
+    { KS(mm_stack)(nn, nn, nn, args, dims, steps); }
+KCASES(X)
+#undef X
+KNOINLINE void KS(mm_stack_any)(char **args, const ptrdiff_t *dims,
+                                const ptrdiff_t *steps)
+{
+    KS(mm_stack)((int)dims[1], (int)dims[2], (int)dims[3], args, dims, steps);
+}
+KNOINLINE void KS(mm_one_any)(char **args, const ptrdiff_t *dims,
+                              const ptrdiff_t *steps)
+{
+    KS(mm_one)((int)dims[1], (int)dims[2], (int)dims[3], args, dims, steps);
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_matmul)(char **args, const ptrdiff_t *dims,
+                            const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    *ff = -1;
+    const int sq = dims[1] == dims[2] && dims[2] == dims[3];
+    if (dims[0] < KV && sq)             /* inlined here, as inv1_n */
+        switch (dims[1]) {
+#define X(nn) case nn: KS(mm_one)(nn, nn, nn, args, dims, steps); break;
+        KCASES(X)
+#undef X
+        }
+    else if (dims[0] < KV)
+        KS(mm_one_any)(args, dims, steps);
+    else if (dims[1] == dims[2] && dims[2] == dims[3])
+        switch (dims[1]) {
+#define X(nn) case nn: KS(mm_stack_##nn)(args, dims, steps); break;
+        KCASES(X)
+#undef X
+        }
+    else
+        KS(mm_stack_any)(args, dims, steps);
+    return 0;
+}
+
 #undef KCASES
 #undef KNOINLINE
 #undef KREG
