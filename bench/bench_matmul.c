@@ -3,7 +3,7 @@
  * (ul_gufunc_call, C-contiguous operands) against OpenBLAS cblas_dgemm
  * called directly, one call per matrix of the stack. Repeats interleave the
  * two; each number is the best of the repeats, in us per call.
- *   bench_matmul THREADS     (OpenBLAS's from OPENBLAS_NUM_THREADS; ours set
+ *   bench_matmul THREADS [COUNT N ...]  (OpenBLAS's from OPENBLAS_NUM_THREADS; ours set
  *                             with ul_set_num_threads(THREADS))
  * Prints one CSV line per case: count,n,ours_us,gemm_us (bench_matmul.py
  * reads them). bench_matmul.sh runs it.
@@ -68,10 +68,16 @@ int main(int argc, char **argv)
     int threads = argc > 1 ? atoi(argv[1]) : 1;
     ul_set_num_threads(threads);
     static const ptrdiff_t cases[][2] = {
-        {100000, 4}, {10000, 10}, {1000, 16},
+        {100000, 4}, {10000, 10}, {1000, 16}, {1000, 4}, {300, 10},
         {1, 4}, {1, 10}, {1, 64}, {1, 256} };
-    for (size_t z = 0; z < sizeof cases / sizeof cases[0]; z++) {
-        mm_case q = { cases[z][0], cases[z][1], NULL, NULL, NULL };
+    /* bench_matmul THREADS COUNT N ...: those cases instead (tuning) */
+    size_t ncases = argc > 3 ? (size_t)(argc - 2) / 2 : sizeof cases / sizeof cases[0];
+    for (size_t z = 0; z < ncases; z++) {
+        mm_case q = { cases[z % 7][0], cases[z % 7][1], NULL, NULL, NULL };
+        if (argc > 3) {
+            q.count = atol(argv[2 + 2 * z]);
+            q.n = atol(argv[3 + 2 * z]);
+        }
         size_t len = (size_t)(q.count * q.n * q.n);
         q.a = malloc(len * sizeof(double));
         q.b = malloc(len * sizeof(double));

@@ -16,7 +16,8 @@ import numpy as np
 import umath_linalg
 from umath_linalg._ul import lib
 
-CASES = [(100000, 4), (10000, 10), (1000, 16), (1, 4), (1, 10), (1, 64), (1, 256)]
+# 1000x4x4 (384 KB) and 300x10x10 (720 KB): stacks that fit in L2 (1 MB)
+CASES = [(100000, 4), (10000, 10), (1000, 16), (1000, 4), (300, 10), (1, 4), (1, 10), (1, 64), (1, 256)]
 
 
 def per_call(f):

@@ -11,9 +11,11 @@
  * messages for mismatched core dims, numpy's exact text. Stacks of 37
  * (the SIMD kernels' full groups and tails), a stack split among threads
  * (bit-identical to one thread), out= overlapping an input (the product of
- * the inputs' values before the call).
+ * the inputs' values before the call). Everything twice: the default CPU
+ * path, then UL_CPU=baseline.
  */
 #include "ul_test.h"
+#include <unistd.h>
 
 #define NKINDS 10        /* ul_layout_new's 8, then misaligned, odd strides */
 
@@ -380,8 +382,9 @@ static void run_threads(const ul_dtype *dt)
     free(A.buf); free(B.buf); free(C.buf); free(D.buf);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
     static const ptrdiff_t sizes[][3] = {
         {1,1,1}, {2,3,4}, {4,4,4}, {3,1,5}, {16,16,16}, {17,5,3}, {3,17,2},
         {5,4,17}, {1,40,1}, {33,1,20}, {20,30,40}, {64,17,2}, {70,70,70} };
@@ -412,5 +415,5 @@ int main(void)
         run_enomem(dt);
     }
     run_errors();
-    return ul_test_done("test_matmul");
+    return ul_test_done_both_cpus("test_matmul", argv);
 }

@@ -5,9 +5,10 @@
  * (a '?' dim an operand lacks arrives as size 1, stride 0: the driver and
  * numpy both do that).
  *
- * Small cores (n, k, m <= UL_MATMUL_SMALL) and sizes gemm's int cannot
- * take: a plain C product per matrix, elements moved with memcpy (any byte
- * stride or address). Otherwise OpenBLAS ?gemm_: an operand that is column-
+ * Small cores (n, k, m <= UL_MATMUL_SMALL): float32/float64 on the SIMD
+ * kernels (c/small/ul_kern_mm.tmpl.h, through UL_SMALL_RUN); complex, and
+ * sizes gemm's int cannot take: a plain C product per matrix, elements
+ * moved with memcpy (any byte stride or address). Otherwise OpenBLAS ?gemm_: an operand that is column-
  * or row-contiguous (unit stride one way, a positive leading dimension the
  * other) at element-aligned addresses is passed in place, a row-contiguous
  * one as gemm's 'T' flag (never 'C': matmul does not conjugate); any other

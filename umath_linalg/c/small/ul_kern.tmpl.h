@@ -401,7 +401,10 @@ UL_HIDDEN ptrdiff_t KS(ul_small_slogdet)(char **args, const ptrdiff_t *dims,
 #define X(nn) \
     KNOINLINE void KS(mm_stack_##nn)(char **args, const ptrdiff_t *dims, \
                                      const ptrdiff_t *steps) \
-    { KS(mm_stack)(nn, nn, nn, args, dims, steps); }
+    { KS(mm_stack)(nn, nn, nn, args, dims, steps); } \
+    KNOINLINE void KS(mm_one_##nn)(char **args, const ptrdiff_t *dims, \
+                                   const ptrdiff_t *steps) \
+    { KS(mm_one)(nn, nn, nn, args, dims, steps); }
 KCASES(X)
 #undef X
 KNOINLINE void KS(mm_stack_any)(char **args, const ptrdiff_t *dims,
@@ -420,9 +423,11 @@ UL_HIDDEN ptrdiff_t KS(ul_small_matmul)(char **args, const ptrdiff_t *dims,
 {
     *ff = -1;
     const int sq = dims[1] == dims[2] && dims[2] == dims[3];
-    if (dims[0] < KV && sq)             /* inlined here, as inv1_n */
+    /* out of line, unlike inv1_n: inlined in one switch, gcc left the
+     * accumulators in memory (3300 instructions for one 16x16) */
+    if (dims[0] < KV && sq)
         switch (dims[1]) {
-#define X(nn) case nn: KS(mm_one)(nn, nn, nn, args, dims, steps); break;
+#define X(nn) case nn: KS(mm_one_##nn)(args, dims, steps); break;
         KCASES(X)
 #undef X
         }

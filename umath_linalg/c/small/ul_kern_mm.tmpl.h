@@ -113,12 +113,44 @@ KALWAYS void KS(mm_st)(char *p, ptrdiff_t st, VT v, int r)
 }
 
 #define KMV ((UL_SMALL_MAX + KV - 1) / KV)       /* vectors per row of C */
+#define KRB 4                                   /* rows of C at once */
 
-/* Fewer products than lanes: one at a time, B's rows held as vectors. */
+/* R <= KRB rows of C (at a, c) from B's rows Bv: R * nv accumulators in
+ * registers, each vector of B loaded once for the R rows. */
+KALWAYS void KS(mm_rows)(const int R, const int nv, const int k, const int m,
+    const char *a, ptrdiff_t an, ptrdiff_t ak, VT (*Bv)[KMV],
+    char *c, ptrdiff_t cn, ptrdiff_t cm)
+{
+    VT acc[KRB][KMV];
+    _Pragma("GCC unroll 4")
+    for (int r = 0; r < KRB; r++)      /* all: no maybe-uninitialized */
+        _Pragma("GCC unroll 8")
+        for (int v = 0; v < KMV; v++)
+            acc[r][v] = KS(splat)(0);
+    for (int p = 0; p < k; p++)
+        _Pragma("GCC unroll 4")
+        for (int r = 0; r < R; r++) {
+            const VT x = KS(splat)(KS(get)(a + r * an + p * ak));
+            _Pragma("GCC unroll 8")
+            for (int v = 0; v < nv; v++)
+                acc[r][v] += x * Bv[p][v];
+        }
+    _Pragma("GCC unroll 4")
+    for (int r = 0; r < R; r++)
+        _Pragma("GCC unroll 8")
+        for (int v = 0; v < nv; v++)
+            KS(mm_st)(c + r * cn + v * KV * cm, cm, acc[r][v],
+                      m - v * KV < KV ? m - v * KV : KV);
+}
+
+/* Fewer products than lanes: one at a time, B's rows held as vectors,
+ * rows of C in blocks of 4, 2 or 1 (at most 8 accumulators): one row of
+ * a 16x16 alone has only 4 independent chains on AVX2, latency-bound. */
 KALWAYS void KS(mm_one)(const int n, const int k, const int m, char **args,
                         const ptrdiff_t *dims, const ptrdiff_t *steps)
 {
     const int nv = (m + KV - 1) / KV;
+    const ptrdiff_t an = steps[3], ak = steps[4], cn = steps[7], cm = steps[8];
     VT Bv[UL_SMALL_MAX][KMV];
     for (ptrdiff_t s = 0; s < dims[0]; s++) {
         const char *a = args[0] + s * steps[0], *b = args[1] + s * steps[1];
@@ -127,19 +159,16 @@ KALWAYS void KS(mm_one)(const int n, const int k, const int m, char **args,
             for (int v = 0; v < nv; v++)
                 Bv[p][v] = KS(mm_ld)(b + p * steps[5] + v * KV * steps[6],
                                      steps[6], m - v * KV < KV ? m - v * KV : KV);
-        for (int i = 0; i < n; i++) {
-            VT acc[KMV];
-            for (int v = 0; v < nv; v++)
-                acc[v] = KS(splat)(0);
-            for (int p = 0; p < k; p++) {
-                VT x = KS(splat)(KS(get)(a + i * steps[3] + p * steps[4]));
-                for (int v = 0; v < nv; v++)
-                    acc[v] += x * Bv[p][v];
-            }
-            for (int v = 0; v < nv; v++)
-                KS(mm_st)(c + i * steps[7] + v * KV * steps[8], steps[8], acc[v],
-                          m - v * KV < KV ? m - v * KV : KV);
-        }
+        int i = 0;
+        if (nv <= 2)
+            for (; i + 4 <= n; i += 4)
+                KS(mm_rows)(4, nv, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
+        if (nv <= 4)
+            for (; i + 2 <= n; i += 2)
+                KS(mm_rows)(2, nv, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
+        for (; i < n; i++)
+            KS(mm_rows)(1, nv, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
     }
 }
+#undef KRB
 #undef KMV
