@@ -73,8 +73,11 @@ int main(int argc, char **argv)
     /* bench_matmul THREADS COUNT N ...: those cases instead (tuning) */
     size_t ncases = argc > 3 ? (size_t)(argc - 2) / 2 : sizeof cases / sizeof cases[0];
     for (size_t z = 0; z < ncases; z++) {
-        mm_case q = { cases[z % 7][0], cases[z % 7][1], NULL, NULL, NULL };
-        if (argc > 3) {
+        mm_case q = { 0, 0, NULL, NULL, NULL };
+        if (argc <= 3) {
+            q.count = cases[z][0];
+            q.n = cases[z][1];
+        } else {
             q.count = atol(argv[2 + 2 * z]);
             q.n = atol(argv[3 + 2 * z]);
         }

@@ -3,13 +3,17 @@
  * k x m (1 <= n, k, m <= UL_SMALL_MAX), for one real dtype and target
  * (included by ul_kern.tmpl.h; the entry is KS(ul_small_matmul) there).
  *
- * Stacks of >= KV products: KV at once in the compact layout of
- * ul_kern_stack.tmpl.h (element (i, j) of the KV matrices is one vector),
- * gathered with KS(gather), multiplied with whole-vector multiply-adds,
- * scattered back (KS(mm_scatter)); every matrix of a group is read before
- * any is written. Fewer products than lanes (one-matrix path): a row of C
- * is vectors along m, C(i,:) = sum_p a_ip B(p,:). Both sum over p in
- * order, as the plain loop of ul_matmul.tmpl.h does.
+ * Two kernels (KS(ul_small_matmul) chooses, by measurement):
+ * - across the stack (KS(mm_stack)): KV products at once in the compact
+ *   layout of ul_kern_stack.tmpl.h (element (i, j) of the KV matrices is
+ *   one vector), gathered with KS(gather), multiplied with whole-vector
+ *   multiply-adds, scattered back (KS(mm_scatter)); every matrix of a
+ *   group is read before any is written. For strided rows and products
+ *   narrower than a vector (m < KV).
+ * - by rows (KS(mm_one)): one product at a time, a row of C as vectors
+ *   along m, C(i,:) = sum_p a_ip B(p,:). For fewer products than lanes,
+ *   and stacks whose rows of B and C are contiguous.
+ * Both sum over p in order, as the plain loop of ul_matmul.tmpl.h does.
  */
 
 /* The compact C (n x m, row length m) out to nl <= KV matrices at dst,
