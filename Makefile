@@ -158,3 +158,9 @@ install: $(LIBSO)
 
 clean:
 	rm -rf $(OUT) build/lib.* build/temp.* umath_linalg/_ul*.so umath_linalg/_ul*.c umath_linalg/_ul*.o
+
+# matmul alone (issue 13): ours vs np.matmul and cblas_dgemm, 1 and 2 threads
+.PHONY: bench-matmul
+bench-matmul: deps
+	@$(MAKE) --no-print-directory lib py
+	@sh bench/bench_matmul.sh

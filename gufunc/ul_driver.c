@@ -69,6 +69,8 @@ struct ul_plan {
     const ptrdiff_t *steps;          /* the loop's steps[]              */
     const ptrdiff_t *shape;          /* [naxes] outer sizes             */
     const ptrdiff_t *stride;         /* [naxes][nargs] outer byte strides */
+    ptrdiff_t lo[UL_MAX_ARGS];       /* each operand's bytes: data + lo  */
+    ptrdiff_t hi[UL_MAX_ARGS];       /* to data + hi (lo = hi: empty)    */
     ptrdiff_t mem[];                 /* heap plans: the four arrays     */
 };
 
@@ -392,6 +394,26 @@ static int validate(const ul_gufunc *g, int nops, const ul_operand *ops,
     return UL_OK;
 }
 
+/* The bytes operand op spans, as offsets from its data pointer: [*lo,
+ * *hi), both 0 when it has no elements (validate checked the extents). */
+static void span(const ul_operand *op, ptrdiff_t *lo, ptrdiff_t *hi)
+{
+    ptrdiff_t a = 0, b = (ptrdiff_t)type_size(op->type);
+    for (int k = 0; k < op->ndim; k++) {
+        if (op->shape[k] == 0) {
+            *lo = *hi = 0;
+            return;
+        }
+        ptrdiff_t e = (op->shape[k] - 1) * op->strides[k];
+        if (e < 0)
+            a += e;
+        else
+            b += e;
+    }
+    *lo = a;
+    *hi = b;
+}
+
 /* The validated call in the loop's terms, written to `arr` (q points into
  * it): outer axes with per-operand strides (0 where broadcast), size-1
  * axes dropped, neighbours merged where every operand allows; then
@@ -460,6 +482,8 @@ static void prepare(const ul_gufunc *g, const ul_operand *ops,
     q->steps = steps;
     q->shape = shape;
     q->stride = stride;
+    for (int i = 0; i < nargs; i++)
+        span(&ops[i], &q->lo[i], &q->hi[i]);
 }
 
 /* What the loop calls of one run reported. */
@@ -489,6 +513,59 @@ static inline void call_loop(const ul_plan *q, char **args, ptrdiff_t base,
 /* Runs a plan on data[nargs]: the one check left (no NULL data for an
  * operand with elements), the loop calls, the caller's FP flags put back,
  * the loop's failures as a status. info may be NULL. */
+/* ---- outputs that overlap inputs (numpy: as if the inputs were read
+ * first; its iterator copies such inputs, NPY_ITER_COPY_IF_OVERLAP) ----
+ * Bit i set for each input whose byte span an output's span meets (numpy's
+ * cheap test: an interleaved pair is copied too). Checked on every run:
+ * a plan's data pointers are new each time. */
+static unsigned overlapping_inputs(const ul_plan *q, char *const *data)
+{
+    unsigned mask = 0;
+    int nin = q->g->nin;
+    for (int o = nin; o < q->nargs; o++) {
+        if (q->lo[o] == q->hi[o])
+            continue;
+        const char *olo = data[o] + q->lo[o], *ohi = data[o] + q->hi[o];
+        for (int i = 0; i < nin; i++)
+            if (q->lo[i] != q->hi[i] && data[i] + q->lo[i] < ohi &&
+                olo < data[i] + q->hi[i])
+                mask |= 1u << i;
+    }
+    return mask;
+}
+
+static int execute(const ul_plan *q, char *const *data, ul_call_info *info);
+
+/* execute() with each input of `mask` first copied, its whole byte span
+ * as it is (same strides), to a buffer of its own. */
+static __attribute__((noinline)) int execute_on_copies(const ul_plan *q,
+    char *const *data, unsigned mask, ul_call_info *info)
+{
+    char *cp[UL_MAX_ARGS];
+    void *buf[UL_MAX_ARGS] = { NULL };
+    int rc = UL_OK;
+    for (int i = 0; i < q->nargs; i++)
+        cp[i] = data[i];
+    for (int i = 0; i < q->g->nin && rc == UL_OK; i++) {
+        if (!(mask & 1u << i))
+            continue;
+        size_t bytes = (size_t)(q->hi[i] - q->lo[i]);
+        buf[i] = ul_malloc(bytes);
+        if (buf[i] == NULL) {
+            rc = fail(info, q->g, UL_ENOMEM, i, "no memory for a copy of "
+                      "input operand %d, which overlaps an output", i);
+            break;
+        }
+        memcpy(buf[i], data[i] + q->lo[i], bytes);
+        cp[i] = (char *)buf[i] - q->lo[i];   /* lo <= 0: inside buf */
+    }
+    if (rc == UL_OK)
+        rc = execute(q, cp, info);
+    for (int i = 0; i < q->g->nin; i++)
+        ul_free(buf[i]);
+    return rc;
+}
+
 static int execute(const ul_plan *q, char *const *data, ul_call_info *info)
 {
     const ul_gufunc *g = q->g;
@@ -504,6 +581,9 @@ static int execute(const ul_plan *q, char *const *data, ul_call_info *info)
         info->outer_size = q->outer_size;
     if (q->outer_size == 0)
         return UL_OK;            /* numpy does not call the loop either */
+    unsigned overlap = overlapping_inputs(q, data);
+    if (overlap)
+        return execute_on_copies(q, data, overlap, info);
 
     ul_fp_state saved;
     ul_fp_save(&saved);
@@ -556,6 +636,19 @@ static int execute(const ul_plan *q, char *const *data, ul_call_info *info)
     return UL_OK;
 }
 
+/* The validated call, prepared on the stack and executed. */
+static int run(const ul_gufunc *g, const ul_operand *ops, bound *p,
+               ul_call_info *info)
+{
+    plan_arrays arr;
+    ul_plan q;
+    prepare(g, ops, p, &arr, &q);
+    char *data[UL_MAX_ARGS];
+    for (int i = 0; i < g->nin + g->nout; i++)
+        data[i] = ops[i].data;
+    return execute(&q, data, info);
+}
+
 UL_API int ul_gufunc_call(const ul_gufunc *g, int nops, const ul_operand *ops,
                           ul_call_info *info)
 {
@@ -567,13 +660,7 @@ UL_API int ul_gufunc_call(const ul_gufunc *g, int nops, const ul_operand *ops,
     int rc = validate(g, nops, ops, &p, info);
     if (rc != UL_OK)
         return rc;
-    plan_arrays arr;
-    ul_plan q;
-    prepare(g, ops, &p, &arr, &q);
-    char *data[UL_MAX_ARGS];
-    for (int i = 0; i < nops; i++)
-        data[i] = ops[i].data;
-    return execute(&q, data, info);
+    return run(g, ops, &p, info);
 }
 
 /* Cuts concatenated shape (and, when given, stride) arrays into one pointer

@@ -168,7 +168,9 @@ typedef struct ul_call_info {
  * stack. On any validation error nothing is written. Returns UL_OK, or
  * UL_ESINGULAR when the loop ran but some matrices failed (their outputs
  * are NaN, the others are computed), or an error code. The caller's
- * floating-point exception flags are left as they were. `info` may be
+ * floating-point exception flags are left as they were. An output whose
+ * bytes meet an input's gets numpy's result (as if every input were read
+ * first: such inputs are copied; ul_plan_run too). `info` may be
  * NULL. Reentrant. */
 int ul_gufunc_call(const ul_gufunc *g, int nops, const ul_operand *ops,
                    ul_call_info *info);

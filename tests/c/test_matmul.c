@@ -8,9 +8,14 @@
  * stacks, 1-d operands (the '?' dims dropped), k = 0 (zeros), n = 0 and
  * m = 0 (nothing written), empty stacks, no workspace (NaN + UL_ENOMEM);
  * inputs never written, nothing outside the output written; the driver's
- * messages for mismatched core dims, numpy's exact text.
+ * messages for mismatched core dims, numpy's exact text. Stacks of 37
+ * (the SIMD kernels' full groups and tails), a stack split among threads
+ * (bit-identical to one thread), out= overlapping an input (the product of
+ * the inputs' values before the call). Everything twice: the default CPU
+ * path, then UL_CPU=baseline.
  */
 #include "ul_test.h"
+#include <unistd.h>
 
 #define NKINDS 10        /* ul_layout_new's 8, then misaligned, odd strides */
 
@@ -315,8 +320,71 @@ static void run_errors(void)
     expect(1, s4, 2, s45, 2, s3_5, UL_ESHAPE, msg);      /* (4,) @ (4,5) -> (3,5) */
 }
 
-int main(void)
+/* ---- out= sharing memory with an input: numpy's result, as if the
+ * inputs were read first (the driver copies them). which: 0 out = a,
+ * 1 out = b, 2 a = b = out, 3 out one matrix past a in one buffer. ---- */
+static void run_overlap(const ul_dtype *dt, ptrdiff_t count, ptrdiff_t n, int which)
 {
+    int t = dt->type;
+    ptrdiff_t es = (ptrdiff_t)dt->size;
+    ul_layout A = layout(0, count + 1, n, n, dt->size);
+    ul_layout B = layout(1, count, n, n, dt->size);
+    fill(&A, dt);
+    fill(&B, dt);
+    ul_layout A0 = layout(0, count + 1, n, n, dt->size), B0 = layout(1, count, n, n, dt->size);
+    memcpy(A0.buf, A.buf, A.bytes);
+    memcpy(B0.buf, B.buf, B.bytes);
+    ptrdiff_t sh[3] = { count, n, n };
+    ul_operand a = { A.base, t, 3, sh, A.strides }, b = { B.base, t, 3, sh, B.strides };
+    ul_operand c = which == 1 ? b : a;
+    if (which == 2)
+        b = a;
+    if (which == 3)
+        c.data = A.base + n * n * es;
+    ul_operand ops[3] = { a, b, c };
+    ul_call_info info;
+    int rc = ul_gufunc_call(MM(), 3, ops, &info);
+    /* against the saved copies (gemm may take the copied operand in
+     * another layout, so not bit for bit) */
+    ul_layout Cv = which == 1 ? B : A;
+    if (which == 3)
+        Cv.base += n * n * es;
+    int bad = 0;
+    for (ptrdiff_t s2 = 0; s2 < count; s2++)
+        bad += check_product(dt, &A0, s2, which == 2 ? &A0 : &B0, s2, &Cv, s2, n, n, n);
+    UL_CHECK(rc == UL_OK && bad == 0, "%c overlap %d count=%td n=%td: rc %d, %d off",
+             dt->ch, which, count, n, rc, bad);
+    free(A.buf); free(B.buf); free(A0.buf); free(B0.buf);
+}
+
+/* A stack big enough for the threads: bit-identical to chunked calls. */
+static void run_threads(const ul_dtype *dt)
+{
+    enum { K = 4099, N = 8 };
+    int t = dt->type;
+    ul_layout A = layout(0, K, N, N, dt->size), B = layout(1, K, N, N, dt->size);
+    ul_layout C = layout(0, K, N, N, dt->size), D = layout(0, K, N, N, dt->size);
+    fill(&A, dt);
+    fill(&B, dt);
+    ul_operand ops[3] = { ul_layout_operand(&A, t, 3), ul_layout_operand(&B, t, 3),
+                          ul_layout_operand(&C, t, 3) };
+    int old = ul_set_num_threads(2);
+    int rc = ul_gufunc_call(MM(), 3, ops, NULL);
+    ul_set_num_threads(1);
+    ops[2] = ul_layout_operand(&D, t, 3);
+    int rc1 = ul_gufunc_call(MM(), 3, ops, NULL);
+    ul_set_num_threads(old);
+    int bad = 0;
+    for (ptrdiff_t s = 0; s < K; s += 97)
+        bad += check_product(dt, &A, s, &B, s, &C, s, N, N, N);
+    UL_CHECK(rc == UL_OK && rc1 == UL_OK && bad == 0 && memcmp(C.buf, D.buf, C.bytes) == 0,
+             "%c threads: rc %d/%d, %d off, same bits as one thread", dt->ch, rc, rc1, bad);
+    free(A.buf); free(B.buf); free(C.buf); free(D.buf);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
     static const ptrdiff_t sizes[][3] = {
         {1,1,1}, {2,3,4}, {4,4,4}, {3,1,5}, {16,16,16}, {17,5,3}, {3,17,2},
         {5,4,17}, {1,40,1}, {33,1,20}, {20,30,40}, {64,17,2}, {70,70,70} };
@@ -330,11 +398,22 @@ int main(void)
             run_case(dt, 4, n, k, m, 1, 0, 2, 2);
             run_vectors(dt, 3, n, k, m, (int)(z % NKINDS));
         }
+        /* the SIMD kernels: full groups and a tail for 2, 4 and 8 lanes */
+        for (size_t z = 0; z < 10; z++)
+            for (int l = 0; l < NKINDS; l++)
+                run_case(dt, 37, sizes[z][0], sizes[z][1], sizes[z][2], l,
+                         (l + 3) % NKINDS, (l + 5) % NKINDS, l % 3);
+        run_threads(dt);
+        for (int which = 0; which < 4; which++) {
+            run_overlap(dt, 5, 4, which);
+            run_overlap(dt, 9, 16, which);
+            run_overlap(dt, 2, 40, which);
+        }
         run_case(dt, 1, 70, 70, 70, 0, 0, 0, 0);        /* one gemm, in place */
         run_case(dt, 1, 70, 70, 70, 1, 1, 1, 0);
         run_empty(dt);
         run_enomem(dt);
     }
     run_errors();
-    return ul_test_done("test_matmul");
+    return ul_test_done_both_cpus("test_matmul", argv);
 }

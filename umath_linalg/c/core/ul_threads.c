@@ -90,7 +90,7 @@ static void ul_split_worker(ul_split_part *part)
         ptrdiff_t start = c * w->chunk;
         ptrdiff_t cnt = c == w->nchunks - 1 ? w->dims[0] - start : w->chunk;
         char *args[3];
-        ptrdiff_t dims[3], ff = -1;
+        ptrdiff_t dims[4], ff = -1;       /* matmul: {N, n, k, m} */
         for (int i = 0; i < w->nargs; i++)
             args[i] = w->args[i] + start * w->steps[i];
         for (int i = 0; i < w->ndims; i++)

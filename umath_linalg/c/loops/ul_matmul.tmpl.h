@@ -5,9 +5,17 @@
  * (a '?' dim an operand lacks arrives as size 1, stride 0: the driver and
  * numpy both do that).
  *
- * Small cores (n, k, m <= UL_MATMUL_SMALL) and sizes gemm's int cannot
- * take: a plain C product per matrix, elements moved with memcpy (any byte
- * stride or address). Otherwise OpenBLAS ?gemm_: an operand that is column-
+ * Small cores (n, k, m <= UL_MATMUL_SMALL): float32/float64 on the SIMD
+ * kernels (c/small/ul_kern_mm.tmpl.h, through UL_SMALL_RUN); complex, and
+ * sizes gemm's int cannot take: a plain C product per matrix, elements
+ * moved with memcpy (any byte stride or address). The kernels lead gemm
+ * up to the kernels' limit (bench_matmul, float64, one thread, load ~2.5:
+ * 1000x16x16 227 us vs 276 for cblas_dgemm per matrix, one 10x10 0.18 vs
+ * 0.16 us, most of it the driver's checks), so the cut-over is 16, where
+ * the kernels' scratch ends. Complex (no kernel): plain up to 4
+ * (UL_MATMUL_CPLX_PLAIN; measured against np.matmul, which calls gemm per
+ * matrix: plain 16x16 stacks were 0.24x numpy, gemm 0.99x; 4x4 plain
+ * 1.27x complex128, 0.85x complex64). Otherwise OpenBLAS ?gemm_: an operand that is column-
  * or row-contiguous (unit stride one way, a positive leading dimension the
  * other) at element-aligned addresses is passed in place, a row-contiguous
  * one as gemm's 'T' flag (never 'C': matmul does not conjugate); any other
@@ -22,6 +30,7 @@
 #ifndef UL_MATMUL_ONCE
 #define UL_MATMUL_ONCE
 #define UL_MATMUL_SMALL 16
+#define UL_MATMUL_CPLX_PLAIN 4
 
 /* How gemm can read (or write) a rows x cols operand at p, element (i, j)
  * at byte offset i rs + j cs, the same for every matrix of the stack (p +
@@ -179,11 +188,16 @@ UL_API void UL_NAME(matmul_loop)(char **args, const ptrdiff_t *dimensions,
                            j * steps[8], &zero, sizeof zero);
         return;
     }
-    int plain = (n <= UL_MATMUL_SMALL && k <= UL_MATMUL_SMALL &&
-                 m <= UL_MATMUL_SMALL) ||
+    /* complex has no SIMD kernel: the plain product only while it beats
+     * gemm's per-call cost (UL_MATMUL_CPLX_PLAIN) */
+    const ptrdiff_t small = UL_COMPLEX ? UL_MATMUL_CPLX_PLAIN : UL_MATMUL_SMALL;
+    int plain = (n <= small && k <= small && m <= small) ||
                 n > INT_MAX || k > INT_MAX || m > INT_MAX;
     if (!plain && UL_NAME(mm_stack)(count, n, k, m, args, steps) == 0)
         return;
+    if (plain && n <= UL_MATMUL_SMALL && k <= UL_MATMUL_SMALL &&
+        m <= UL_MATMUL_SMALL && UL_SMALL_RUN(matmul))
+        return;                      /* s, d: the SIMD kernels (c/small/) */
     if (plain) {
         for (ptrdiff_t s = 0; s < count; s++)
             UL_NAME(mm_plain)(n, k, m,

@@ -395,6 +395,65 @@ UL_HIDDEN ptrdiff_t KS(ul_small_slogdet)(char **args, const ptrdiff_t *dims,
     return KS(det_any)(1, args, dims, steps, ff);
 }
 
+/* matmul (dims {N, n, k, m}): square products have an instance per n
+ * (constant bounds: the loops unroll), the rest share one. */
+#include "ul_kern_mm.tmpl.h"
+#define X(nn) \
+    KNOINLINE void KS(mm_stack_##nn)(char **args, const ptrdiff_t *dims, \
+                                     const ptrdiff_t *steps) \
+    { KS(mm_stack)(nn, nn, nn, args, dims, steps); } \
+    KNOINLINE void KS(mm_one_##nn)(char **args, const ptrdiff_t *dims, \
+                                   const ptrdiff_t *steps) \
+    { KS(mm_one)(nn, nn, nn, args, dims, steps); }
+KCASES(X)
+#undef X
+KNOINLINE void KS(mm_stack_any)(char **args, const ptrdiff_t *dims,
+                                const ptrdiff_t *steps)
+{
+    KS(mm_stack)((int)dims[1], (int)dims[2], (int)dims[3], args, dims, steps);
+}
+KNOINLINE void KS(mm_one_any)(char **args, const ptrdiff_t *dims,
+                              const ptrdiff_t *steps)
+{
+    KS(mm_one)((int)dims[1], (int)dims[2], (int)dims[3], args, dims, steps);
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_matmul)(char **args, const ptrdiff_t *dims,
+                            const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    *ff = -1;
+    const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T);
+    const int sq = dims[1] == dims[2] && dims[2] == dims[3];
+    /* The row kernel (mm_one) for stacks too when rows of B and C are
+     * contiguous and at least a vector wide: measured (bench_matmul, one
+     * thread, float64 AVX2, load ~4.7) 10000x10x10 0.82 ms vs 3.26 ms
+     * across the stack, 1000x16x16 0.32 vs 0.36, 100000x4x4 1.42 vs 1.65,
+     * 300x10x10 35 vs 31 us. Across the stack otherwise: strided rows
+     * (element gathers either way) and narrow products (m < KV: a row
+     * would fill part of a vector, as for matrix @ vector). */
+    const int rows = dims[0] < KV ||
+        (steps[6] == es && steps[8] == es && dims[3] >= KV);
+    /* out of line, unlike inv1_n: inlined in one switch, gcc left the
+     * accumulators in memory (3300 instructions for one 16x16) */
+    if (rows && sq)
+        switch (dims[1]) {
+#define X(nn) case nn: KS(mm_one_##nn)(args, dims, steps); break;
+        KCASES(X)
+#undef X
+        }
+    else if (rows)
+        KS(mm_one_any)(args, dims, steps);
+    else if (sq)
+        switch (dims[1]) {
+#define X(nn) case nn: KS(mm_stack_##nn)(args, dims, steps); break;
+        KCASES(X)
+#undef X
+        }
+    else
+        KS(mm_stack_any)(args, dims, steps);
+    return 0;
+}
+
 #undef KCASES
 #undef KNOINLINE
 #undef KREG

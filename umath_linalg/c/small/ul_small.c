@@ -124,6 +124,9 @@ UL_HIDDEN ptrdiff_t ul_small_run(int dt, int op, char **args,
         return -1;
     if (ndims == 3 && (dims[2] < 1 || dims[2] > UL_SMALL_MAX))
         return -1;
+    if (ndims == 4 && (dims[2] < 1 || dims[2] > UL_SMALL_MAX ||
+                       dims[3] < 1 || dims[3] > UL_SMALL_MAX))
+        return -1;
     return ul_threads_run(fn, ul_small_nargs[op], ndims, args, dims, steps,
                           first_failed);
 }
