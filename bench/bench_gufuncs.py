@@ -60,6 +60,21 @@ def _once(fn, args, fresh):
     return time.perf_counter() - t0
 
 
+def _measure(np, fns, args, fresh, best, min_reps, max_reps, budget):
+    """Alternate the sides repetition by repetition, lowering best[k]; the
+    number of repetitions."""
+    spent = {k: 0.0 for k in fns}
+    reps = 0
+    with np.errstate(all="ignore"):
+        while reps < max_reps and (reps < min_reps or max(spent.values()) < budget):
+            for k, fn in fns.items():
+                t = _once(fn, args, fresh)
+                best[k] = min(best[k], t)
+                spent[k] += t
+            reps += 1
+    return reps
+
+
 def run(label):
     import numpy as np
     import pypy_compat.numpy_backend as backend
@@ -80,17 +95,17 @@ def run(label):
             fresh = name.startswith("qr_r_raw")
             fns = {"numpy": getattr(theirs, name), "ours": ours[name]}
             best = {k: float("inf") for k in fns}
-            spent = {k: 0.0 for k in fns}
-            reps = 0
-            with np.errstate(all="ignore"):
-                while reps < MAX_REPS and (reps < MIN_REPS or max(spent.values()) < BUDGET):
-                    for k, fn in fns.items():
-                        t = _once(fn, args, fresh)
-                        best[k] = min(best[k], t)
-                        spent[k] += t
-                    reps += 1
+            reps = _measure(np, fns, args, fresh, best, MIN_REPS, MAX_REPS, BUDGET)
+            # A case over the limit is measured again, longer, both sides
+            # still interleaved and keeping their minima: one noisy stretch
+            # of a shared machine should not decide it.
+            rechecked = best["ours"] / best["numpy"] > LIMIT
+            if rechecked:
+                reps += _measure(np, fns, args, fresh, best, MAX_REPS,
+                                 4 * MAX_REPS, 4 * BUDGET)
             rows.append({"name": name, "count": count, "n": n, "reps": reps,
-                         "numpy": best["numpy"], "ours": best["ours"]})
+                         "numpy": best["numpy"], "ours": best["ours"],
+                         "rechecked": rechecked})
     return {"label": label, "numpy_version": np.__version__,
             "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "unset"),
             "library": backend._lib_path, "rows": rows, "missing": missing}
@@ -112,8 +127,9 @@ def report(paths):
             flag = " <-- over %.0f%%" % ((LIMIT - 1) * 100) if ratio > LIMIT else ""
             if flag:
                 over.append((res["label"], r["name"], case, ratio))
-            print("%-12s %-14s %12.1f %12.1f %8.3f%s" % (
-                r["name"], case, r["numpy"] * 1e6, r["ours"] * 1e6, ratio, flag))
+            again = " (measured twice)" if r.get("rechecked") else ""
+            print("%-12s %-14s %12.1f %12.1f %8.3f%s%s" % (
+                r["name"], case, r["numpy"] * 1e6, r["ours"] * 1e6, ratio, flag, again))
         if res["missing"]:
             print("not in the table yet: " + ", ".join(res["missing"]))
     print("\nratio = our loop's time / numpy's loop's time (min of repetitions)")

@@ -31,7 +31,7 @@ def cases(py, pypy):
     return [
         ("numpy, 1 thread", py, "kalman_numpy.py", {"OPENBLAS_NUM_THREADS": "1"}),
         ("numpy, default threads", py, "kalman_numpy.py", {}),
-        ("fast (PyPy, cffi arrays, out=)", pypy, "kalman_pypy_fast.py", {}),
+        ("fast (PyPy, cffi arrays, ul.plan)", pypy, "kalman_pypy_fast.py", {}),
         ("lists (PyPy, pypy_compat.linalg)", pypy, "kalman_pypy_lists.py", {}),
     ], ex
 
