@@ -58,6 +58,8 @@ typedef struct bound {
 struct ul_plan {
     const ul_gufunc *g;
     ul_loop fn;
+    ul_kernel_fn kern;               /* one matrix: fn's small kernel, run
+                                        directly (ul_small_bind), or NULL */
     void *table_data;                /* g->data[loop], NULL for built-ins */
     int nargs;
     int naxes;                       /* coalesced outer axes, >= 1; the
@@ -472,6 +474,8 @@ static void prepare(const ul_gufunc *g, const ul_operand *ops,
     q->g = g;
     q->fn = g->funcs[p->loop];
     q->table_data = g->data ? g->data[p->loop] : NULL;
+    q->kern = q->table_data == NULL && na == 1 ? ul_small_bind(q->fn, dims)
+                                               : NULL;
     q->nargs = nargs;
     q->naxes = na;
     q->ndims = 1 + s->ndims;
@@ -510,9 +514,6 @@ static inline void call_loop(const ul_plan *q, char **args, ptrdiff_t base,
     }
 }
 
-/* Runs a plan on data[nargs]: the one check left (no NULL data for an
- * operand with elements), the loop calls, the caller's FP flags put back,
- * the loop's failures as a status. info may be NULL. */
 /* ---- outputs that overlap inputs (numpy: as if the inputs were read
  * first; its iterator copies such inputs, NPY_ITER_COPY_IF_OVERLAP) ----
  * Bit i set for each input whose byte span an output's span meets (numpy's
@@ -566,6 +567,9 @@ static __attribute__((noinline)) int execute_on_copies(const ul_plan *q,
     return rc;
 }
 
+/* Runs a plan on data[nargs]: the one check left (no NULL data for an
+ * operand with elements), the loop calls, the caller's FP flags put back,
+ * the loop's failures as a status. info may be NULL. */
 static int execute(const ul_plan *q, char *const *data, ul_call_info *info)
 {
     const ul_gufunc *g = q->g;
@@ -593,7 +597,12 @@ static int execute(const ul_plan *q, char *const *data, ul_call_info *info)
     if (na == 1) {               /* one loop call: the usual stack */
         for (int i = 0; i < nargs; i++)
             args[i] = data[i];
-        call_loop(q, args, 0, &t);
+        ptrdiff_t nf = q->kern ? q->kern(args, q->dims, q->steps,
+                                         &t.first_failed) : -1;
+        if (nf >= 0)
+            t.nfailed = nf;      /* (first_failed -1 when none) */
+        else
+            call_loop(q, args, 0, &t);
     } else {
         const ptrdiff_t *shape = q->shape, *stride = q->stride;
         ptrdiff_t idx[UL_MAX_NDIM], base = 0;

@@ -356,6 +356,37 @@ static void test_threads(void)
     ul_plan_free(p);
 }
 
+/* One matrix: the plan runs the loop's small kernel directly (bound at
+ * ul_plan_new); same bits as the loop called directly, a singular matrix
+ * counted (index 0, output NaN), the kernel's FP flags not left behind. */
+static void test_one_matrix(void)
+{
+    double a[4][4] = { { 4, 1, 0, 2 }, { 1, 5, 1, 0 }, { 0, 2, 6, 1 }, { 1, 0, 1, 3 } };
+    double x[4][4], y[4][4], z[4][4] = { { 0 } };
+    ptrdiff_t s[2] = { 4, 4 }, st[2] = { 32, 8 };
+    ul_operand ops[2] = { { NULL, UL_DOUBLE, 2, s, st }, { NULL, UL_DOUBLE, 2, s, st } };
+    ul_plan *p;
+    UL_CHECK(ul_plan_new(INV, 2, ops, &p, NULL) == UL_OK, "plan");
+    char *data[2] = { (char *)a, (char *)x };
+    ul_call_info info;
+    feclearexcept(FE_ALL_EXCEPT);
+    UL_CHECK(ul_plan_run(p, data, &info) == UL_OK && info.nfailed == 0 &&
+             info.first_failed == -1, "regular: '%s'", info.message);
+    ptrdiff_t dims[2] = { 1, 4 }, steps[6] = { 0, 0, 32, 8, 32, 8 };
+    char *args[2] = { (char *)a, (char *)y };
+    ul_dinv_loop(args, dims, steps, NULL);
+    UL_CHECK(memcmp(x, y, sizeof x) == 0, "plan and loop differ");
+    feclearexcept(FE_ALL_EXCEPT);
+    data[0] = (char *)z;
+    int rc = ul_plan_run(p, data, &info);
+    UL_CHECK(rc == UL_ESINGULAR && info.nfailed == 1 && info.first_failed == 0 &&
+             isnan(x[0][0]) && isnan(x[3][3]), "singular: %d %td %td", rc,
+             info.nfailed, info.first_failed);
+    UL_CHECK(fetestexcept(FE_ALL_EXCEPT) == 0, "FP flags %#x left",
+             fetestexcept(FE_ALL_EXCEPT));
+    ul_plan_free(p);
+}
+
 int main(void)
 {
     INV = ul_test_gufunc("inv");
@@ -365,6 +396,7 @@ int main(void)
     test_broadcast();
     test_errors();
     test_singular_flags();
+    test_one_matrix();
     test_enomem();
     test_threads();
     return ul_test_done("test_plan");

@@ -61,6 +61,10 @@ enum { UL_SMALL_OPS(UL_OP_ENUM) UL_NOPS };
 #undef UL_OP_ENUM
 UL_HIDDEN ptrdiff_t ul_small_run(int dt, int op, char **args,
     const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed);
+/* For a prepared call of one matrix (dims[0] == 1): the kernel the
+ * built-in loop `loop` would run through ul_small_run on these dims, to be
+ * called directly (same result: one matrix never splits), or NULL. */
+UL_HIDDEN ul_kernel_fn ul_small_bind(ul_loop loop, const ptrdiff_t *dims);
 
 /* 1 when the AVX2+FMA kernels run: the CPU has both and $UL_CPU is not
  * "baseline"; decided once per process (c/small/ul_small.c). */

@@ -115,18 +115,55 @@ UL_HIDDEN int ul_cpu_avx2(void)
 }
 
 /* ---- the hook ---- */
-UL_HIDDEN ptrdiff_t ul_small_run(int dt, int op, char **args,
-    const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed)
+/* The kernel of dtype dt and op for a loop call of these dimensions, or
+ * NULL when it has none (the loop's LAPACK path then runs). */
+static ul_kernel_fn ul_small_pick(int dt, int op, const ptrdiff_t *dims)
 {
     ul_kernel_fn fn = ul_small_tab_get()->fn[dt][op];
     const int ndims = ul_small_ndims[op];
     if (fn == NULL || dims[0] <= 0 || dims[1] < 1 || dims[1] > ul_small_nmax[dt])
-        return -1;
+        return NULL;
     if (ndims == 3 && (dims[2] < 1 || dims[2] > UL_SMALL_MAX))
-        return -1;
+        return NULL;
     if (ndims == 4 && (dims[2] < 1 || dims[2] > UL_SMALL_MAX ||
                        dims[3] < 1 || dims[3] > UL_SMALL_MAX))
+        return NULL;
+    return fn;
+}
+
+UL_HIDDEN ptrdiff_t ul_small_run(int dt, int op, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed)
+{
+    ul_kernel_fn fn = ul_small_pick(dt, op, dims);
+    if (fn == NULL)
         return -1;
-    return ul_threads_run(fn, ul_small_nargs[op], ndims, args, dims, steps,
-                          first_failed);
+    return ul_threads_run(fn, ul_small_nargs[op], ul_small_ndims[op], args, dims,
+                          steps, first_failed);
+}
+
+/* ---- binding ahead (prepared calls, gufunc/ul_driver.c) ----
+ * The built-in loops that call ul_small_run, by dtype and op. */
+#define UL_LOOP_DECL(ch, op) \
+    void ul_##ch##op##_loop(char **, const ptrdiff_t *, const ptrdiff_t *, void *);
+#define UL_LOOP_DECLS(op, nargs, ndims) UL_LOOP_DECL(s, op) UL_LOOP_DECL(d, op) \
+    UL_LOOP_DECL(c, op) UL_LOOP_DECL(z, op)
+UL_SMALL_OPS(UL_LOOP_DECLS)
+#define UL_LOOP_ROWS(op, nargs, ndims) \
+    { ul_s##op##_loop, UL_DT_s, UL_OP_##op }, { ul_d##op##_loop, UL_DT_d, UL_OP_##op }, \
+    { ul_c##op##_loop, UL_DT_c, UL_OP_##op }, { ul_z##op##_loop, UL_DT_z, UL_OP_##op },
+static const struct { ul_loop loop; int dt, op; } ul_small_loops[] = {
+    UL_SMALL_OPS(UL_LOOP_ROWS)
+};
+#undef UL_LOOP_DECL
+#undef UL_LOOP_DECLS
+#undef UL_LOOP_ROWS
+
+UL_HIDDEN ul_kernel_fn ul_small_bind(ul_loop loop, const ptrdiff_t *dims)
+{
+    if (dims[0] != 1)
+        return NULL;
+    for (size_t i = 0; i < sizeof ul_small_loops / sizeof ul_small_loops[0]; i++)
+        if (ul_small_loops[i].loop == loop)
+            return ul_small_pick(ul_small_loops[i].dt, ul_small_loops[i].op, dims);
+    return NULL;
 }
