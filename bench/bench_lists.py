@@ -17,6 +17,8 @@ import random
 import sys
 import time
 
+from bench_pycall import pure_python_inv  # the same reference inverse
+
 REPEATS = int(os.environ.get("BENCH_REPEATS", "9"))
 N = int(os.environ.get("BENCH_N", "100000"))
 
@@ -25,31 +27,6 @@ def matrix(n, seed=1):
     rng = random.Random(seed)
     return [[rng.uniform(-1, 1) + (n if i == j else 0) for j in range(n)]
             for i in range(n)]
-
-
-def pure_python_inv(a):
-    """Gauss-Jordan inverse with partial pivoting on nested lists."""
-    n = len(a)
-    m = [list(row) + [1.0 if i == j else 0.0 for j in range(n)]
-         for i, row in enumerate(a)]
-    for c in range(n):
-        p = max(range(c, n), key=lambda r: abs(m[r][c]))
-        if m[p][c] == 0.0:
-            raise ZeroDivisionError("singular")
-        if p != c:
-            m[c], m[p] = m[p], m[c]
-        rowc = m[c]
-        inv_p = 1.0 / rowc[c]
-        for j in range(2 * n):
-            rowc[j] *= inv_p
-        for r in range(n):
-            if r != c:
-                row = m[r]
-                f = row[c]
-                if f != 0.0:
-                    for j in range(c, 2 * n):
-                        row[j] -= f * rowc[j]
-    return [row[n:] for row in m]
 
 
 def pure_python_matmul(a, b):
