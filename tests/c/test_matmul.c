@@ -385,9 +385,14 @@ static void run_threads(const ul_dtype *dt)
 int main(int argc, char **argv)
 {
     (void)argc;
+    /* The first NSTACKED also as stacks of 37. Half-vector tails of the
+     * row kernel (m = 2 mod 4: AVX2 float64, baseline float32; m odd:
+     * baseline float64; m = 4 mod 8: AVX2 float32), with even and odd n. */
+    enum { NSTACKED = 14 };
     static const ptrdiff_t sizes[][3] = {
-        {1,1,1}, {2,3,4}, {4,4,4}, {3,1,5}, {16,16,16}, {17,5,3}, {3,17,2},
-        {5,4,17}, {1,40,1}, {33,1,20}, {20,30,40}, {64,17,2}, {70,70,70} };
+        {1,1,1}, {2,3,4}, {4,4,4}, {3,1,5}, {16,16,16}, {10,10,10}, {7,3,6},
+        {5,9,2}, {3,2,14}, {9,16,10}, {6,5,12}, {17,5,3}, {3,17,2}, {5,4,17},
+        {1,40,1}, {33,1,20}, {20,30,40}, {64,17,2}, {70,70,70} };
     for (int d = 0; d < 4; d++) {
         const ul_dtype *dt = &UL_DTYPES[d];
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
@@ -399,7 +404,7 @@ int main(int argc, char **argv)
             run_vectors(dt, 3, n, k, m, (int)(z % NKINDS));
         }
         /* the SIMD kernels: full groups and a tail for 2, 4 and 8 lanes */
-        for (size_t z = 0; z < 10; z++)
+        for (size_t z = 0; z < NSTACKED; z++)
             for (int l = 0; l < NKINDS; l++)
                 run_case(dt, 37, sizes[z][0], sizes[z][1], sizes[z][2], l,
                          (l + 3) % NKINDS, (l + 5) % NKINDS, l % 3);

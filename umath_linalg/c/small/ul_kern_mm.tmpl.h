@@ -118,33 +118,71 @@ KALWAYS void KS(mm_st)(char *p, ptrdiff_t st, VT v, int r)
 
 #define KMV ((UL_SMALL_MAX + KV - 1) / KV)       /* vectors per row of C */
 #define KRB 4                                   /* rows of C at once */
+#define KH (KV / 2)
+
+/* Half-vector tails: when m = nv KV + KH (10 on AVX2 float64), the last
+ * KH columns of two rows share one vector, so no lane is idle:
+ * KS(mm_dup) repeats B's KH tail elements in both halves, KS(mm_pair)
+ * takes x's low half and y's high half (a blend of two broadcasts). */
+KALWAYS VT KS(mm_dup)(VT x)
+{
+    VI idx;
+    _Pragma("GCC unroll 16")
+    for (int q = 0; q < KV; q++)
+        idx[q] = q % KH;
+    return __builtin_shuffle(x, idx);
+}
+KALWAYS VT KS(mm_pair)(VT x, VT y)
+{
+    VI hi;
+    _Pragma("GCC unroll 16")
+    for (int q = 0; q < KV; q++)
+        hi[q] = q < KH ? 0 : -1;
+    return KS(sel)(hi, y, x);
+}
 
 /* R <= KRB rows of C (at a, c) from B's rows Bv: R * nv accumulators in
- * registers, each vector of B loaded once for the R rows. */
-KALWAYS void KS(mm_rows)(const int R, const int nv, const int k, const int m,
-    const char *a, ptrdiff_t an, ptrdiff_t ak, VT (*Bv)[KMV],
+ * registers, each vector of B loaded once for the R rows; with ht, the
+ * half tails of row pairs from Bv[p][nv] (KS(mm_dup) form). */
+KALWAYS void KS(mm_rows)(const int R, const int nv, const int ht, const int k,
+    const int m, const char *a, ptrdiff_t an, ptrdiff_t ak, VT (*Bv)[KMV],
     char *c, ptrdiff_t cn, ptrdiff_t cm)
 {
-    VT acc[KRB][KMV];
+    VT acc[KRB][KMV], tail[KRB / 2];
     _Pragma("GCC unroll 4")
     for (int r = 0; r < KRB; r++)      /* all: no maybe-uninitialized */
         _Pragma("GCC unroll 8")
         for (int v = 0; v < KMV; v++)
             acc[r][v] = KS(splat)(0);
-    for (int p = 0; p < k; p++)
+    _Pragma("GCC unroll 2")
+    for (int r = 0; r < KRB / 2; r++)
+        tail[r] = KS(splat)(0);
+    for (int p = 0; p < k; p++) {
+        VT x[KRB];
         _Pragma("GCC unroll 4")
         for (int r = 0; r < R; r++) {
-            const VT x = KS(splat)(KS(get)(a + r * an + p * ak));
+            x[r] = KS(splat)(KS(get)(a + r * an + p * ak));
             _Pragma("GCC unroll 8")
             for (int v = 0; v < nv; v++)
-                acc[r][v] += x * Bv[p][v];
+                acc[r][v] += x[r] * Bv[p][v];
         }
+        if (ht)
+            _Pragma("GCC unroll 2")
+            for (int r = 0; r < R; r += 2)
+                tail[r / 2] += (r + 1 < R ? KS(mm_pair)(x[r], x[r + 1]) : x[r]) * Bv[p][nv];
+    }
     _Pragma("GCC unroll 4")
     for (int r = 0; r < R; r++)
         _Pragma("GCC unroll 8")
         for (int v = 0; v < nv; v++)
             KS(mm_st)(c + r * cn + v * KV * cm, cm, acc[r][v],
                       m - v * KV < KV ? m - v * KV : KV);
+    if (ht)
+        _Pragma("GCC unroll 4")
+        for (int r = 0; r < R; r++)
+            _Pragma("GCC unroll 4")
+            for (int q = 0; q < KH; q++)
+                KS(put)(c + r * cn + (nv * KV + q) * cm, tail[r / 2][(r & 1) * KH + q]);
 }
 
 /* Fewer products than lanes: one at a time, B's rows held as vectors,
@@ -153,26 +191,32 @@ KALWAYS void KS(mm_rows)(const int R, const int nv, const int k, const int m,
 KALWAYS void KS(mm_one)(const int n, const int k, const int m, char **args,
                         const ptrdiff_t *dims, const ptrdiff_t *steps)
 {
-    const int nv = (m + KV - 1) / KV;
+    const int ht = m % KV == KH, nv = ht ? m / KV : (m + KV - 1) / KV;
     const ptrdiff_t an = steps[3], ak = steps[4], cn = steps[7], cm = steps[8];
     VT Bv[UL_SMALL_MAX][KMV];
     for (ptrdiff_t s = 0; s < dims[0]; s++) {
         const char *a = args[0] + s * steps[0], *b = args[1] + s * steps[1];
         char *c = args[2] + s * steps[2];
-        for (int p = 0; p < k; p++)
+        for (int p = 0; p < k; p++) {
             for (int v = 0; v < nv; v++)
                 Bv[p][v] = KS(mm_ld)(b + p * steps[5] + v * KV * steps[6],
                                      steps[6], m - v * KV < KV ? m - v * KV : KV);
+            if (ht) {
+                const VT t = KS(mm_ld)(b + p * steps[5] + nv * KV * steps[6], steps[6], KH);
+                Bv[p][nv] = KS(mm_dup)(t);
+            }
+        }
         int i = 0;
         if (nv <= 2)
             for (; i + 4 <= n; i += 4)
-                KS(mm_rows)(4, nv, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
+                KS(mm_rows)(4, nv, ht, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
         if (nv <= 4)
             for (; i + 2 <= n; i += 2)
-                KS(mm_rows)(2, nv, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
+                KS(mm_rows)(2, nv, ht, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
         for (; i < n; i++)
-            KS(mm_rows)(1, nv, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
+            KS(mm_rows)(1, nv, ht, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
     }
 }
+#undef KH
 #undef KRB
 #undef KMV

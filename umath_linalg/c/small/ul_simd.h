@@ -50,7 +50,9 @@ typedef UL_I VI __attribute__((vector_size(KV * sizeof(UL_T))));
 
 #define KALWAYS static inline __attribute__((always_inline))
 
-KALWAYS VT KS(splat)(UL_T x) { return (VT){0} + x; }
+/* x in every lane: a shuffle of lane 0, not (VT){0} + x, which costs an
+ * add and turns -0.0 into +0.0 */
+KALWAYS VT KS(splat)(UL_T x) { return __builtin_shuffle((VT){x}, (VI){0}); }
 /* m ? a : b, m all-ones or zero per lane */
 #ifdef KBLENDV
 KALWAYS VT KS(sel)(VI m, VT a, VT b) { return KBLENDV(b, a, m); }
