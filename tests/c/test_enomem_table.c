@@ -169,8 +169,13 @@ static long sweep(const ul_gufunc *g, int loop, ptrdiff_t n, int nouter,
         if (m == BY_OVERLAP && (c.type[0] != c.type[c.nin] ||
             c.ncore[0] != c.ncore[c.nin] || tc_writes_input(&c)))
             continue;
-        if (modes >> m & 1)
-            allocs += countdown(&c, m);
+        if (!(modes >> m & 1))
+            continue;
+        long k = countdown(&c, m);
+        /* the plan's block, the input's copy: at least one each */
+        UL_CHECK(k >= (m == BY_PLAN || m == BY_OVERLAP), "%s (%s): only %ld "
+                 "allocations", c.name, mode_name[m], k);
+        allocs += k;
     }
     tc_free(&c);
     return allocs;
