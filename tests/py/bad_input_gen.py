@@ -235,7 +235,7 @@ def bad_container(rng, value, shape):
         return (obj, mapv(lambda x: 0, v), "any") if ct == "char" else (obj, None, "bad")
     if choice == 8:
         if rng.random() < 0.2:
-            return ffi.new("double[]", 0), [], "any"      # empty: fine
+            return ffi.new("double[]", 0), None, "any"    # empty: fine
         if rng.random() < 0.2:      # C chars are small integers here
             return ffi.new("char[]", b"ab"), [97, 98, 0], "any"
         return ffi.new(rng.choice(["double *", "int *"])), None, "bad"

@@ -206,7 +206,19 @@ def matmul(values, got):
         want = [r[0] for r in want]
     if _nd(a) == 1:
         want = want[0]
+    if _leaves(got) and all(type(x) is bool for x in _leaves(got)):
+        want = _truth(want)         # numpy's bool matmul (pl.matmul)
     return _cmp(got, want, "matmul")
+
+
+def _leaves(v):
+    if isinstance(v, (list, tuple)):
+        return [x for e in v for x in _leaves(e)]
+    return [v]
+
+
+def _truth(v):
+    return [_truth(e) for e in v] if isinstance(v, list) else v != 0
 
 
 def _herm_lower(a):
