@@ -164,3 +164,26 @@ clean:
 bench-matmul: deps
 	@$(MAKE) --no-print-directory lib py
 	@sh bench/bench_matmul.sh
+
+# ---- thread soak (issue 15): test_soak for SOAK_SECONDS (make test: 3 s),
+# and once under ThreadSanitizer (its own objects, build/out/tsan/) ----
+.PHONY: soak soak-tsan
+SOAK_SECONDS ?= 60
+TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+TSAN_OBJS := $(patsubst %.c,$(OUT)/tsan/%.o,$(LIB_SRCS))
+.SECONDARY: $(TSAN_OBJS)
+
+$(OUT)/tsan/%.o: %.c $(CC_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(TSAN_FLAGS) $(NO_VTA) $(WARN) $(INC) $(DEP_CFLAGS) $(TARGET_FLAGS) $(DEPFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(OUT)/tests-tsan/%: tests/c/%.c $(TSAN_OBJS) $(CC_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(TSAN_FLAGS) $(WARN) $(DEPFLAGS) -Iumath_linalg -Iumath_linalg/c/core -Itests/c $(DEP_CFLAGS) $< \
+	    $(TSAN_OBJS) -o $@ $(DEP_LIBS)
+
+soak: $(OUT)/tests/test_soak
+	SOAK_SECONDS=$(SOAK_SECONDS) $<
+
+soak-tsan: $(OUT)/tests-tsan/test_soak
+	SOAK_SECONDS=$(or $(TSAN_SECONDS),20) TSAN_OPTIONS=second_deadlock_stack=1 $<

@@ -60,7 +60,16 @@ def arr(x):
     if op.values is not None and type(x) is not list and \
             type(x) is not tuple:
         data = list(data)       # (an Operand passed in: never share it)
+    if op.type == I64 and op.values is not None and data and \
+            not _I64_MIN <= min(data) <= max(data) <= _I64_MAX:
+        # numpy makes such lists object arrays (exact ints); int64
+        # arithmetic here would wrap them silently
+        raise OverflowError("Python int too large for int64 in an operand "
+                            "(numpy would make it an object array)")
     return Arr(op.type, op.shape, data), op.kind
+
+
+_I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
 
 
 def arrs(xs):

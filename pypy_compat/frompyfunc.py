@@ -313,6 +313,11 @@ def frompyfunc(funcs, nin, nout, signature=None, dtypes=None,
             or nout < 1:
         raise ValueError("nin and nout must be positive integers")
     nargs = nin + nout
+    for what, v, kinds in (("signature", signature, str), ("doc", doc, str),
+                           ("name", name, (str, bytes))):
+        if v is not None and not isinstance(v, kinds):
+            raise TypeError("frompyfunc: %s must be a string, not %s"
+                            % (what, type(v).__name__))
     signature = signature or None
     for k, f in enumerate(funcs):
         if not (callable(f) or _is_cffi_function(f)):

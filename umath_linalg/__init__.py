@@ -93,7 +93,7 @@ def _ndim(x):
         return n
     try:
         return memoryview(x).ndim
-    except TypeError:
+    except (TypeError, AssertionError):     # (PyPy: see _core.to_operand)
         return 0
 
 

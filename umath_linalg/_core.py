@@ -148,6 +148,9 @@ def _format_type(fmt, itemsize):
                     "complex or integer items in native byte order)" % (fmt,))
 
 
+MAX_NDIM = 64       # the driver's UL_MAX_NDIM (gufunc/ul_driver.h)
+
+
 def _list_shape_values(x):
     """Shape and flat values of nested lists/tuples (or a scalar)."""
     if isinstance(x, (list, tuple)):
@@ -158,6 +161,9 @@ def _list_shape_values(x):
             if not t:
                 break
             t = t[0]
+        if len(shape) > MAX_NDIM:   # before _flatten recurses that deep
+            raise ValueError("nested lists %d levels deep: an operand has at "
+                             "most %d dimensions" % (len(shape), MAX_NDIM))
         shape = tuple(shape)
         flat = []
         _flatten(x, shape, 0, flat)
@@ -265,6 +271,9 @@ def to_operand(x, writable=False, what="operand"):
                        values, writable=False)
     try:
         mv = memoryview(x)
+    except AssertionError as e:     # PyPy 7.3's ctypes: c_longdouble[2][2]
+        raise TypeError("operand of type %s: its buffer cannot be read (%s)"
+                        % (type(x).__name__, e))
     except TypeError:
         if np is not None and hasattr(x, "__array_interface__"):
             return _numpy_operand(np, np.asarray(x), writable)
@@ -337,7 +346,22 @@ def flat_values(op):
         return []
     if op.type in CNAMES and ITEMSIZE[op.type] == op.itemsize:
         return ffi.unpack(ffi.cast(CNAMES[op.type] + " *", op.ptr), n)
-    return _flatten_nested(mv.tolist(), len(op.shape))
+    return _flatten_nested(_native(mv).tolist(), len(op.shape))
+
+
+_NATIVE_INTS = {1: "b", 2: "h", 4: "i", 8: "q"}
+
+
+def _native(mv):
+    """mv with a native single-character format, which tolist() needs
+    (ctypes arrays say '<h', '<I' ...: standard sizes, explicit order)."""
+    f = mv.format
+    if len(f) == 2 and f[0] in "<>=!" and mv.c_contiguous and \
+            f[1] in "bBhHiIlLqQ":
+        code = _NATIVE_INTS.get(mv.itemsize, f[1])
+        code = code.upper() if f[1].isupper() else code
+        return mv.cast("B").cast(code, mv.shape)
+    return mv
 
 
 def _flatten_nested(x, ndim):
