@@ -73,6 +73,8 @@ def apply(name, *args, output_sizes=None):
     if name in _OVERWRITE_INPUT:
         raise ValueError("%s writes its result into its input (numpy.linalg.qr reads "
                          "it there): not a function dask can run" % name)
+    if len(args) != uf.nin:
+        raise TypeError("%s takes %d arrays, %d given" % (name, uf.nin, len(args)))
     args = [da.asarray(a) for a in args]
     dtypes = uf.resolve_dtypes(tuple(a.dtype for a in args) + (None,) * uf.nout)
     return _apply(uf, args, uf, dtypes[uf.nin:], output_sizes, None)
@@ -142,8 +144,6 @@ def _apply(uf, args, func, out_dtypes, output_sizes, signature):
     """apply_gufunc(func) for the ufunc uf's signature; func is uf itself
     or a block function around it (called with signature=)."""
     ins, outs = _core_dims(uf.signature, [a.ndim for a in args])
-    if len(args) != uf.nin:
-        raise TypeError("%s takes %d arrays, %d given" % (uf.__name__, uf.nin, len(args)))
     new = sorted(set(d for o in outs for d in o) - set(d for i in ins for d in i))
     missing = [d for d in new if d not in (output_sizes or {})]
     if missing:
@@ -161,9 +161,11 @@ def _apply(uf, args, func, out_dtypes, output_sizes, signature):
         uf(*probe, **({"signature": signature} if signature else {}))
     sig = ",".join("(%s)" % ",".join(d) for d in ins) + "->" + \
         ",".join("(%s)" % ",".join(d) for d in outs)
-    dts = tuple(np.dtype(d) for d in out_dtypes)
+    # meta given, not output_dtypes: dask would cast the first input's meta
+    # (a ComplexWarning for eigh's real w of a complex stack)
+    metas = tuple(np.empty((0,), d) for d in out_dtypes)
     return da.apply_gufunc(func, sig, *_rechunked(args, ins),
-                           output_dtypes=dts if uf.nout > 1 else dts[0],
+                           meta=metas if uf.nout > 1 else metas[0],
                            output_sizes=output_sizes, vectorize=False)
 
 
