@@ -305,6 +305,8 @@ def _numpy_info():
     global _numpy
     if _numpy is None:
         _numpy = _NumpyInfo()
+        from . import numpy_gufuncs  # the ufuncs' module, for pickling by reference
+        numpy_gufuncs._register_pickling(_numpy.np)
     return _numpy
 
 
@@ -362,7 +364,8 @@ def gufuncs():
 
     The ufuncs are real ``numpy.ufunc`` objects whose loops, type list, name
     and doc are the table's own (static) pointers; names, signatures and
-    type lists are numpy 1.24's. A ufunc is built once per row and cached for
+    type lists are numpy 1.24's. Each is also ``pypy_compat.numpy_gufuncs.<name>``
+    and pickles by reference to it (for dask.distributed). A ufunc is built once per row and cached for
     the process. Rows registered at run time (``ul_gufunc_register``) are
     included while registered; numpy keeps their pointers, so such a ufunc
     must not be called after its row is released. Returns a new dict.
