@@ -119,17 +119,16 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
                 }
             }
 #ifdef KTR
-        if (nl == KV && KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(UL_T)) {
-            if (anysw)          /* two instances: col known NULL or not */
-                KS(put_rows)(A, n, col, out, so, xr);
-            else
-                KS(put_rows)(A, n, NULL, out, so, xr);
+        if (nl == KV && KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(UL_T) && !anysw) {
+            KS(put_rows)(A, n, out, so, xr);
             continue;
         }
     lanes:;
 #endif
-        /* lane by lane: a partial group, LAPACK's lanes, strided output */
-        const UL_T *a = (const UL_T *)A;
+        /* lane by lane: a partial group, LAPACK's lanes, strided output,
+         * columns to unscramble (element copies at precomputed offsets:
+         * measured cheaper than picking permuted columns by blends) */
+        const char *a = (const char *)A;
         for (int l = 0; l < nl; l++) {
             char *o = out + l * so;
             if (bad[l]) {
@@ -140,9 +139,16 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
                         *first_failed = b + l;
                 continue;
             }
-            for (int i = 0; i < n; i++)
+            ptrdiff_t off[UL_SMALL_MAX];
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j < n; j++)
+                off[j] = ((anysw ? col[l][j] : j) * KV + l) * (ptrdiff_t)sizeof(UL_T);
+            for (int i = 0; i < n; i++) {
+                const char *ai = a + i * n * KV * (ptrdiff_t)sizeof(UL_T);
+                _Pragma("GCC unroll 16")
                 for (int j = 0; j < n; j++)
-                    KS(put)(o + i * xr + j * xc, a[(i * n + (anysw ? col[l][j] : j)) * KV + l]);
+                    KS(put)(o + i * xr + j * xc, KS(get)(ai + off[j]));
+            }
         }
     }
     return nfail;
