@@ -384,6 +384,16 @@ static void test_one_matrix(void)
              info.nfailed, info.first_failed);
     UL_CHECK(fetestexcept(FE_ALL_EXCEPT) == 0, "FP flags %#x left",
              fetestexcept(FE_ALL_EXCEPT));
+    UL_CHECK(info.outer_size == 1 && strstr(info.message, "inv: 1 of 1 matrices are singular"),
+             "singular: outer_size %td '%s'", info.outer_size, info.message);
+    /* in place: the input is read first (it overlaps the output) */
+    memcpy(z, a, sizeof a);
+    data[0] = data[1] = (char *)z;
+    UL_CHECK(ul_plan_run(p, data, &info) == UL_OK && memcmp(z, y, sizeof z) == 0,
+             "in place differs: '%s'", info.message);
+    data[1] = NULL;
+    UL_CHECK(ul_plan_run(p, data, &info) == UL_EINVAL && info.operand == 1,
+             "NULL output: '%s'", info.message);
     ul_plan_free(p);
 }
 

@@ -56,9 +56,9 @@ KALWAYS ptrdiff_t KS(inv1_n)(const int n, char **args, const ptrdiff_t *dims,
         const char *in = args[0] + b * si;
         char *o = args[1] + b * so;
         UL_T thr;
-        int p1[UL_SMALL_MAX];
+        int p1[UL_SMALL_MAX], anysw;
         int bad = KS(gather1)(A, n, in, ar, ac, &thr);
-        bad |= KS(gj_inv1)(A, n, thr, p1);
+        bad |= KS(gj_inv1)(A, n, thr, p1, &anysw);
         if (bad) {
             if (KS(lapack_gesv)(n, n, UL_RHS_IDENTITY, in, ar, ac, NULL, 0, 0,
                                 o, xr, xc) != 0)
@@ -66,7 +66,7 @@ KALWAYS ptrdiff_t KS(inv1_n)(const int n, char **args, const ptrdiff_t *dims,
                     *first_failed = b;
             continue;
         }
-        KS(scatter1)(A, n, p1, o, xr, xc);
+        KS(scatter1)(A, n, p1, anysw, o, xr, xc);
     }
     return nfail;
 }
@@ -119,17 +119,16 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
                 }
             }
 #ifdef KTR
-        if (nl == KV && KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(UL_T)) {
-            if (anysw)          /* two instances: col known NULL or not */
-                KS(put_rows)(A, n, col, out, so, xr);
-            else
-                KS(put_rows)(A, n, NULL, out, so, xr);
+        if (nl == KV && KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(UL_T) && !anysw) {
+            KS(put_rows)(A, n, out, so, xr);
             continue;
         }
     lanes:;
 #endif
-        /* lane by lane: a partial group, LAPACK's lanes, strided output */
-        const UL_T *a = (const UL_T *)A;
+        /* lane by lane: a partial group, LAPACK's lanes, strided output,
+         * columns to unscramble (element copies at precomputed offsets:
+         * measured cheaper than picking permuted columns by blends) */
+        const char *a = (const char *)A;
         for (int l = 0; l < nl; l++) {
             char *o = out + l * so;
             if (bad[l]) {
@@ -140,9 +139,16 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
                         *first_failed = b + l;
                 continue;
             }
-            for (int i = 0; i < n; i++)
+            ptrdiff_t off[UL_SMALL_MAX];
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j < n; j++)
+                off[j] = ((anysw ? col[l][j] : j) * KV + l) * (ptrdiff_t)sizeof(UL_T);
+            for (int i = 0; i < n; i++) {
+                const char *ai = a + i * n * KV * (ptrdiff_t)sizeof(UL_T);
+                _Pragma("GCC unroll 16")
                 for (int j = 0; j < n; j++)
-                    KS(put)(o + i * xr + j * xc, a[(i * n + (anysw ? col[l][j] : j)) * KV + l]);
+                    KS(put)(o + i * xr + j * xc, KS(get)(ai + off[j]));
+            }
         }
     }
     return nfail;
@@ -307,6 +313,9 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
 #define KNOINLINE static __attribute__((noinline))
 
 #define X(nn) \
+    KNOINLINE ptrdiff_t KS(inv1_##nn)(char **args, const ptrdiff_t *dims, \
+                                      const ptrdiff_t *steps, ptrdiff_t *ff) \
+    { return KS(inv1_n)(nn, args, dims, steps, ff); } \
     KNOINLINE ptrdiff_t KS(inv_##nn)(char **args, const ptrdiff_t *dims, \
                                      const ptrdiff_t *steps, ptrdiff_t *ff) \
     { return KS(inv_n)(nn, args, dims, steps, ff); } \
@@ -319,17 +328,19 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
 KCASES(X)
 #undef X
 
-/* The one-matrix instances stay inlined in this one function: out of
- * line, each ran ~8 % more instructions (callgrind, one 10x10). */
+/* The one-matrix instances by n: a prepared call of one matrix binds its
+ * instance (ul_small_bind), without the dispatch below. */
+UL_HIDDEN const ul_kernel_fn KS(ul_small_inv1)[UL_SMALL_MAX + 1] = {
+#define X(nn) [nn] = KS(inv1_##nn),
+    KCASES(X)
+#undef X
+};
+
 UL_HIDDEN ptrdiff_t KS(ul_small_inv)(char **args, const ptrdiff_t *dims,
                                      const ptrdiff_t *steps, ptrdiff_t *ff)
 {
-    if (dims[0] < KV)
-        switch (dims[1]) {
-#define X(nn) case nn: return KS(inv1_n)(nn, args, dims, steps, ff);
-        KCASES(X)
-#undef X
-        }
+    if (dims[0] < KV && dims[1] >= 1 && dims[1] <= UL_SMALL_MAX)
+        return KS(ul_small_inv1)[dims[1]](args, dims, steps, ff);
     switch (dims[1]) {
 #define X(nn) case nn: return KS(inv_##nn)(args, dims, steps, ff);
     KCASES(X)

@@ -7,8 +7,8 @@
 
 /* ---- one matrix: row-major, each row as ceil(n / KV) vectors ------------
  * Used when a call has fewer matrices than lanes. Same algorithm as
- * gj_inv (partial pivoting, LAPACK's pivot choice), the row interchange is
- * a swap of whole vectors, the pivot search a branch-free scalar scan. */
+ * gj_inv (partial pivoting, LAPACK's pivot choice); the pivot column is
+ * carried as scalars, the row interchange is a choice of source rows. */
 #define KNV(n) (((n) + KV - 1) / KV)
 
 /* Row-major copy with zero padding to whole vectors; returns 1 when an
@@ -65,103 +65,145 @@ KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
     return !(sum <= UL_BIG);      /* as notfinite() */
 }
 
-/* Row update of step k: column k zeroed, minus a[i][k] times the pivot
- * row T. */
-KALWAYS void KS(gj_row1)(VT *restrict Ri, const int nv, const int k,
-                         const VI mk, const VT *T)
+/* Row update of step k: column k zeroed, minus f times the pivot row T;
+ * the source row S (the row itself, or the old row k where the pivot row
+ * moves out) is written to D. */
+KALWAYS void KS(gj_row1)(VT *D, const VT *S, const int nv, const int k,
+                         const VI mk, const UL_T f, const VT *T)
 {
-    const UL_T f = ((const UL_T *)Ri)[k];
     _Pragma("GCC unroll 4")
     for (int c = 0; c < nv; c++) {
-        VT v = Ri[c];
+        VT v = S[c];
         if (c == k / KV)
             v = KS(sel)(mk, KS(splat)(0), v);
-        Ri[c] = v - f * T[c];
+        D[c] = v - f * T[c];
     }
 }
 
-/* Every index is a compile-time constant (k, i and the vector of column k
- * all unrolled), so the pivot row lives in registers, column k is zeroed
- * by a constant blend folded into the update, and no address is computed
- * at run time; the row swap is a branch (taken rarely in practice, and the
- * pivot search is then off the critical path). */
-KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, UL_T thr,
-                        int *restrict perm)
+/* First i in k..n-1 with the largest |a[i][k]| (LAPACK's i?amax); *m
+ * gets that magnitude. */
+KALWAYS int KS(amax1)(const UL_T *a, const int ldk, const int k, const int n,
+                      UL_T *m)
 {
-    const int nv = KNV(n), ldk = nv * KV;
-    UL_T *a = (UL_T *)R;
-    const VT one = KS(splat)(1);
-    int bad = 0;
+    UL_T mx = __builtin_fabs(a[k * ldk + k]);
+    int p = k;
     _Pragma("GCC unroll 16")
-    for (int k = 0; k < n; k++) {
-        UL_T m = a[k * ldk + k];
-        m = m < 0 ? -m : m;
-        int p = k;
+    for (int i = k + 1; i < n; i++) {
+        const UL_T v = __builtin_fabs(a[i * ldk + k]);
+        p = v > mx ? i : p;
+        mx = v > mx ? v : mx;
+    }
+    *m = mx;
+    return p;
+}
+
+/* Step k of gj_inv1 with pivot row p (sw: p != k, rows interchanged) and
+ * r = 1 / pivot. The interchange is a choice of source rows and
+ * multipliers (row p is updated from the old row k), so that no store
+ * goes to an address known late. Returns element (k + 1, k + 1) after the
+ * step, computed as the row update computes it: the next pivot when the
+ * next step interchanges nothing, so that the chain from one pivot to the
+ * next is a division, a multiply and a multiply-add on scalars, beside the
+ * pivot search rather than after it. */
+KALWAYS UL_T KS(gj_step1)(VT *restrict R, const int n, const int k,
+                          const int sw, const int p, const UL_T r)
+{
+    const int nv = KNV(n), ldk = nv * KV, ck = k / KV;
+    const UL_T *a = (const UL_T *)R;
+    const VI mk = KS(lanemask)(k % KV);
+    const VT *Rp = R + (sw ? p : k) * nv;
+    VT T[KNV(UL_SMALL_MAX)];
+    _Pragma("GCC unroll 4")
+    for (int cc = 0; cc < nv; cc++)
+        T[cc] = Rp[cc];
+    T[ck] = KS(sel)(mk, KS(splat)(1), T[ck]);
+    _Pragma("GCC unroll 4")
+    for (int cc = 0; cc < nv; cc++)
+        T[cc] *= r;
+    UL_T next = 0;
+    if (k + 1 < n) {
+        const int s = sw && p == k + 1 ? k : k + 1;
+        next = a[s * ldk + k + 1] - a[s * ldk + k] * (((const UL_T *)Rp)[k + 1] * r);
+    }
+    /* rows below first: the next pivot search needs them */
+    if (n <= 12) {
         _Pragma("GCC unroll 16")
         for (int i = k + 1; i < n; i++) {
-            UL_T v = a[i * ldk + k];
-            v = v < 0 ? -v : v;
-            p = v > m ? i : p;
-            m = v > m ? v : m;
+            const int s = sw && i == p ? k : i;    /* row p: the old row k */
+            KS(gj_row1)(R + i * nv, R + s * nv, nv, k, mk, a[s * ldk + k], T);
         }
+        _Pragma("GCC unroll 16")
+        for (int i = 0; i < k; i++)
+            KS(gj_row1)(R + i * nv, R + i * nv, nv, k, mk, a[i * ldk + k], T);
+    } else {
+        /* not unrolled: code size and compile time grow as n^3 */
+        for (int i = k + 1; i < n; i++) {
+            const int s = sw && i == p ? k : i;
+            KS(gj_row1)(R + i * nv, R + s * nv, nv, k, mk, a[s * ldk + k], T);
+        }
+        for (int i = 0; i < k; i++)
+            KS(gj_row1)(R + i * nv, R + i * nv, nv, k, mk, a[i * ldk + k], T);
+    }
+    _Pragma("GCC unroll 4")
+    for (int cc = 0; cc < nv; cc++)
+        R[k * nv + cc] = T[cc];
+    return next;
+}
+
+/* The two forms of a step as distinct functions: two calls of one
+ * function with different arguments get merged into one before inlining,
+ * and the step without an interchange would pay for the selects. */
+KALWAYS UL_T KS(gj_step1_keep)(VT *restrict R, const int n, const int k, const UL_T r)
+{
+    return KS(gj_step1)(R, n, k, 0, k, r);
+}
+KALWAYS UL_T KS(gj_step1_swap)(VT *restrict R, const int n, const int k, const int p,
+                               const UL_T r)
+{
+    return KS(gj_step1)(R, n, k, 1, p, r);
+}
+
+/* Gauss-Jordan with partial pivoting (LAPACK's pivot choice) in place:
+ * R becomes inv(P A), perm[k] the row interchanged with row k at step k;
+ * returns 1 when a pivot is within the threshold (the matrix goes to
+ * LAPACK), *anysw 0 when no row was interchanged. Every index is a
+ * compile-time constant (k, i and the vector of column k unrolled, for
+ * n <= 12), so the pivot row lives in registers and column k is zeroed by
+ * a constant blend folded into the update. */
+KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, UL_T thr,
+                        int *restrict perm, int *anysw)
+{
+    const int ldk = KNV(n) * KV;
+    const UL_T *a = (const UL_T *)R;
+    UL_T d = a[0];               /* the diagonal pivot of step k */
+    int bad = 0, sw = 0;
+    _Pragma("GCC unroll 16")
+    for (int k = 0; k < n; k++) {
+        UL_T m;
+        const int p = KS(amax1)(a, ldk, k, n, &m);
         bad |= !(m > thr);
         perm[k] = p;
-        if (p != k)
-            _Pragma("GCC unroll 4")
-            for (int c = 0; c < nv; c++) {
-                VT t = R[k * nv + c];
-                R[k * nv + c] = R[p * nv + c];
-                R[p * nv + c] = t;
-            }
-        const int ck = k / KV;
-        const VI mk = KS(lanemask)(k % KV);
-        VT T[KNV(UL_SMALL_MAX)];
-        _Pragma("GCC unroll 4")
-        for (int c = 0; c < nv; c++)
-            T[c] = R[k * nv + c];
-        const UL_T r = 1 / T[ck][k % KV];
-        T[ck] = KS(sel)(mk, one, T[ck]);
-        _Pragma("GCC unroll 4")
-        for (int c = 0; c < nv; c++) {
-            T[c] *= r;
-            R[k * nv + c] = T[c];
-        }
-        if (n <= 12) {
-            _Pragma("GCC unroll 16")
-            for (int i = 0; i < n; i++)
-                if (i != k)
-                    KS(gj_row1)(R + i * nv, nv, k, mk, T);
+        if (p == k) {
+            d = KS(gj_step1_keep)(R, n, k, 1 / d);
         } else {
-            /* rows above and below k as two loops (code size and compile
-             * time of the fully unrolled form grow as n^3) */
-            for (int i = 0; i < k; i++)
-                KS(gj_row1)(R + i * nv, nv, k, mk, T);
-            for (int i = k + 1; i < n; i++)
-                KS(gj_row1)(R + i * nv, nv, k, mk, T);
+            sw = 1;
+            d = KS(gj_step1_swap)(R, n, k, p, 1 / a[p * ldk + k]);
         }
     }
+    *anysw = sw;
     return bad;
 }
 
-/* Undoes the row interchanges of gj_inv1 on the inverse (column swaps in
- * reverse order) and writes it out; whole vectors (the last one of a row
- * overlapping the one before) when the output has unit column stride. */
+/* Writes out inv(A) = inv(P A) P: output column j is column col[j] of R,
+ * col from undoing the interchanges in reverse order; whole vectors (the
+ * last one of a row overlapping the one before) when nothing was
+ * interchanged and the output has unit column stride. */
 KALWAYS void KS(scatter1)(VT *restrict R, const int n, const int *perm,
-                          char *o, ptrdiff_t xr, ptrdiff_t xc)
+                          const int anysw, char *o, ptrdiff_t xr, ptrdiff_t xc)
 {
     const int ldk = KNV(n) * KV;
-    UL_T *a = (UL_T *)R;
-    for (int k = n - 2; k >= 0; k--) {
-        const int p = perm[k];
-        if (p != k)
-            _Pragma("GCC unroll 16")
-            for (int i = 0; i < n; i++) {
-                UL_T t = a[i * ldk + k];
-                a[i * ldk + k] = a[i * ldk + p];
-                a[i * ldk + p] = t;
-            }
-    }
-    if (n >= KV && xc == (ptrdiff_t)sizeof(UL_T)) {
+    const UL_T *a = (const UL_T *)R;
+    if (!anysw && n >= KV && xc == (ptrdiff_t)sizeof(UL_T)) {
         _Pragma("GCC unroll 16")
         for (int i = 0; i < n; i++) {
             char *oi = o + i * xr;
@@ -174,10 +216,20 @@ KALWAYS void KS(scatter1)(VT *restrict R, const int n, const int *perm,
         }
         return;
     }
+    int col[UL_SMALL_MAX];
+    _Pragma("GCC unroll 16")
+    for (int j = 0; j < n; j++)
+        col[j] = j;
+    if (anysw)
+        for (int k = n - 2; k >= 0; k--) {
+            const int p = perm[k], t = col[k];
+            col[k] = col[p];
+            col[p] = t;
+        }
     for (int i = 0; i < n; i++)
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j++)
-            KS(put)(o + i * xr + j * xc, a[i * ldk + j]);
+            KS(put)(o + i * xr + j * xc, a[i * ldk + col[j]]);
 }
 
 /* Row-major copy of A (n x n) and B (n x ld - n) into R with row length

@@ -132,30 +132,36 @@ KALWAYS void KS(pivot_row)(const VT *restrict A, int ld, int k, const int *p,
  * element is loaded and stored once per step, and no lane is ever written
  * alone. When no lane interchanges at step k (the common case: one
  * branch per step), the blends are skipped; the arithmetic is the same.
- * k is unrolled, so every address is a constant offset. On return A holds
+ * k is unrolled (n <= 12), so every address is a constant offset, and two
+ * steps without an interchange share one pass over the rows (gj_pair).
+ * On return A holds
  * inv(P A) for the lane's row permutation P; perm[k][l] is the row
- * interchanged with row k at step k, *anysw 0 when P = I in every lane. */
+ * interchanged with row k at step k, *anysw 0 when P = I in every lane.
+ * With k and i unrolled the compiler sees a stored -f * r reach the next
+ * step's multiply-add and would fuse the two: KS(rounded) keeps the
+ * rounding of two separate steps (and the bits of gesv-compared tests). */
 KALWAYS void KS(gj_rows)(VT *restrict A, const int n, const int k,
                          const int i0, const int i1, const VT *T, const VT r)
 {
     for (int i = i0; i < i1; i++) {
         VT *Ai = A + i * n;
         const VT f = Ai[k];
+        /* column k is overwritten below: skipped when k is a constant */
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j++)
-            Ai[j] -= f * T[j];
-        Ai[k] = -f * r;
+            if (j != k || n > 12)
+                Ai[j] -= f * T[j];
+        Ai[k] = KS(rounded)(-f * r);
     }
 }
 
-/* One step k of gj_inv; returns 1 when some lane interchanges rows. */
-KALWAYS int KS(gj_step)(VT *restrict A, const int n, const int k, VT thr,
-                        VI *bad, int *restrict perm)
+/* Step k of gj_inv after its pivot search (idx, swk: some lane
+ * interchanges rows); returns swk. */
+KALWAYS int KS(gj_update)(VT *restrict A, const int n, const int k,
+                          const VT idx, const int swk, const int *perm)
 {
     const VT one = KS(splat)(1);
     VT T[UL_SMALL_MAX];
-    VT idx = KS(pivot)(A, n, n, k, thr, bad, perm);
-    const int swk = KMOVMSK((VI)(idx != KS(splat)((UL_T)k))) != 0;
     if (!swk) {
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j++)
@@ -180,8 +186,9 @@ KALWAYS int KS(gj_step)(VT *restrict A, const int n, const int k, VT thr,
             VT f = KS(sel)(mi, Ak[k], Ai[k]);
             _Pragma("GCC unroll 16")
             for (int j = 0; j < n; j++)
-                Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
-            Ai[k] = -f * r;
+                if (j != k || n > 12)
+                    Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
+            Ai[k] = KS(rounded)(-f * r);
         }
     }
     KS(gj_rows)(A, n, k, 0, k, T, r);
@@ -191,6 +198,92 @@ KALWAYS int KS(gj_step)(VT *restrict A, const int n, const int k, VT thr,
     return swk;
 }
 
+/* One step k of gj_inv; returns 1 when some lane interchanges rows. */
+KALWAYS int KS(gj_step)(VT *restrict A, const int n, const int k, VT thr,
+                        VI *bad, int *restrict perm)
+{
+    VT idx = KS(pivot)(A, n, n, k, thr, bad, perm);
+    const int swk = KMOVMSK((VI)(idx != KS(splat)((UL_T)k))) != 0;
+    return KS(gj_update)(A, n, k, idx, swk, perm);
+}
+
+/* Steps k and k + 1 (k + 1 < n, constant): when neither interchanges rows
+ * in any lane (known after step k's pivot row and column k + 1 of the rows
+ * below are formed), one pass over the rows does both, each element loaded
+ * and stored once for the two steps, with the same operations in the same
+ * order as two single steps (so the same bits); otherwise two single steps.
+ * Returns 1 when some lane interchanges rows. */
+KALWAYS int KS(gj_pair)(VT *restrict A, const int n, const int k, VT thr,
+                        VI *bad, int (*restrict perm)[KV])
+{
+    const VT one = KS(splat)(1);
+    const int k1 = k + 1;
+    VI bad1 = *bad;
+    const VT idx = KS(pivot)(A, n, n, k, thr, &bad1, perm[k]);
+    const int swk = KMOVMSK((VI)(idx != KS(splat)((UL_T)k))) != 0;
+    if (!swk) {
+        VT T1[UL_SMALL_MAX], c[UL_SMALL_MAX];
+        const VT r1 = one / A[k * n + k];
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < n; j++)
+            T1[j] = (j == k ? one : A[k * n + j]) * r1;
+        /* column k + 1 of rows k + 1.. after step k, and its pivot */
+        _Pragma("GCC unroll 16")
+        for (int i = k1; i < n; i++)
+            c[i] = A[i * n + k1] - A[i * n + k] * T1[k1];
+        VT m = KS(vabs)(c[k1]);
+        VI gt2 = (VI)KS(splat)(0);
+        _Pragma("GCC unroll 16")
+        for (int i = k1 + 1; i < n; i++) {
+            VI gt = KS(vabs)(c[i]) > m;
+            m = KS(sel)(gt, KS(vabs)(c[i]), m);
+            gt2 |= gt;
+        }
+        if (KMOVMSK(gt2) == 0) {
+            *bad = bad1 | ~(m > thr);
+            _Pragma("GCC unroll 16")
+            for (int l = 0; l < KV; l++)
+                perm[k1][l] = k1;
+            /* the pivot row of step k + 1: row k + 1 after step k */
+            VT T2[UL_SMALL_MAX];
+            const VT f1 = A[k1 * n + k], r2 = one / c[k1];
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j < n; j++) {
+                VT u = j == k ? -f1 * r1 : A[k1 * n + j] - f1 * T1[j];
+                T2[j] = (j == k1 ? one : u) * r2;
+            }
+            /* row k: the pivot row of step k, then updated by step k + 1 */
+            const VT g = T1[k1];
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j < n; j++)
+                A[k * n + j] = j == k1 ? KS(rounded)(-g * r2) : T1[j] - g * T2[j];
+            _Pragma("GCC unroll 16")
+            for (int i = 0; i < n; i++) {
+                if (i == k || i == k1)
+                    continue;
+                VT *Ai = A + i * n;
+                const VT f = Ai[k];
+                const VT f2 = i > k1 ? c[i] : Ai[k1] - f * T1[k1];
+                _Pragma("GCC unroll 16")
+                for (int j = 0; j < n; j++) {
+                    if (j == k1)
+                        continue;
+                    VT v = j == k ? KS(rounded)(-f * r1) : Ai[j] - f * T1[j];
+                    Ai[j] = v - f2 * T2[j];
+                }
+                Ai[k1] = KS(rounded)(-f2 * r2);
+            }
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j < n; j++)
+                A[k1 * n + j] = T2[j];
+            return 0;
+        }
+    }
+    *bad = bad1;
+    int sw = KS(gj_update)(A, n, k, idx, swk, perm[k]);
+    return sw | KS(gj_step)(A, n, k1, thr, bad, perm[k1]);
+}
+
 KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
                       int (*restrict perm)[KV], int *anysw)
 {
@@ -198,8 +291,11 @@ KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
     int sw = 0;
     if (n <= 12) {
         _Pragma("GCC unroll 16")
-        for (int k = 0; k < n; k++)
-            sw |= KS(gj_step)(A, n, k, thr, &bad, perm[k]);
+        for (int k = 0; k < n; k += 2)
+            if (k + 1 < n)
+                sw |= KS(gj_pair)(A, n, k, thr, &bad, perm);
+            else
+                sw |= KS(gj_step)(A, n, k, thr, &bad, perm[k]);
     } else {
         /* not unrolled: compile time and code size grow as n^3 */
         for (int k = 0; k < n; k++)
@@ -427,13 +523,11 @@ KALWAYS VI KS(lu)(VT *restrict A, const int n, const int ld, VT thr,
 
 
 #ifdef KTR
-/* The inverses of a full group to the caller, every lane the kernel's, unit
- * output column stride: element (i, j) of lane l is compact (i, col[l][j])
- * (col NULL: (i, j)). KV columns at a time are picked (by blends when
- * permuted), transposed in registers and stored as row pieces; the last
+/* The inverses of a full group to the caller, every lane the kernel's, no
+ * interchange left to undo, unit output column stride: KV columns at a
+ * time are transposed in registers and stored as row pieces; the last
  * n % KV columns by a partial store. */
-KALWAYS void KS(put_rows)(const VT *restrict A, const int n,
-                          const int (*col)[UL_SMALL_MAX], char *out,
+KALWAYS void KS(put_rows)(const VT *restrict A, const int n, char *out,
                           ptrdiff_t so, ptrdiff_t xr)
 {
     for (int i = 0; i < n; i++)
@@ -441,18 +535,8 @@ KALWAYS void KS(put_rows)(const VT *restrict A, const int n,
             const int r = n - j < KV ? n - j : KV;
             VT v[KV];
             _Pragma("GCC unroll 16")
-            for (int q = 0; q < KV; q++) {
-                VT e = KS(splat)(0);
-                if (q < r && col == NULL) {
-                    e = A[i * n + j + q];
-                } else if (q < r) {
-                    e = A[i * n + col[0][j + q]];
-                    _Pragma("GCC unroll 16")
-                    for (int l = 1; l < KV; l++)
-                        e = KS(sel)(KS(lanemask)(l), A[i * n + col[l][j + q]], e);
-                }
-                v[q] = e;
-            }
+            for (int q = 0; q < KV; q++)
+                v[q] = q < r ? A[i * n + j + q] : KS(splat)(0);
             KS(store_rows)(v, out + i * xr + j * (ptrdiff_t)sizeof(UL_T), so, r);
         }
 }

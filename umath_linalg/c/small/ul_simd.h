@@ -59,6 +59,13 @@ KALWAYS VT KS(sel)(VI m, VT a, VT b) { return KBLENDV(b, a, m); }
 #else
 KALWAYS VT KS(sel)(VI m, VT a, VT b) { return (VT)((m & (VI)a) | (~m & (VI)b)); }
 #endif
+/* x as it is, rounded: the compiler may not fuse the product that made it
+ * into a following add (where two single steps store it in between) */
+KALWAYS VT KS(rounded)(VT x)
+{
+    __asm__("" : "+x"(x));
+    return x;
+}
 /* |x| by clearing the sign bit (one and; NaN stays NaN) */
 KALWAYS VT KS(vabs)(VT x)
 {

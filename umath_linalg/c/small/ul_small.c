@@ -49,6 +49,7 @@
  * complex inverse for c and z, NULL (decline) for the rest. */
 typedef struct ul_small_tab {
     ul_kernel_fn fn[UL_NDTYPES][UL_NOPS];
+    const ul_kernel_fn *inv1[UL_DT_d + 1];   /* one-matrix inverse by n */
 } ul_small_tab;
 
 #define UL_TAB_S(op, nargs, ndims) [UL_OP_##op] = UL_TAB_K(op, s),
@@ -59,11 +60,13 @@ typedef struct ul_small_tab {
 
 #define UL_TAB_K(op, ch) ul_small_##op##_##ch##_sse2
 static const ul_small_tab ul_small_sse2 = { { [UL_DT_s] = { UL_SMALL_OPS(UL_TAB_S) },
-    [UL_DT_d] = { UL_SMALL_OPS(UL_TAB_D) }, UL_TAB_CPLX } };
+    [UL_DT_d] = { UL_SMALL_OPS(UL_TAB_D) }, UL_TAB_CPLX },
+    { ul_small_inv1_s_sse2, ul_small_inv1_d_sse2 } };
 #undef UL_TAB_K
 #define UL_TAB_K(op, ch) ul_small_##op##_##ch##_avx2
 static const ul_small_tab ul_small_avx2 = { { [UL_DT_s] = { UL_SMALL_OPS(UL_TAB_S) },
-    [UL_DT_d] = { UL_SMALL_OPS(UL_TAB_D) }, UL_TAB_CPLX } };
+    [UL_DT_d] = { UL_SMALL_OPS(UL_TAB_D) }, UL_TAB_CPLX },
+    { ul_small_inv1_s_avx2, ul_small_inv1_d_avx2 } };
 #undef UL_TAB_K
 #undef UL_TAB_S
 #undef UL_TAB_D
@@ -137,6 +140,8 @@ UL_HIDDEN ptrdiff_t ul_small_run(int dt, int op, char **args,
     ul_kernel_fn fn = ul_small_pick(dt, op, dims);
     if (fn == NULL)
         return -1;
+    if (dims[0] == 1)           /* one matrix never splits */
+        return fn(args, dims, steps, first_failed);
     return ul_threads_run(fn, ul_small_nargs[op], ul_small_ndims[op], args, dims,
                           steps, first_failed);
 }
@@ -162,8 +167,16 @@ UL_HIDDEN ul_kernel_fn ul_small_bind(ul_loop loop, const ptrdiff_t *dims)
 {
     if (dims[0] != 1)
         return NULL;
-    for (size_t i = 0; i < sizeof ul_small_loops / sizeof ul_small_loops[0]; i++)
-        if (ul_small_loops[i].loop == loop)
-            return ul_small_pick(ul_small_loops[i].dt, ul_small_loops[i].op, dims);
+    for (size_t i = 0; i < sizeof ul_small_loops / sizeof ul_small_loops[0]; i++) {
+        const int dt = ul_small_loops[i].dt, op = ul_small_loops[i].op;
+        if (ul_small_loops[i].loop != loop)
+            continue;
+        if (ul_small_pick(dt, op, dims) == NULL)
+            return NULL;
+        /* the real inverse: its instance for this n, past the switch */
+        if (op == UL_OP_inv && dt <= UL_DT_d)
+            return ul_small_tab_get()->inv1[dt][dims[1]];
+        return ul_small_pick(dt, op, dims);
+    }
     return NULL;
 }

@@ -22,6 +22,14 @@
 UL_SMALL_OPS(UL_SMALL_KERNEL_DECL)
 #undef UL_SMALL_KERNEL_DECL
 
+/* The one-matrix inverse of each n (index 1..UL_SMALL_MAX): what a
+ * prepared call of one matrix binds (ul_small_bind). */
+#define UL_SMALL_INV1_DECL(ch, target) \
+    UL_HIDDEN extern const ul_kernel_fn ul_small_inv1_##ch##_##target[UL_SMALL_MAX + 1];
+UL_SMALL_INV1_DECL(s, sse2) UL_SMALL_INV1_DECL(d, sse2)
+UL_SMALL_INV1_DECL(s, avx2) UL_SMALL_INV1_DECL(d, avx2)
+#undef UL_SMALL_INV1_DECL
+
 /* The complex inverse (ul_small_cplx.c): ul_cinv_cplx, ul_zinv_cplx. */
 UL_HIDDEN ptrdiff_t ul_cinv_cplx(char **args, const ptrdiff_t *dims,
                                  const ptrdiff_t *steps, ptrdiff_t *first_failed);
