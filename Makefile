@@ -164,3 +164,9 @@ clean:
 bench-matmul: deps
 	@$(MAKE) --no-print-directory lib py
 	@sh bench/bench_matmul.sh
+
+# issue 14's family table: cholesky, eigh, eigvalsh, svd vs numpy's loops
+.PHONY: bench-families
+bench-families: deps
+	@$(MAKE) --no-print-directory lib py
+	@sh bench/bench_families.sh
