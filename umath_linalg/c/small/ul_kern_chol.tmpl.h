@@ -64,6 +64,10 @@ static __attribute__((noinline, cold)) int KS(lapack_potrf)(int n, int up,
  * has (columns 0..i for lo, i..n-1 for up), that is the pieces not wholly
  * in the other strict triangle. */
 #define KMEETS(i, j, r) (up ? (j) + (r) > (i) : (j) <= (i))
+/* The piece of KV columns from j, or the row's last KV columns when fewer
+ * than KV are left (whole-vector moves instead of element ones: the
+ * overlapped columns are read, and written, twice with the same values). */
+#define KPIECE(j) (n >= KV && (j) + KV > n ? n - KV : (j))
 
 /* Row i of KV matrices at unit column stride into w[0..i] (the pieces
  * that meet the lower triangle, through the in-register transpose). */
@@ -73,14 +77,15 @@ KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int i,
     const int up = 0;
     _Pragma("GCC unroll 16")
     for (int j = 0; j < n; j += KV) {
-        const int r = n - j < KV ? n - j : KV;
-        if (!KMEETS(i, j, r))
+        const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
+        if (!KMEETS(i, j0, r))
             continue;
         VT v[KV];
-        KS(load_rows)(v, in + i * ar + j * (ptrdiff_t)sizeof(UL_T), si, r);
+        KS(load_rows)(v, in + i * ar + j0 * (ptrdiff_t)sizeof(UL_T), si, r);
         _Pragma("GCC unroll 16")
         for (int q = 0; q < r; q++)
-            w[j + q] = v[q];
+            if (j0 + q >= j)
+                w[j0 + q] = v[q];
     }
 }
 
@@ -93,14 +98,15 @@ KALWAYS void KS(chol_get_rows)(VT *restrict A, const int n, const int up,
     for (int i = 0; i < n; i++)
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j += KV) {
-            const int r = n - j < KV ? n - j : KV;
-            if (!KMEETS(i, j, r))
+            const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
+            if (!KMEETS(i, j0, r))
                 continue;
             VT v[KV];
-            KS(load_rows)(v, in + i * ar + j * (ptrdiff_t)sizeof(UL_T), si, r);
+            KS(load_rows)(v, in + i * ar + j0 * (ptrdiff_t)sizeof(UL_T), si, r);
             _Pragma("GCC unroll 16")
             for (int q = 0; q < r; q++)
-                A[i * n + j + q] = v[q];
+                if (j0 + q >= j)
+                    A[i * n + j0 + q] = v[q];
         }
 }
 
@@ -114,10 +120,10 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
     for (int i = 0; i < n; i++)
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j += KV) {
-            const int r = n - j < KV ? n - j : KV;
-            char *o = out + i * xr + j * (ptrdiff_t)sizeof(UL_T);
+            const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
+            char *o = out + i * xr + j0 * (ptrdiff_t)sizeof(UL_T);
             VT v[KV];
-            if (!KMEETS(i, j, r)) {
+            if (!KMEETS(i, j0, r)) {
                 _Pragma("GCC unroll 16")
                 for (int l = 0; l < KV; l++)
                     if (r == KV)
@@ -128,12 +134,13 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
             }
             _Pragma("GCC unroll 16")
             for (int q = 0; q < KV; q++)
-                v[q] = q < r && (up ? j + q >= i : j + q <= i)
-                     ? A[i * n + j + q] : KS(splat)(0);
+                v[q] = q < r && (up ? j0 + q >= i : j0 + q <= i)
+                     ? A[i * n + j0 + q] : KS(splat)(0);
             KS(store_rows)(v, o, so, r);
         }
 }
 #undef KMEETS
+#undef KPIECE
 #endif
 
 /* The factorisation, row by row of the matrix factored: row i (in
@@ -151,8 +158,11 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
  * and the scaling are off it). Same operation count as l_ij = (a_ij - sum
  * l_ik l_jk) / l_jj, a rounding or two more per element, within the same
  * backward error bound (tests/c/test_small_chol.c). Measured (one
- * thread, 2000 10x10 in cache, load ~13): 36 ns per matrix with
- * l_ij = (..) / l_jj on the compact A, NN ns this way. */
+ * thread, 500 10x10 in cache, best of 300, load 13..17 on 2 cores, so
+ * +-30 %): 36 ns per matrix with l_ij = (..) / l_jj on the compact A
+ * (gathered whole), 31..35 ns this way (17.5 once, in a quiet moment);
+ * callgrind: 1593 -> 1409 instructions per group of 4 (the get and put
+ * of the triangle alone, instead of whole matrices). */
 KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
                     const int direct, const char *in, ptrdiff_t si,
                     ptrdiff_t ar)
@@ -208,18 +218,23 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
     const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed)
 {
     const ptrdiff_t N = dims[0];
-    const ptrdiff_t si = steps[0], so = steps[1], ar = steps[2], ac = steps[3],
-                    xr = steps[4], xc = steps[5];
+    /* one matrix: in every lane (outer steps 0), so that it takes the
+     * full-group moves, no padding; its KV equal results are stored to
+     * the one place (one 10x10: 290 -> 165 ns, LAPACK's path 265;
+     * ul_small.c has the table) */
+    const int one = N == 1;
+    const ptrdiff_t si = one ? 0 : steps[0], so = one ? 0 : steps[1],
+                    ar = steps[2], ac = steps[3], xr = steps[4], xc = steps[5];
     VT A[UL_SMALL_MAX * UL_SMALL_MAX] __attribute__((aligned(64)));
     ptrdiff_t nfail = 0;
     *first_failed = -1;
     for (ptrdiff_t b = 0; b < N; b += KV) {
-        const int nl = N - b < KV ? (int)(N - b) : KV;
+        const int nl = N - b < KV ? (int)(N - b) : KV, full = one || nl == KV;
         const char *in = args[0] + b * si;
         char *out = args[1] + b * so;
         VI bad;
 #ifdef KTR
-        if (nl == KV && ac == (ptrdiff_t)sizeof(UL_T)) {
+        if (full && ac == (ptrdiff_t)sizeof(UL_T)) {
             if (up)
                 KS(chol_get_rows)(A, n, up, in, si, ar);
             bad = KS(chol)(A, n, up, !up, in, si, ar);
@@ -230,7 +245,7 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
         } else
 #endif
         {
-            KS(gather)(A, n, n, n, 0, in, si, ar, ac, nl);
+            KS(gather)(A, n, n, n, 0, in, si, ar, ac, full ? KV : nl);
             bad = KS(chol)(A, n, up, 0, NULL, 0, 0);
         }
         /* lane by lane: a partial group, LAPACK's lanes, strided output */
