@@ -69,12 +69,12 @@ static __attribute__((noinline, cold)) int KS(lapack_potrf)(int n, int up,
  * overlapped columns are read, and written, twice with the same values). */
 #define KPIECE(j) (n >= KV && (j) + KV > n ? n - KV : (j))
 
-/* Row i of KV matrices at unit column stride into w[0..i] (the pieces
- * that meet the lower triangle, through the in-register transpose). */
-KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int i,
-                              const char *in, ptrdiff_t si, ptrdiff_t ar)
+/* Row i of KV matrices at unit column stride: the pieces that meet the
+ * triangle, through the in-register transpose, to w[j] (column j). */
+KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
+                              const int i, const char *in, ptrdiff_t si,
+                              ptrdiff_t ar)
 {
-    const int up = 0;
     _Pragma("GCC unroll 16")
     for (int j = 0; j < n; j += KV) {
         const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
@@ -87,27 +87,6 @@ KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int i,
             if (j0 + q >= j)
                 w[j0 + q] = v[q];
     }
-}
-
-/* The same for every row into the compact A (cholesky_up: the upper
- * triangle is the factored matrix's lower one). */
-KALWAYS void KS(chol_get_rows)(VT *restrict A, const int n, const int up,
-                               const char *in, ptrdiff_t si, ptrdiff_t ar)
-{
-    _Pragma("GCC unroll 16")
-    for (int i = 0; i < n; i++)
-        _Pragma("GCC unroll 16")
-        for (int j = 0; j < n; j += KV) {
-            const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
-            if (!KMEETS(i, j0, r))
-                continue;
-            VT v[KV];
-            KS(load_rows)(v, in + i * ar + j0 * (ptrdiff_t)sizeof(UL_T), si, r);
-            _Pragma("GCC unroll 16")
-            for (int q = 0; q < r; q++)
-                if (j0 + q >= j)
-                    A[i * n + j0 + q] = v[q];
-        }
 }
 
 /* The factors of a full group out at unit column stride: pieces wholly in
@@ -177,7 +156,7 @@ KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
         VT w[UL_SMALL_MAX];
 #ifdef KTR
         if (direct)
-            KS(chol_get_row)(w, n, i, in, si, ar);
+            KS(chol_get_row)(w, n, 0, i, in, si, ar);
         else
 #endif
             _Pragma("GCC unroll 16")
@@ -235,8 +214,11 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
         VI bad;
 #ifdef KTR
         if (full && ac == (ptrdiff_t)sizeof(UL_T)) {
-            if (up)
-                KS(chol_get_rows)(A, n, up, in, si, ar);
+            if (up) {   /* the upper triangle into the compact A */
+                _Pragma("GCC unroll 16")
+                for (int i = 0; i < n; i++)
+                    KS(chol_get_row)(A + i * n, n, up, i, in, si, ar);
+            }
             bad = KS(chol)(A, n, up, !up, in, si, ar);
             if (KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(UL_T)) {
                 KS(chol_put_rows)(A, n, up, out, so, xr);
@@ -280,26 +262,28 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
 KCASES(X)
 #undef X
 
-UL_HIDDEN ptrdiff_t KS(ul_small_cholesky_lo)(char **args, const ptrdiff_t *dims,
-                                             const ptrdiff_t *steps, ptrdiff_t *ff)
+static ptrdiff_t KS(chol_any)(int up, char **args, const ptrdiff_t *dims,
+                              const ptrdiff_t *steps, ptrdiff_t *ff)
 {
     switch (dims[1]) {
-#define X(nn) case nn: return KS(chol_lo_##nn)(args, dims, steps, ff);
+#define X(nn) case nn: return up ? KS(chol_up_##nn)(args, dims, steps, ff) \
+                                 : KS(chol_lo_##nn)(args, dims, steps, ff);
     KCASES(X)
 #undef X
     }
     return -1;
 }
 
+UL_HIDDEN ptrdiff_t KS(ul_small_cholesky_lo)(char **args, const ptrdiff_t *dims,
+                                             const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(chol_any)(0, args, dims, steps, ff);
+}
+
 UL_HIDDEN ptrdiff_t KS(ul_small_cholesky_up)(char **args, const ptrdiff_t *dims,
                                              const ptrdiff_t *steps, ptrdiff_t *ff)
 {
-    switch (dims[1]) {
-#define X(nn) case nn: return KS(chol_up_##nn)(args, dims, steps, ff);
-    KCASES(X)
-#undef X
-    }
-    return -1;
+    return KS(chol_any)(1, args, dims, steps, ff);
 }
 
 #undef KCASES

@@ -1,9 +1,9 @@
 /*
- * ul_small_chol_avx2.c - the small-n kernels for the AVX2+FMA target (compiled with
- * -mavx2 -mfma: the Makefile's TARGET_FLAGS): ul_kern_chol.tmpl.h (the Cholesky kernels) for
- * float32 and float64, giving ul_small_cholesky_{lo,up}_s_avx2 and ul_small_cholesky_{lo,up}_d_avx2
- * for cholesky_lo and cholesky_up. ul_small.c chooses a target once per
- * process.
+ * ul_small_chol_avx2.c - the Cholesky kernels for the AVX2+FMA target (-mavx2 -mfma: the Makefile's TARGET_FLAGS):
+ * ul_kern_chol.tmpl.h for float32 and float64, giving
+ * ul_small_cholesky_{lo,up}_{s,d}_avx2. Their own translation unit, apart
+ * from the other ops' ul_small_avx2.c. ul_small.c chooses a target once
+ * per process.
  */
 #include "ul_small.h"
 

@@ -1,9 +1,9 @@
 /*
- * ul_small_chol_sse2.c - the small-n kernels for the baseline x86-64 target (SSE2: the
- * compiler's default flags): ul_kern_chol.tmpl.h (the Cholesky kernels) for
- * float32 and float64, giving ul_small_cholesky_{lo,up}_s_sse2 and ul_small_cholesky_{lo,up}_d_sse2
- * for cholesky_lo and cholesky_up. ul_small.c chooses a target once per
- * process.
+ * ul_small_chol_sse2.c - the Cholesky kernels for the baseline x86-64 target (SSE2: the compiler's default flags):
+ * ul_kern_chol.tmpl.h for float32 and float64, giving
+ * ul_small_cholesky_{lo,up}_{s,d}_sse2. Their own translation unit, apart
+ * from the other ops' ul_small_sse2.c. ul_small.c chooses a target once
+ * per process.
  */
 #include "ul_small.h"
 
