@@ -149,7 +149,9 @@ KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
     const VT one = KS(splat)(1);
     const VT tiny = KS(splat)(UL_TINY);
     VT V[UL_SMALL_MAX * UL_SMALL_MAX], dinv[UL_SMALL_MAX], rs[UL_SMALL_MAX];
-    VT dmax = one, dmin = one;      /* of the pivots so far (row 0: ratio 1) */
+    /* the largest pivot so far and 1 / the smallest (row 0: ratio 1):
+     * the ratio without a division of its own */
+    VT dmax = one, dinvmax = one;
     VI bad = (VI)KS(splat)(0);
     _Pragma("GCC unroll 16")
     for (int i = 0; i < n; i++) {
@@ -170,19 +172,20 @@ KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
             V[i * n + j] = w[j] * dinv[j];
         }
         VT p = w[i];
-        VT thr = p * ((UL_T)n * UL_GUARD) * KMAX(dmax / dmin, one);
+        VT thr = p * ((UL_T)n * UL_GUARD) * KMAX(dmax * dinvmax, one);
         thr = KS(sel)(thr > tiny, thr, tiny);
         _Pragma("GCC unroll 16")
         for (int k = 0; k < i; k++)
             p -= w[k] * V[i * n + k];
         bad |= ~(p > thr);
+        dinv[i] = one / p;   /* bad lanes: anything, never used */
         if (i == 0) {
-            dmax = dmin = p;
+            dmax = p;
+            dinvmax = dinv[i];
         } else {
             dmax = KMAX(p, dmax);
-            dmin = KS(sel)(p < dmin, p, dmin);
+            dinvmax = KMAX(dinv[i], dinvmax);
         }
-        dinv[i] = one / p;   /* bad lanes: anything, never used */
         const VT l = KSQRT(p);
         rs[i] = l * dinv[i];            /* 1 / l_ii */
         _Pragma("GCC unroll 16")
