@@ -187,3 +187,9 @@ soak: $(OUT)/tests/test_soak
 
 soak-tsan: $(OUT)/tests-tsan/test_soak
 	SOAK_SECONDS=$(or $(TSAN_SECONDS),20) TSAN_OPTIONS=second_deadlock_stack=1 $<
+
+# issue 14's family table: cholesky, eigh, eigvalsh, svd vs numpy's loops
+.PHONY: bench-families
+bench-families: deps
+	@$(MAKE) --no-print-directory lib py
+	@sh bench/bench_families.sh

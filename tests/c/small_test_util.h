@@ -205,4 +205,57 @@ static int st_run_both(const char *name, int (*body)(void))
     return 0;
 }
 
+/* ---- one n x n -> n x n call on a stack (test_small_chol.c) ----
+ * Buffers in layouts lin / lout (filled with 0xA5), the loop's args,
+ * dims and steps; st_mat_put / st_mat_get move element (i, j) of matrix
+ * k as float32 (fl) or float64. */
+typedef struct st_call11 {
+    st_layout Li, Lo;
+    size_t es;
+    char *in, *out, *args[2];
+    ptrdiff_t dims[2], steps[6];
+} st_call11;
+
+static st_call11 st_call11_new(int fl, int n, ptrdiff_t count, int lin, int lout)
+{
+    st_call11 c;
+    c.es = fl ? sizeof(float) : sizeof(double);
+    c.Li = st_make_layout(lin, count, n, n);
+    c.Lo = st_make_layout(lout, count, n, n);
+    c.in = malloc(c.Li.len * c.es);
+    c.out = malloc(c.Lo.len * c.es);
+    memset(c.in, 0xA5, c.Li.len * c.es);
+    memset(c.out, 0xA5, c.Lo.len * c.es);
+    c.args[0] = c.in + c.Li.base * c.es;
+    c.args[1] = c.out + c.Lo.base * c.es;
+    c.dims[0] = count;
+    c.dims[1] = n;
+    const ptrdiff_t e = (ptrdiff_t)c.es;
+    ptrdiff_t st[6] = { c.Li.outer * e, c.Lo.outer * e, c.Li.rs * e, c.Li.cs * e,
+                        c.Lo.rs * e, c.Lo.cs * e };
+    memcpy(c.steps, st, sizeof st);
+    return c;
+}
+
+/* Stores x (rounded to float32 when fl) and returns the value stored. */
+static double st_mat_put(st_call11 *c, ptrdiff_t k, int i, int j, double x)
+{
+    ptrdiff_t off = ST_AT(c->Li, k, i, j);
+    if (c->es == sizeof(float)) { ((float *)c->in)[off] = (float)x; return (float)x; }
+    ((double *)c->in)[off] = x;
+    return x;
+}
+
+static double st_mat_get(const st_call11 *c, ptrdiff_t k, int i, int j)
+{
+    ptrdiff_t off = ST_AT(c->Lo, k, i, j);
+    return c->es == sizeof(float) ? ((float *)c->out)[off] : ((double *)c->out)[off];
+}
+
+static void st_call11_free(st_call11 *c)
+{
+    free(c->in);
+    free(c->out);
+}
+
 #endif

@@ -20,6 +20,10 @@ void sgetrf_(const int *m, const int *n, float *a, const int *lda, int *ipiv, in
 void dgetrf_(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
 void cgetrf_(const int *m, const int *n, float complex *a, const int *lda, int *ipiv, int *info);
 void zgetrf_(const int *m, const int *n, double complex *a, const int *lda, int *ipiv, int *info);
+void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info);
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+void cpotrf_(const char *uplo, const int *n, float complex *a, const int *lda, int *info);
+void zpotrf_(const char *uplo, const int *n, double complex *a, const int *lda, int *info);
 
 /* Which right-hand side ul_?gesv1 solves for: the caller's B, or the
  * identity (inv: nrhs == n, b unused). Never inferred from a NULL b. */
@@ -42,14 +46,19 @@ static inline size_t ul_lapack1_work(size_t esize, ptrdiff_t n, ptrdiff_t nrhs)
 /* One matrix, n >= 1, through LAPACK on a Fortran copy in `work`:
  * ul_?gesv1 solves A X = B (or I) and writes X to x (xr, xc), or NaN when A
  * is singular; returns ?gesv's info. ul_?slogdet1 gives numpy's sign and
- * log|det| from ?getrf (singular: 0, -inf). Names: ul_sgesv1 ... ul_zgesv1,
- * ul_sslogdet1 ... ul_zslogdet1. */
+ * log|det| from ?getrf (singular: 0, -inf). ul_?potrf1 (cholesky_lo/up:
+ * uplo 'L' / 'U', work n * n elements) writes the factor with the other
+ * strict triangle +0, or NaN when ?potrf fails, and returns potrf's info.
+ * Names: ul_sgesv1 ... ul_zgesv1, ul_sslogdet1 ..., ul_spotrf1 .... */
 #define UL_LAPACK1_DECL(ch, T, R) \
     UL_HIDDEN int ul_##ch##gesv1(ptrdiff_t n, ptrdiff_t nrhs, const char *a, \
         ptrdiff_t ar, ptrdiff_t ac, int rhs, const char *b, ptrdiff_t br, \
         ptrdiff_t bc, char *x, ptrdiff_t xr, ptrdiff_t xc, void *work); \
     UL_HIDDEN void ul_##ch##slogdet1(ptrdiff_t n, const char *a, ptrdiff_t ar, \
-        ptrdiff_t ac, void *work, T *sign, R *logdet);
+        ptrdiff_t ac, void *work, T *sign, R *logdet); \
+    UL_HIDDEN int ul_##ch##potrf1(ptrdiff_t n, char uplo, const char *a, \
+        ptrdiff_t ar, ptrdiff_t ac, char *x, ptrdiff_t xr, ptrdiff_t xc, \
+        void *work);
 UL_LAPACK1_DECL(s, float, float)
 UL_LAPACK1_DECL(d, double, double)
 UL_LAPACK1_DECL(c, float complex, float)

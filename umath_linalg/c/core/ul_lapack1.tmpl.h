@@ -1,6 +1,6 @@
 /*
  * ul_lapack1.tmpl.h - the one-matrix LAPACK path for one dtype
- * (ul_lapack1.c): linearize, ?gesv or ?getrf, delinearize, as numpy's
+ * (ul_lapack1.c): linearize, ?gesv, ?getrf or ?potrf, delinearize, as numpy's
  * loops do. Both the LAPACK-path loops (c/loops/) and the small kernels'
  * fallback lanes (c/small/) call these, so their results are the same bits.
  */
@@ -82,4 +82,37 @@ UL_HIDDEN void UL_NAME(slogdet1)(ptrdiff_t n, const char *a, ptrdiff_t ar,
         *sign = 0;
         *logdet = -(UL_R)INFINITY;
     }
+}
+
+/* The other strict triangle of the n x n Fortran buffer A (ld n) to zero:
+ * 'L' keeps the lower triangle and clears above the diagonal, 'U' the
+ * reverse. potrf leaves the input there, which is not part of the factor. */
+static void UL_NAME(zero_other_triangle)(UL_T *A, ptrdiff_t n, char uplo)
+{
+    for (ptrdiff_t j = 0; j < n; j++) {
+        /* element stores, not memset: a libc call per short column cost
+         * ~4 % of a 10x10 factorisation */
+        UL_T *col = A + j * n;
+        ptrdiff_t lo = uplo == 'L' ? 0 : j + 1, hi = uplo == 'L' ? j : n;
+        for (ptrdiff_t i = lo; i < hi; i++)
+            col[i] = 0;
+    }
+}
+
+UL_HIDDEN int UL_NAME(potrf1)(ptrdiff_t n, char uplo, const char *a,
+    ptrdiff_t ar, ptrdiff_t ac, char *x, ptrdiff_t xr, ptrdiff_t xc,
+    void *work)
+{
+    UL_T *A = work;
+    const int in = (int)n;
+    int info = 0;
+    UL_NAME(linearize)(A, n, a, n, n, ar, ac);
+    UL_LAPACK(potrf)(&uplo, &in, A, &in, &info);
+    if (info == 0) {
+        UL_NAME(zero_other_triangle)(A, n, uplo);
+        UL_NAME(delinearize)(x, n, n, xr, xc, A, n);
+    } else {
+        UL_NAME(nan_fill)(x, n, n, xr, xc);
+    }
+    return info;
 }

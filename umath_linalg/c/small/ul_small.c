@@ -14,8 +14,8 @@
  * held to the same LAPACK residual bounds by tests/c/test_small_*.c, which
  * run every check under both settings.
  *
- * Complex: inv on the scalar kernel of ul_small_cplx.c; solve, solve1, det
- * and slogdet decline (the LAPACK path runs).
+ * Complex: inv on the scalar kernel of ul_small_cplx.c; solve, solve1, det,
+ * slogdet and cholesky decline (the LAPACK path runs).
  *
  * Cut-over (measured, `sh bench/bench_small.sh`, 2026-12-02 03:28 UTC, on
  * the 2-core EPYC VM, load average ~0.1 (min of 11 repeats), float64
@@ -39,6 +39,22 @@
  * runs 2 n^3 flops in 0.69 us on one thread = 12 GFLOP/s (24 % of
  * peak); above 16 these unblocked kernels would lose to a blocked LU, so
  * UL_SMALL_MAX stays 16.
+ *
+ * cholesky_lo/up (ul_small_chol_{sse2,avx2}.c, ul_kern_chol.tmpl.h):
+ * measured `UL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 bench/out/bench_chol
+ * 1 30` and `... 1000 30` (bench/bench_chol.c has the build line),
+ * 2026-12-03 09:33 UTC, load average ~17 on the 2 cores (so +-30 %),
+ * float64 AVX2, ns per matrix, kernel vs the LAPACK path's work (copy,
+ * dpotrf, zero, copy):
+ *     n        1     2     3     4     6     8    10    12    16
+ *   single    26    28    33    39    65    98   168   210   355  (kernel)
+ *             23    44    62    91   141   198   269   364   569  (LAPACK)
+ *   stack    1.0   2.0   3.6   4.9    11    21    40    60   113  (kernel)
+ *             22    42    60    88   139   198   275   365   577  (LAPACK)
+ * The kernel is ahead at every n <= 16, single matrices and stacks, but
+ * n = 1 single (about even): no cut-over below UL_SMALL_MAX; every float32
+ * and float64 call with 1 <= n <= 16 is taken. (A single matrix runs in
+ * all lanes at once, ul_kern_chol.tmpl.h.)
  */
 #include "ul_small.h"
 #include <pthread.h>

@@ -1,0 +1,317 @@
+/*
+ * ul_kern_chol.tmpl.h - the small-n Cholesky kernels (1 <= n <=
+ * UL_SMALL_MAX) for one real dtype on one CPU target, included through
+ * ul_instantiate.h by ul_small_chol_sse2.c and ul_small_chol_avx2.c:
+ * KS(ul_small_cholesky_lo) and KS(ul_small_cholesky_up), the hooks of
+ * ul_s/dcholesky_lo/up_loop (c/loops/ul_cholesky.tmpl.h).
+ *
+ * Across the stack: KV matrices in the compact layout of
+ * ul_kern_stack.tmpl.h (element (i, j) of all KV matrices is one vector;
+ * its KS(gather) and KS(put_rows)), factored row by row (l_ij = (a_ij -
+ * sum_k<j l_ik l_jk) / l_jj, l_ii = sqrt(a_ii - sum_k<i l_ik^2)) with no
+ * branch across lanes. cholesky_up is cholesky_lo of the transpose (U =
+ * L^T reads the upper triangle), so each reads only its own triangle, as
+ * ?potrf does.
+ *
+ * Lanes for LAPACK: a lane whose pivot d_i = a_ii - sum l_ik^2 is not
+ * above n * UL_GUARD * a_ii * max(1, dmax / dmin) (2^8 n eps relative to
+ * its diagonal, times the spread of the pivots before it, an estimate of
+ * how much rounding in the leading rows can move d_i: with 2^8 n eps
+ * alone, exactly semidefinite integer matrices of n >= 7 got the other
+ * verdict than ?potrf's) nor above UL_TINY goes to the loop's own
+ * one-matrix path (ul_?potrf1, the same function as the LAPACK path),
+ * whatever ?potrf then says. So: not positive definite, semidefinite and
+ * nearly so (where rounding could decide the verdict), ill-conditioned
+ * (about cond > 1e11 in float64, 1e2..1e3 in float32: slow but LAPACK's
+ * result), NaN or Inf anywhere in the triangle read (a NaN or Inf l_ij
+ * makes pivot i NaN or -Inf), and any overflow in the kernel (the same)
+ * get ?potrf's verdict and bits (NaN output, failure reported). Every
+ * other lane has pivots far from zero and finite, where the kernel is
+ * within LAPACK's backward error bound (tests/c/test_small_chol.c).
+ * Overflow: |l_ik l_jk| <= sqrt(a_ii a_jj) in a positive definite matrix,
+ * so no product or partial sum of a lane the kernel keeps exceeds max|a|.
+ */
+#include "ul_simd.h"
+#include "ul_kern_stack.tmpl.h"     /* KS(gather), KS(put_rows) */
+
+#if UL_TARGET_IS_avx2 && UL_CH_IS_d
+#  define KSQRT(x) ((VT)_mm256_sqrt_pd((__m256d)(x)))
+#elif UL_TARGET_IS_avx2
+#  define KSQRT(x) ((VT)_mm256_sqrt_ps((__m256)(x)))
+#elif UL_CH_IS_d
+#  define KSQRT(x) ((VT)_mm_sqrt_pd((__m128d)(x)))
+#else
+#  define KSQRT(x) ((VT)_mm_sqrt_ps((__m128)(x)))
+#endif
+
+/* cold: kept out of line, away from the kernels' registers and stack */
+static __attribute__((noinline, cold)) int KS(lapack_potrf)(int n, int up,
+    const char *a, ptrdiff_t ar, ptrdiff_t ac, char *x, ptrdiff_t xr,
+    ptrdiff_t xc)
+{
+    _Alignas(64) unsigned char work[UL_SMALL_MAX * UL_SMALL_MAX * sizeof(UL_T)];
+    return UL_NAME(potrf1)(n, up ? 'U' : 'L', a, ar, ac, x, xr, xc, work);
+}
+
+/* Element (i, j) of the matrix factored, in the compact scratch A: A's
+ * own for cholesky_lo, its transpose's for cholesky_up, so the factor
+ * lands where the output wants it (L in the lower triangle, U = L^T in
+ * the upper). */
+#define KC(i, j) A[up ? (j) * n + (i) : (i) * n + (j)]
+
+#ifdef KTR
+/* Row pieces of KV columns that meet the triangle of row i the factor
+ * has (columns 0..i for lo, i..n-1 for up), that is the pieces not wholly
+ * in the other strict triangle. */
+#define KMEETS(i, j, r) (up ? (j) + (r) > (i) : (j) <= (i))
+/* The piece of KV columns from j, or the row's last KV columns when fewer
+ * than KV are left (whole-vector moves instead of element ones: the
+ * overlapped columns are read, and written, twice with the same values). */
+#define KPIECE(j) (n >= KV && (j) + KV > n ? n - KV : (j))
+
+/* Row i of KV matrices at unit column stride: the pieces that meet the
+ * triangle, through the in-register transpose, to w[j] (column j). */
+KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
+                              const int i, const char *in, ptrdiff_t si,
+                              ptrdiff_t ar)
+{
+    _Pragma("GCC unroll 16")
+    for (int j = 0; j < n; j += KV) {
+        const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
+        if (!KMEETS(i, j0, r))
+            continue;
+        VT v[KV];
+        KS(load_rows)(v, in + i * ar + j0 * (ptrdiff_t)sizeof(UL_T), si, r);
+        _Pragma("GCC unroll 16")
+        for (int q = 0; q < r; q++)
+            if (j0 + q >= j)
+                w[j0 + q] = v[q];
+    }
+}
+
+/* The factors of a full group out at unit column stride: pieces wholly in
+ * the zero triangle stored as zeros straight away, the others transposed
+ * back (their part in the zero triangle as constant zeros). */
+KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
+                               char *out, ptrdiff_t so, ptrdiff_t xr)
+{
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < n; j += KV) {
+            const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
+            char *o = out + i * xr + j0 * (ptrdiff_t)sizeof(UL_T);
+            VT v[KV];
+            if (!KMEETS(i, j0, r)) {
+                _Pragma("GCC unroll 16")
+                for (int l = 0; l < KV; l++)
+                    if (r == KV)
+                        *(KS(vu) *)(o + l * so) = KS(splat)(0);
+                    else
+                        KS(store_part)(o + l * so, KS(splat)(0), r);
+                continue;
+            }
+            _Pragma("GCC unroll 16")
+            for (int q = 0; q < KV; q++)
+                v[q] = q < r && (up ? j0 + q >= i : j0 + q <= i)
+                     ? A[i * n + j0 + q] : KS(splat)(0);
+            KS(store_rows)(v, o, so, r);
+        }
+}
+#undef KMEETS
+#undef KPIECE
+#endif
+
+/* The factorisation, row by row of the matrix factored: row i (in
+ * registers, w) from the caller's memory (direct: cholesky_lo, a full
+ * group at unit column stride) or from the compact A, its factor row to
+ * A at KC(i, j <= i) (the other triangle is not written: the output's
+ * zeros come from the stores); the lanes for LAPACK are returned (their
+ * contents in A are then meaningless). Input rows are all read before
+ * the caller writes any output, so in == out works as in LAPACK's path.
+ *
+ * Worked as A = W D^-1 W^T (W = L D^1/2: w_ij = l_ij l_jj = a_ij -
+ * sum_k<j w_ik v_jk, V = W D^-1 in its own scratch, pivots d_i = l_ii^2 =
+ * a_ii - sum_k<i w_ik v_ik) and L = W D^-1/2: from one pivot to the next
+ * the chain is a division, a multiply and a multiply-add (the square root
+ * and the scaling are off it). Same operation count as l_ij = (a_ij - sum
+ * l_ik l_jk) / l_jj, a rounding or two more per element, within the same
+ * backward error bound (tests/c/test_small_chol.c). Measured (one
+ * thread, 500 10x10 in cache, best of 300, load 13..17 on 2 cores, so
+ * +-30 %): 36 ns per matrix with l_ij = (..) / l_jj on the compact A
+ * (gathered whole), 31..35 ns this way (17.5 once, in a quiet moment);
+ * callgrind: 1593 -> 1409 instructions per group of 4 (the get and put
+ * of the triangle alone, instead of whole matrices). */
+KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
+                    const int direct, const char *in, ptrdiff_t si,
+                    ptrdiff_t ar)
+{
+    const VT one = KS(splat)(1);
+    const VT tiny = KS(splat)(UL_TINY);
+    VT V[UL_SMALL_MAX * UL_SMALL_MAX], dinv[UL_SMALL_MAX], rs[UL_SMALL_MAX];
+    /* the largest pivot so far and 1 / the smallest (row 0: ratio 1):
+     * the ratio without a division of its own */
+    VT dmax = one, dinvmax = one;
+    VI bad = (VI)KS(splat)(0);
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < n; i++) {
+        VT w[UL_SMALL_MAX];
+#ifdef KTR
+        if (direct)
+            KS(chol_get_row)(w, n, 0, i, in, si, ar);
+        else
+#endif
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j <= i; j++)
+                w[j] = KC(i, j);
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < i; j++) {
+            _Pragma("GCC unroll 16")
+            for (int k = 0; k < j; k++)
+                w[j] -= w[k] * V[j * n + k];
+            V[i * n + j] = w[j] * dinv[j];
+        }
+        VT p = w[i];
+        VT thr = p * ((UL_T)n * UL_GUARD) * KMAX(dmax * dinvmax, one);
+        thr = KS(sel)(thr > tiny, thr, tiny);
+        _Pragma("GCC unroll 16")
+        for (int k = 0; k < i; k++)
+            p -= w[k] * V[i * n + k];
+        bad |= ~(p > thr);
+        dinv[i] = one / p;   /* bad lanes: anything, never used */
+        if (i == 0) {
+            dmax = p;
+            dinvmax = dinv[i];
+        } else {
+            dmax = KMAX(p, dmax);
+            dinvmax = KMAX(dinv[i], dinvmax);
+        }
+        const VT l = KSQRT(p);
+        rs[i] = l * dinv[i];            /* 1 / l_ii */
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < i; j++)
+            KC(i, j) = w[j] * rs[j];
+        KC(i, i) = l;
+    }
+    return bad;
+}
+
+/* The next group's rows, ends of each (a row of n <= 16 elements spans
+ * at most 3 cache lines), read and write: big stacks stream from memory,
+ * and the factorisation's loads come late in each group. Measured
+ * (bench_families.sh cholesky, one thread, CPU time, load ~10): 10000
+ * 10x10 124 -> 47.5 ns per matrix (C loop alone, 10000 10x10: 136 -> 40
+ * ns; 500, in cache: 38 either way). */
+KALWAYS void KS(chol_prefetch)(const int n, const char *in, ptrdiff_t si,
+    ptrdiff_t ar, char *out, ptrdiff_t so, ptrdiff_t xr)
+{
+    const ptrdiff_t last = (n - 1) * (ptrdiff_t)sizeof(UL_T);
+    for (int l = 0; l < KV; l++)
+        for (int i = 0; i < n; i++) {
+            __builtin_prefetch(in + l * si + i * ar);
+            __builtin_prefetch(in + l * si + i * ar + last);
+            __builtin_prefetch(out + l * so + i * xr, 1);
+            __builtin_prefetch(out + l * so + i * xr + last, 1);
+        }
+}
+
+KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed)
+{
+    const ptrdiff_t N = dims[0];
+    /* one matrix: in every lane (outer steps 0), so that it takes the
+     * full-group moves, no padding; its KV equal results are stored to
+     * the one place (one 10x10: 290 -> 165 ns, LAPACK's path 265;
+     * ul_small.c has the table) */
+    const int one = N == 1;
+    const ptrdiff_t si = one ? 0 : steps[0], so = one ? 0 : steps[1],
+                    ar = steps[2], ac = steps[3], xr = steps[4], xc = steps[5];
+    VT A[UL_SMALL_MAX * UL_SMALL_MAX] __attribute__((aligned(64)));
+    ptrdiff_t nfail = 0;
+    *first_failed = -1;
+    for (ptrdiff_t b = 0; b < N; b += KV) {
+        const int nl = N - b < KV ? (int)(N - b) : KV, full = one || nl == KV;
+        const char *in = args[0] + b * si;
+        char *out = args[1] + b * so;
+        VI bad;
+        if (b + 2 * KV <= N)
+            KS(chol_prefetch)(n, in + KV * si, si, ar, out + KV * so, so, xr);
+#ifdef KTR
+        if (full && ac == (ptrdiff_t)sizeof(UL_T)) {
+            if (up) {   /* the upper triangle into the compact A */
+                _Pragma("GCC unroll 16")
+                for (int i = 0; i < n; i++)
+                    KS(chol_get_row)(A + i * n, n, up, i, in, si, ar);
+            }
+            bad = KS(chol)(A, n, up, !up, in, si, ar);
+            if (KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(UL_T)) {
+                KS(chol_put_rows)(A, n, up, out, so, xr);
+                continue;
+            }
+        } else
+#endif
+        {
+            KS(gather)(A, n, n, n, 0, in, si, ar, ac, full ? KV : nl);
+            bad = KS(chol)(A, n, up, 0, NULL, 0, 0);
+        }
+        /* lane by lane: a partial group, LAPACK's lanes, strided output */
+        const UL_T *a = (const UL_T *)A;
+        for (int l = 0; l < nl; l++) {
+            char *o = out + l * so;
+            if (bad[l]) {
+                if (KS(lapack_potrf)(n, up, in + l * si, ar, ac, o, xr, xc) != 0)
+                    if (nfail++ == 0)
+                        *first_failed = b + l;
+                continue;
+            }
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    KS(put)(o + i * xr + j * xc, (up ? j >= i : j <= i)
+                            ? a[(i * n + j) * KV + l] : 0);
+        }
+    }
+    return nfail;
+}
+
+/* One instance per n and triangle (constant bounds: the loops unroll). */
+#define KCASES(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) \
+                  X(11) X(12) X(13) X(14) X(15) X(16)
+#define X(nn) \
+    static __attribute__((noinline)) ptrdiff_t KS(chol_lo_##nn)(char **args, \
+        const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
+    { return KS(chol_n)(nn, 0, args, dims, steps, ff); } \
+    static __attribute__((noinline)) ptrdiff_t KS(chol_up_##nn)(char **args, \
+        const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
+    { return KS(chol_n)(nn, 1, args, dims, steps, ff); }
+KCASES(X)
+#undef X
+
+static ptrdiff_t KS(chol_any)(int up, char **args, const ptrdiff_t *dims,
+                              const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    switch (dims[1]) {
+#define X(nn) case nn: return up ? KS(chol_up_##nn)(args, dims, steps, ff) \
+                                 : KS(chol_lo_##nn)(args, dims, steps, ff);
+    KCASES(X)
+#undef X
+    }
+    return -1;
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_cholesky_lo)(char **args, const ptrdiff_t *dims,
+                                             const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(chol_any)(0, args, dims, steps, ff);
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_cholesky_up)(char **args, const ptrdiff_t *dims,
+                                             const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(chol_any)(1, args, dims, steps, ff);
+}
+
+#undef KCASES
+#undef KC
+#undef KSQRT
+#undef KREG
+#include "ul_simd_undef.h"
