@@ -91,6 +91,9 @@ static void span(const ul_operand *op, ptrdiff_t *lo, ptrdiff_t *hi)
             *lo = *hi = 0;
             return;
         }
+    }
+    /* an empty operand's strides are not checked: no products of them */
+    for (int k = 0; k < op->ndim; k++) {
         ptrdiff_t e = (op->shape[k] - 1) * op->strides[k];
         if (e < 0)
             a += e;
