@@ -126,8 +126,10 @@ static void prepare(const ul_gufunc *g, const ul_operand *ops,
         }
         if (na > 0) {
             int merge = 1;
+            ptrdiff_t outer_step;   /* (an empty operand's strides may be anything) */
             for (int i = 0; merge && i < nargs; i++)
-                merge = st[i - nargs] == st[i] * shape[na];
+                merge = !__builtin_mul_overflow(st[i], shape[na], &outer_step) &&
+                        st[i - nargs] == outer_step;
             if (merge) {
                 shape[na - 1] *= shape[na];
                 for (int i = 0; i < nargs; i++)

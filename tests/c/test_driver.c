@@ -87,6 +87,12 @@ static void test_errors(void)
     ops[0] = (ul_operand){ NULL, UL_DOUBLE, 3, s03, far0 };
     ops[1] = (ul_operand){ NULL, UL_DOUBLE, 3, s03, far0 };
     UL_CHECK(ul_gufunc_call(INV, 2, ops, NULL) == UL_OK, "empty operands, any strides");
+    /* outer axes with elements, empty cores: the axis merge must not
+       multiply such strides (UBSan in make test-san) */
+    ptrdiff_t s2300[4] = { 2, 3, 0, 0 }, far4[4] = { 8, PTRDIFF_MAX / 2, 8, 8 };
+    ops[0] = (ul_operand){ NULL, UL_DOUBLE, 4, s2300, far4 };
+    ops[1] = (ul_operand){ NULL, UL_DOUBLE, 4, s2300, far4 };
+    UL_CHECK(ul_gufunc_call(INV, 2, ops, NULL) == UL_OK, "empty cores, huge outer strides");
     /* outer shapes that do not broadcast; output outer shape wrong */
     ptrdiff_t s4[3] = { 4, 3, 3 }, s5[4] = { 5, 3, 1 }, st5[3] = { 24, 8, 8 }, s2[2] = { 2, 3 }, st2[2] = { 24, 8 };
     ops[0] = ok_in;

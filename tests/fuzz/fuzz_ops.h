@@ -245,7 +245,7 @@ static inline void fz_mutate(fz_in *in, fz_call *c)
     case 6: if (has) o->strides[k] = raw[v % 7]; break;
     case 7: if (has) o->strides[k] = (ptrdiff_t)fz_u64(in); break;
     case 8: c->nops = c->nargs + (v % 5) - 2; break;
-    default: if (has) o->shape[k] = o->shape[k] + 1; break;
+    default: if (has && o->shape[k] < PTRDIFF_MAX) o->shape[k] = o->shape[k] + 1; break;
     }
 }
 

@@ -37,25 +37,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
     uint8_t pick = fz_u8(&in), how = fz_u8(&in);
     static fz_call c;
     fz_build(&in, &c, ul_gufunc_at(pick % ng));
+    if (getenv("FUZZ_VERBOSE"))
+        fz_print(&c);
     ul_plan *p = (ul_plan *)1;
     ul_call_info pinfo, info;
-    int prc;
-    if (how & 1) {
-        int types[FZ_MAXOPS], ndims[FZ_MAXOPS], n = c.nops < 0 ? 0 : c.nops;
-        ptrdiff_t shapes[FZ_MAXOPS * FZ_MAXND], strides[FZ_MAXOPS * FZ_MAXND];
-        size_t at = 0;
-        for (int i = 0; i < n && i < FZ_MAXOPS; i++) {
-            types[i] = c.uop[i].type;
-            ndims[i] = c.uop[i].ndim;
-            for (int k = 0; ndims[i] <= FZ_MAXND && k < ndims[i]; k++, at++) {
-                shapes[at] = c.op[i].shape[k];
-                strides[at] = c.op[i].strides[k];
-            }
+    /* the same operands as flat arrays (per-operand NULL shape or strides
+       do not exist there: the call then goes through ul_gufunc_callv) */
+    static int types[FZ_MAXOPS], ndims[FZ_MAXOPS];
+    static ptrdiff_t shapes[FZ_MAXOPS * FZ_MAXND], strides[FZ_MAXOPS * FZ_MAXND];
+    size_t at = 0;
+    for (int i = 0; i < c.nops && i < FZ_MAXOPS; i++) {
+        types[i] = c.uop[i].type;
+        ndims[i] = c.uop[i].ndim;
+        for (int k = 0; ndims[i] <= FZ_MAXND && k < ndims[i]; k++, at++) {
+            shapes[at] = c.op[i].shape[k];
+            strides[at] = c.op[i].strides[k];
         }
-        prc = ul_plan_newv(c.g, c.nops, types, ndims, shapes, strides, &p, &pinfo);
-    } else {
-        prc = ul_plan_new(c.g, c.nops, c.uop, &p, &pinfo);
     }
+    int prc = (how & 1) ? ul_plan_newv(c.g, c.nops, types, ndims, shapes, strides, &p, &pinfo)
+                        : ul_plan_new(c.g, c.nops, c.uop, &p, &pinfo);
     FZ_ASSERT((prc == UL_OK) == (p != NULL), "plan %p, status %d", (void *)p, prc);
     if (prc != UL_OK) {
         if (!(how & 1) && fz_mappable(&c)) {    /* data pointers are no excuse */
@@ -90,13 +90,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
         fz_check(&c, rc, (how & 2) ? NULL : &info);
         unsigned char *first = outputs_now(&c, &n1);
         outputs_reset(&c);
-        int rc2 = ul_gufunc_call(c.g, c.nops, c.uop, &info);
-        fz_check(&c, rc2, &info);
+        ul_call_info cinfo;
+        char *cdata[FZ_MAXOPS];
+        for (int i = 0; i < c.nargs; i++)
+            cdata[i] = c.uop[i].data;
+        int rc2 = (how & 1) ? ul_gufunc_callv(c.g, c.nops, cdata, types, ndims, shapes,
+                                              strides, &cinfo)
+                            : ul_gufunc_call(c.g, c.nops, c.uop, &cinfo);
+        fz_check(&c, rc2, &cinfo);
         unsigned char *call = outputs_now(&c, &n2);
         outputs_reset(&c);
         int rc3 = ul_plan_run(p, data, &info);
         unsigned char *again = outputs_now(&c, &n3);
-        FZ_ASSERT(rc == rc2 && rc == rc3, "plan %d, call %d, plan again %d", rc, rc2, rc3);
+        FZ_ASSERT(rc == rc2 && rc == rc3, "plan %d, call %d \"%s\", plan again %d", rc, rc2,
+                  cinfo.message, rc3);
         FZ_ASSERT(!memcmp(first, call, n1), "%s: plan and call differ", c.g->name);
         FZ_ASSERT(!memcmp(first, again, n1), "%s: two runs differ", c.g->name);
         free(first), free(call), free(again);
