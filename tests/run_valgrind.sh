@@ -14,7 +14,8 @@
 pass=0; fail=0
 for bin in "$@"; do
   cpus=auto
-  grep -q ul_test_done_both_cpus "tests/c/$(basename "$bin").c" 2>/dev/null && cpus="auto baseline"
+  grep -qE "ul_test_done_both_cpus|st_run_both" "tests/c/$(basename "$bin").c" 2>/dev/null &&
+      cpus="auto baseline"
   for cpu in $cpus; do
     t=$bin
     start=$(date +%s)
