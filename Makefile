@@ -135,7 +135,7 @@ test-install: $(LIBSO)
 # Every suite, each to the end even if one fails, then one closing line.
 test: deps
 	@$(MAKE) --no-print-directory lib py
-	@sh tests/run_all.sh "$(MAKE) --no-print-directory" test-c test-san test-py test-install
+	@sh tests/run_all.sh "$(MAKE) --no-print-directory" test-c test-san test-py test-install test-fuzz
 
 # ---- the main job and benchmarks ----
 demo: deps
@@ -193,3 +193,46 @@ soak-tsan: $(OUT)/tests-tsan/test_soak
 bench-families: deps
 	@$(MAKE) --no-print-directory lib py
 	@sh bench/bench_families.sh
+
+# ---- fuzzing (issue 15): libFuzzer targets tests/fuzz/fuzz_<target>.c ----
+# The library is built again with clang, ASan, UBSan and libFuzzer's
+# coverage into build/out/fuzz/ and linked statically into each target (the
+# targets may use private headers). The kernel files are compiled at -O0
+# for the reason SAN_KERN_OPT gives (clang UBSan at -O1 takes minutes).
+# make fuzz: every target for FUZZ_SECONDS (corpus grown in build/out, the
+# committed seeds in tests/fuzz/corpus/<target>/ read); make test-fuzz (in
+# make test): FUZZ_TEST_SECONDS each after replaying tests/fuzz/regressions/<target>/.
+FUZZ_CC           ?= clang
+FUZZ_SECONDS      ?= 60
+FUZZ_TEST_SECONDS ?= 10
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJS    := $(patsubst %.c,$(OUT)/fuzz/%.o,$(LIB_SRCS))
+FUZZ_SAN     := -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_KERN_OPT = $(if $(filter umath_linalg/c/small/ul_small%,$<),-O0,-O1)
+
+$(OUT)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(FUZZ_KERN_OPT) $(WARN) $(INC) $(DEP_CFLAGS) \
+	    $(TARGET_FLAGS) $(DEPFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(OUT)/fuzz/bin/%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) $(FUZZ_SAN) -fsanitize=fuzzer -O1 $(WARN) $(DEPFLAGS) $(INC) -Itests/fuzz -Itests/c $(DEP_CFLAGS) \
+	    $< $(FUZZ_OBJS) -o $@ $(DEP_LIBS)
+
+.SECONDARY: $(FUZZ_OBJS)
+.PHONY: fuzz fuzz-build test-fuzz
+fuzz-build: $(addprefix $(OUT)/fuzz/bin/,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS) $(OUT)/fuzz $(FUZZ_TARGETS)
+
+test-fuzz: fuzz-build
+	@FUZZ_FRESH=1 sh tests/fuzz/run_fuzz.sh $(FUZZ_TEST_SECONDS) $(OUT)/fuzz $(FUZZ_TARGETS)
+
+# ---- valgrind (issue 15): the C tests under memcheck ----
+# VALGRIND_TESTS picks the binaries (default: every C test).
+VALGRIND_TESTS ?= $(CTESTS)
+.PHONY: valgrind
+valgrind: $(addprefix $(OUT)/tests/,$(VALGRIND_TESTS))
+	@sh tests/run_valgrind.sh $(addprefix $(OUT)/tests/,$(VALGRIND_TESTS))

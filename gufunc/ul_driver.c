@@ -91,6 +91,9 @@ static void span(const ul_operand *op, ptrdiff_t *lo, ptrdiff_t *hi)
             *lo = *hi = 0;
             return;
         }
+    }
+    /* an empty operand's strides are not checked: no products of them */
+    for (int k = 0; k < op->ndim; k++) {
         ptrdiff_t e = (op->shape[k] - 1) * op->strides[k];
         if (e < 0)
             a += e;
@@ -123,8 +126,10 @@ static void prepare(const ul_gufunc *g, const ul_operand *ops,
         }
         if (na > 0) {
             int merge = 1;
+            ptrdiff_t outer_step;   /* (an empty operand's strides may be anything) */
             for (int i = 0; merge && i < nargs; i++)
-                merge = st[i - nargs] == st[i] * shape[na];
+                merge = !__builtin_mul_overflow(st[i], shape[na], &outer_step) &&
+                        st[i - nargs] == outer_step;
             if (merge) {
                 shape[na - 1] *= shape[na];
                 for (int i = 0; i < nargs; i++)

@@ -301,6 +301,16 @@ UL_HIDDEN int ul_validate(const ul_gufunc *g, int nops, const ul_operand *ops,
         if (__builtin_mul_overflow(count, (ptrdiff_t)ul_type_size(ops[i].type), &bytes))
             return ul_fail(info, g, UL_EOVERFLOW, i, "%s operand %d is larger "
                         "than the address space", kind, ix);
+        /* the byte span (as ul_driver.c's span() computes it) must fit:
+           strides an array cannot have would overflow the loop's offsets */
+        ptrdiff_t lo = 0, hi = bytes ? (ptrdiff_t)ul_type_size(ops[i].type) : 0, e;
+        for (int k = 0; k < ops[i].ndim && count > 0; k++)
+            if (__builtin_mul_overflow(ops[i].shape[k] - 1, ops[i].strides[k], &e) ||
+                __builtin_add_overflow(e < 0 ? lo : hi, e, e < 0 ? &lo : &hi) ||
+                __builtin_sub_overflow(hi, lo, &e))
+                return ul_fail(info, g, UL_EOVERFLOW, i, "%s operand %d has "
+                            "strides that reach beyond the address space",
+                            kind, ix);
         if (count > 0)
             p->nonempty |= (uint32_t)1 << i;
     }

@@ -75,6 +75,24 @@ static void test_errors(void)
     expect_error(INV, 2, ops, UL_EOVERFLOW, "larger than LAPACK", out, sizeof out);
     ops[0].ndim = 65; ops[1] = ok_out;
     expect_error(INV, 2, ops, UL_EINVAL, "dimensions", out, sizeof out);
+    /* strides whose byte span overflows (found by tests/fuzz); an empty
+       operand's strides are never multiplied, whatever they are */
+    ptrdiff_t far[3] = { PTRDIFF_MAX, 24, 8 };
+    ops[0] = ok_in; ops[0].strides = far;
+    expect_error(INV, 2, ops, UL_EOVERFLOW, "input operand 0 has strides that reach beyond",
+                 out, sizeof out);
+    far[0] = -far[0];
+    expect_error(INV, 2, ops, UL_EOVERFLOW, "reach beyond", out, sizeof out);
+    ptrdiff_t s03[3] = { PTRDIFF_MAX - 1, 0, 0 }, far0[3] = { 256, PTRDIFF_MAX, 8 };
+    ops[0] = (ul_operand){ NULL, UL_DOUBLE, 3, s03, far0 };
+    ops[1] = (ul_operand){ NULL, UL_DOUBLE, 3, s03, far0 };
+    UL_CHECK(ul_gufunc_call(INV, 2, ops, NULL) == UL_OK, "empty operands, any strides");
+    /* outer axes with elements, empty cores: the axis merge must not
+       multiply such strides (UBSan in make test-san) */
+    ptrdiff_t s2300[4] = { 2, 3, 0, 0 }, far4[4] = { 8, PTRDIFF_MAX / 2, 8, 8 };
+    ops[0] = (ul_operand){ NULL, UL_DOUBLE, 4, s2300, far4 };
+    ops[1] = (ul_operand){ NULL, UL_DOUBLE, 4, s2300, far4 };
+    UL_CHECK(ul_gufunc_call(INV, 2, ops, NULL) == UL_OK, "empty cores, huge outer strides");
     /* outer shapes that do not broadcast; output outer shape wrong */
     ptrdiff_t s4[3] = { 4, 3, 3 }, s5[4] = { 5, 3, 1 }, st5[3] = { 24, 8, 8 }, s2[2] = { 2, 3 }, st2[2] = { 24, 8 };
     ops[0] = ok_in;

@@ -123,8 +123,8 @@ static void test_broadcast(void)
     a[1][1][0][0] = a[1][1][0][1] = a[1][1][1][0] = a[1][1][1][1] = 2.0;
     ptrdiff_t sa[4] = { 2, 3, 2, 2 }, sta[4] = { 96, 32, 16, 8 };
     /* every other matrix of a transposed padded buffer: no merge */
-    ptrdiff_t sb[3] = { 3, 2, 2 }, stb[3] = { 32, 8, 16 };
     double bb[3][2][2][2];
+    ptrdiff_t sb[3] = { 3, 2, 2 }, stb[3] = { sizeof bb[0], 8, 16 };
     for (int j = 0; j < 3; j++)
         for (int r = 0; r < 4; r++)
             bb[j][0][r % 2][r / 2] = b[j][r / 2][r % 2];
