@@ -126,11 +126,13 @@ KALWAYS void KS(mm_st)(char *p, ptrdiff_t st, VT v, int r)
  * takes x's low half and y's high half (a blend of two broadcasts). */
 KALWAYS VT KS(mm_dup)(VT x)
 {
-    VI idx;
-    _Pragma("GCC unroll 16")
-    for (int q = 0; q < KV; q++)
-        idx[q] = q % KH;
-    return __builtin_shuffle(x, idx);
+#if KV == 2
+    return __builtin_shufflevector(x, x, 0, 0);
+#elif KV == 4
+    return __builtin_shufflevector(x, x, 0, 1, 0, 1);
+#else
+    return __builtin_shufflevector(x, x, 0, 1, 2, 3, 0, 1, 2, 3);
+#endif
 }
 KALWAYS VT KS(mm_pair)(VT x, VT y)
 {

@@ -52,7 +52,19 @@ typedef UL_I VI __attribute__((vector_size(KV * sizeof(UL_T))));
 
 /* x in every lane: a shuffle of lane 0, not (VT){0} + x, which costs an
  * add and turns -0.0 into +0.0 */
-KALWAYS VT KS(splat)(UL_T x) { return __builtin_shuffle((VT){x}, (VI){0}); }
+#if KV == 2
+#  define KLANES0 0, 0
+#elif KV == 4
+#  define KLANES0 0, 0, 0, 0
+#else
+#  define KLANES0 0, 0, 0, 0, 0, 0, 0, 0
+#endif
+KALWAYS VT KS(splat)(UL_T x)
+{
+    const VT v = { x };
+    return __builtin_shufflevector(v, v, KLANES0);     /* gcc >= 12, clang */
+}
+#undef KLANES0
 /* m ? a : b, m all-ones or zero per lane */
 #ifdef KBLENDV
 KALWAYS VT KS(sel)(VI m, VT a, VT b) { return KBLENDV(b, a, m); }
