@@ -41,7 +41,7 @@
 #ifndef UL_SVD_ONCE
 #define UL_SVD_ONCE
 /* Largest n taken (measured, see the comment at the entry below). */
-#define UL_SVD_NMAX 16
+#define UL_SVD_NMAX 10
 #define KG 2                 /* groups of KV lanes in flight */
 #define UL_SVD_SWEEPS 20     /* then the lane goes to LAPACK */
 #endif
