@@ -23,7 +23,21 @@
  * direction for u_j; or so small that the orthogonality test would work
  * in subnormals). Such lanes run as the identity meanwhile.
  *
- * Cut-over: see UL_SVD_NMAX below.
+ * Cut-over, UL_SVD_NMAX = 10 (measured 2026-12-03 on the 2-core EPYC VM,
+ * load average 13-17, so numpy's side is noisy; ours, ns per matrix,
+ * float64, one thread; `sh bench/bench_svd_small.sh 2,3,4,8,10`):
+ *     n                 2     3     4     8     10
+ *     svd_n_f (U,S,VT)  15    63   148  1548  2993   numpy  800 1716* ..
+ *     svd_n (S only)    10    39    92   780  1519   numpy  402 1012 ..
+ * (* the issue's unloaded figure; numpy within the same runs: 3x3 2700 -
+ * 10500, 8x8 7000, 10x10 10700 - 31000, i.e. 4.5x - 10x at 8 - 10.)
+ * With UL_SVD_NMAX 16 (commit 11332ad) svd_n_f at n = 12 / 14 / 16 was
+ * 3.0x / 2.6x / 2.6x numpy's (bench_families.py-style stacks of 1000, load
+ * ~13), but the singular values' error, from the rounding that every
+ * rotation adds to its two columns, grew with n to 15 - 25 ulps of s_1
+ * against mpmath (?gesdd's: 3 - 6; n <= 4: both 2 - 8): n <= 10 keeps it
+ * within about 3x ?gesdd's, 13 ulps. Non-square shapes decline (the
+ * ?gesdd path): not measured.
  */
 #include "ul_simd.h"
 
@@ -42,7 +56,7 @@
 #define UL_SVD_ONCE
 /* Largest n taken (measured, see the comment at the entry below). */
 #define UL_SVD_NMAX 10
-#define KG 2                 /* groups of KV lanes in flight */
+#define KG 3                 /* groups of KV lanes in flight */
 #define UL_SVD_SWEEPS 20     /* then the lane goes to LAPACK */
 #endif
 
