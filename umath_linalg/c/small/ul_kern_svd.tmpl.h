@@ -36,7 +36,7 @@
  * ~13), but the singular values' error, from the rounding that every
  * rotation adds to its two columns, grew with n to 15 - 25 ulps of s_1
  * against mpmath (?gesdd's: 3 - 6; n <= 4: both 2 - 8): n <= 10 keeps it
- * within about 3x ?gesdd's, 13 ulps. Non-square shapes decline (the
+ * within about 3.5x ?gesdd's, 14 ulps. Non-square shapes decline (the
  * ?gesdd path): not measured.
  */
 #include "ul_simd.h"
