@@ -27,10 +27,11 @@
  * load average 13-17, so numpy's side is noisy; ours, ns per matrix,
  * float64, one thread; `sh bench/bench_svd_small.sh 2,3,4,8,10`):
  *     n                 2     3     4     8     10
- *     svd_n_f (U,S,VT)  15    63   148  1548  2993   numpy  800 1716* ..
- *     svd_n (S only)    10    39    92   780  1519   numpy  402 1012 ..
- * (* the issue's unloaded figure; numpy within the same runs: 3x3 2700 -
- * 10500, 8x8 7000, 10x10 10700 - 31000, i.e. 4.5x - 10x at 8 - 10.)
+ *     svd_n_f (U,S,VT)  15    63   148  1548  2993
+ *     svd_n (S only)    10    39    92   780  1519
+ *     numpy svd_n_f    800  2700-  6600-  7000  10700-   (same runs)
+ *                          10500  16700        31000
+ * numpy's unloaded 3x3 svd: 1716 ns (issue 14), 27x ours.
  * With UL_SVD_NMAX 16 (commit 11332ad) svd_n_f at n = 12 / 14 / 16 was
  * 3.0x / 2.6x / 2.6x numpy's (bench_families.py-style stacks of 1000, load
  * ~13), but the singular values' error, from the rounding that every
@@ -54,7 +55,7 @@
 
 #ifndef UL_SVD_ONCE
 #define UL_SVD_ONCE
-/* Largest n taken (measured, see the comment at the entry below). */
+/* Largest n taken (the cut-over measured above). */
 #define UL_SVD_NMAX 10
 #define KG 3                 /* groups of KV lanes in flight */
 #define UL_SVD_SWEEPS 20     /* then the lane goes to LAPACK */
