@@ -163,7 +163,7 @@ KALWAYS VI KS(svd_pair)(KS(svd_blk) *B, const int n, const int g,
     VT h = KSQRT(d * d + 4 * ga * ga);
     VT w = KS(vabs)(d) + h;
     VT r = 1 / KSQRT(2 * h * w);
-    const VI sign = (VI)KS(splat)((UL_T)-0.0);      /* the sign bit */
+    const VI sign = ~((VI){0} + (UL_I)(~0ull >> (65 - 8 * sizeof(UL_T))));
     VT c = KS(sel)(rot, w * r, KS(splat)(1));
     VT s = KS(sel)(rot, (VT)((VI)(2 * ga * r) ^ ((VI)d & sign)),
                    KS(splat)(0));
