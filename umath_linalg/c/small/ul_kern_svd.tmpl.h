@@ -24,14 +24,14 @@
  * in subnormals). Such lanes run as the identity meanwhile.
  *
  * Cut-over, UL_SVD_NMAX = 10 (measured 2026-12-03 on the 2-core EPYC VM,
- * load average 13-17, so numpy's side is noisy; ours, ns per matrix,
- * float64, one thread; `sh bench/bench_svd_small.sh 2,3,4,8,10`):
+ * load average ~9; ns per matrix, float64, one thread each;
+ * `sh bench/bench_svd_small.sh 2,3,4,8,10 svd_n_f,svd_n 100`):
  *     n                 2     3     4     8     10
- *     svd_n_f (U,S,VT)  15    63   148  1548  2993
- *     svd_n (S only)    10    39    92   780  1519
- *     numpy svd_n_f    800  2700-  6600-  7000  10700-   (same runs)
- *                          10500  16700        31000
- * numpy's unloaded 3x3 svd: 1716 ns (issue 14), 27x ours.
+ *     svd_n_f (U,S,VT)  15    53   138  1422  2840
+ *       numpy          779  2015  3892  6638 10163
+ *     svd_n (S only)   9.5    36    82   747  1443
+ *       numpy          378   952  1423  3523  4856
+ * numpy's unloaded 3x3 svd: 1716 ns (issue 14), 32x ours.
  * With UL_SVD_NMAX 16 (commit 11332ad) svd_n_f at n = 12 / 14 / 16 was
  * 3.0x / 2.6x / 2.6x numpy's (bench_families.py-style stacks of 1000, load
  * ~13), but the singular values' error, from the rounding that every
