@@ -81,6 +81,14 @@ def numpy_ref(name, a):
     return outs
 
 
+def kernel_takes(a):
+    """The small SVD kernels (square n <= 10, float32/float64) take this
+    input: their results are Jacobi's, checked against numpy's by LAPACK's
+    criteria in test_small_svd_numpy.py, not by bits."""
+    return (a.dtype in (np.float32, np.float64) and a.ndim >= 2 and
+            a.shape[-1] == a.shape[-2] and 1 <= a.shape[-1] <= 10 and a.size > 0)
+
+
 def assert_identical(got, ref, what):
     for g, r in zip(got, ref):
         assert g.dtype == r.dtype and g.shape == r.shape, what
@@ -111,6 +119,8 @@ def test_bit_identical_to_numpy(backend_ufuncs, dtype, kind):
     rng = np.random.default_rng(abs(hash((np.dtype(dtype).char, kind))) % 2**32)
     for shape in SHAPES:
         a = layout(rand(rng, shape, dtype), kind)
+        if kernel_takes(a):
+            continue
         for name in NAMES:
             what = "%s %s %s %s" % (name, np.dtype(dtype), shape, kind)
             ref = numpy_ref(name, a)
@@ -188,7 +198,9 @@ def test_linalg_svd_with_backend_is_numpys():
             np.linalg.svd(np.array([[np.nan, 1.0], [1.0, 1.0]]))
     finally:
         numpy_backend.uninstall()
-    for (f, s, v), (gf, gs, gv) in zip(ref, got):
+    for a, (f, s, v), (gf, gs, gv) in zip(cases, ref, got):
+        if kernel_takes(a):     # (4, 6, 6) real: test_small_svd_numpy.py
+            continue
         for x, y in zip(f + s, gf + gs):
             np.testing.assert_array_equal(x, y)
         np.testing.assert_array_equal(v, gv)

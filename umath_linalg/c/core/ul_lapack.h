@@ -65,4 +65,16 @@ UL_LAPACK1_DECL(c, float complex, float)
 UL_LAPACK1_DECL(z, double complex, double)
 #undef UL_LAPACK1_DECL
 
+/* One matrix through the svd loops' ?gesdd path (c/loops/ul_svd.tmpl.h),
+ * args its operands and steps the loop's: 1 when it failed (NaN output).
+ * Names: ul_ssvd1 ... ul_zsvd1. */
+#define UL_SVD1_DECL(ch) \
+    UL_HIDDEN int ul_##ch##svd1(char jobz, char **args, ptrdiff_t m, \
+                                ptrdiff_t n, const ptrdiff_t *steps);
+UL_SVD1_DECL(s)
+UL_SVD1_DECL(d)
+UL_SVD1_DECL(c)
+UL_SVD1_DECL(z)
+#undef UL_SVD1_DECL
+
 #endif /* UL_LAPACK_H */

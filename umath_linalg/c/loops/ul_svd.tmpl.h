@@ -246,15 +246,30 @@ static void UL_NAME(svd_stack)(char jobz, char **args,
     ul_ws_release(&ws);
 }
 
+/* One matrix (args: its operands, steps: the loop's) through the LAPACK
+ * path above: the small kernels' lanes they leave to LAPACK
+ * (c/small/ul_kern_svd.tmpl.h), so those are this path's bits. Returns 1
+ * when it failed (NaN outputs). */
+UL_HIDDEN int UL_NAME(svd1)(char jobz, char **args, ptrdiff_t m,
+                            ptrdiff_t n, const ptrdiff_t *steps)
+{
+    const ptrdiff_t dims[3] = { 1, m, n };
+    ul_loop_report local, *rep = ul_report_begin(NULL, &local);
+    UL_NAME(svd_stack)(jobz, args, dims, steps, rep);
+    return rep->nfailed > 0;
+}
+
 /* numpy's protocol around the core: a prior FE_INVALID is kept, LAPACK's
- * own flags are cleared, FE_INVALID is raised if a matrix failed. */
-static void UL_NAME(svd_wrapper)(char jobz, char **args,
+ * own flags are cleared, FE_INVALID is raised if a matrix failed. The
+ * small kernels (op) take square n <= 4 of float32 and float64. */
+static void UL_NAME(svd_wrapper)(char jobz, int op, char **args,
                                  const ptrdiff_t *dimensions,
                                  const ptrdiff_t *steps, void *data)
 {
     ul_loop_report local, *rep = ul_report_begin(data, &local);
     int prior = ul_fp_invalid_and_clear();
-    if (dimensions[0] > 0)
+    if (dimensions[0] > 0 && !ul_small_taken(ul_small_run(UL_DT, op, args,
+            dimensions, steps, &rep->first_failed), rep))
         UL_NAME(svd_stack)(jobz, args, dimensions, steps, rep);
     ul_fp_set_invalid_or_clear(prior || rep->nfailed > 0);
 }
@@ -263,21 +278,21 @@ static void UL_NAME(svd_wrapper)(char jobz, char **args,
 UL_API void UL_NAME(svd_N_loop)(char **args, const ptrdiff_t *dimensions,
                                 const ptrdiff_t *steps, void *data)
 {
-    UL_NAME(svd_wrapper)('N', args, dimensions, steps, data);
+    UL_NAME(svd_wrapper)('N', UL_OP_svd_N, args, dimensions, steps, data);
 }
 
 /* svd_m_s (m,n)->(m,m),(m),(m,n), svd_n_s (m,n)->(m,n),(n),(n,n) */
 UL_API void UL_NAME(svd_S_loop)(char **args, const ptrdiff_t *dimensions,
                                 const ptrdiff_t *steps, void *data)
 {
-    UL_NAME(svd_wrapper)('S', args, dimensions, steps, data);
+    UL_NAME(svd_wrapper)('S', UL_OP_svd_S, args, dimensions, steps, data);
 }
 
 /* svd_m_f (m,n)->(m,m),(m),(n,n), svd_n_f (m,n)->(m,m),(n),(n,n) */
 UL_API void UL_NAME(svd_A_loop)(char **args, const ptrdiff_t *dimensions,
                                 const ptrdiff_t *steps, void *data)
 {
-    UL_NAME(svd_wrapper)('A', args, dimensions, steps, data);
+    UL_NAME(svd_wrapper)('A', UL_OP_svd_A, args, dimensions, steps, data);
 }
 
 #undef UL_SVD_ALIGN
