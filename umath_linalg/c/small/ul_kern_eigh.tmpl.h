@@ -1,0 +1,282 @@
+/*
+ * ul_kern_eigh.tmpl.h - the real symmetric eigenproblem for small n
+ * (eigh_lo, eigh_up, eigvalsh_lo, eigvalsh_up; n <= KE_NMAX) across the
+ * matrices of a stack, KV matrices per vector lane group, for one real
+ * dtype on one CPU target (ul_small_eigh_sse2.c, ul_small_eigh_avx2.c).
+ *
+ * Method: cyclic Jacobi, run to convergence. Each lane's matrix is first
+ * scaled by a power of two (exact) so that max|a_ij| lies in [1, 2); a
+ * sweep rotates every pair (p, q) in row order with the rotation that
+ * zeroes a_pq (Rutishauser's formulas, |angle| <= pi/4), and the sweeps
+ * stop when every off-diagonal entry of every lane is at most KE_TOL
+ * (absolute, on the scaled matrix: below eps/16 of max|a_ij|, so dropping
+ * them is a backward error far under LAPACK's). Eigenvalues are the
+ * diagonal scaled back, sorted ascending with their columns of the
+ * accumulated rotations (the eigenvectors). Only one triangle is read: _lo
+ * reads a_ij for i >= j, _up for i <= j (the _lo case is the _up one with
+ * the row and column strides swapped).
+ *
+ * Signs: each eigenvector is the column of a product of rotations that
+ * each turn by at most pi/4, so a diagonal (or nearly diagonal) matrix
+ * gives columns near +e_i; LAPACK promises no sign either, and ours may
+ * differ from ?syevd's (tests compare residuals and orthogonality).
+ *
+ * Lanes sent to the loops' one-matrix LAPACK path (ul_?eigh1, the function
+ * the LAPACK path of ul_eigh.tmpl.h calls, so those lanes are its bits): a
+ * NaN or Inf entry (or an |a_ij| sum that overflows), max|a_ij| subnormal
+ * or within 2^5 of overflow (where the eigenvalues could overflow), and no
+ * convergence within KE_SWEEPS sweeps.
+ */
+#include "ul_simd.h"
+
+/* the loops' one-matrix LAPACK path (c/loops/ul_eigh.tmpl.h) */
+UL_HIDDEN int UL_NAME(eigh1)(char jobz, char uplo, ptrdiff_t n,
+    const char *a, ptrdiff_t ar, ptrdiff_t ac, char *w, ptrdiff_t wst,
+    char *v, ptrdiff_t vr, ptrdiff_t vc);
+
+#ifndef KE_NMAX
+#define KE_NMAX 8
+#endif
+#if UL_CH_IS_d
+#  define KE_TOL 0x1p-56
+#  define KE_SWEEPS 20
+#else
+#  define KE_TOL 0x1p-27f
+#  define KE_SWEEPS 16
+#endif
+
+KALWAYS VT KS(esqrt)(VT x)
+{
+#if UL_TARGET_IS_avx2 && UL_CH_IS_d
+    return (VT)_mm256_sqrt_pd((__m256d)x);
+#elif UL_TARGET_IS_avx2
+    return (VT)_mm256_sqrt_ps((__m256)x);
+#elif UL_CH_IS_d
+    return (VT)_mm_sqrt_pd((__m128d)x);
+#else
+    return (VT)_mm_sqrt_ps((__m128)x);
+#endif
+}
+
+/* x with the sign bit flipped where y's is set */
+KALWAYS VT KS(xorsign)(VT x, VT y)
+{
+    const VI sign = (VI){0} + (UL_I)((uint64_t)1 << (8 * sizeof(UL_T) - 1));
+    return (VT)((VI)x ^ ((VI)y & sign));
+}
+
+/* a[p][q] (p <= q) holds the symmetric matrix; KE_A(i, j) either triangle */
+#define KE_A(i, j) a[(i) < (j) ? (i) : (j)][(i) < (j) ? (j) : (i)]
+
+/* One Jacobi rotation in the (p, q) plane of every lane (a no-op, c = 1
+ * and s = 0 exactly, where |a_pq| <= KE_TOL). */
+KALWAYS void KS(rotate)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
+                        VT v[KE_NMAX][KE_NMAX], const int p, const int q)
+{
+    const VT e = a[p][q], d = a[q][q] - a[p][p];
+    const VI big = KS(vabs)(e) > KS(splat)(KE_TOL);
+    /* t = tan(angle) = sign(d) 2e / (|d| + sqrt(d^2 + 4e^2)), |t| <= 1 */
+    const VT e2 = e + e;
+    const VT r = KS(esqrt)(d * d + e2 * e2);
+    const VT den = KS(sel)(big, KS(vabs)(d) + r, KS(splat)(1));
+    const VT t = (VT)((VI)(KS(xorsign)(e2, d) / den) & big);
+    const VT c = KS(splat)(1) / KS(esqrt)(KS(splat)(1) + t * t), s = t * c;
+    const VT te = t * e;
+    a[p][p] -= te;
+    a[q][q] += te;
+    a[p][q] = (VT)((VI)e & ~big);
+    _Pragma("GCC unroll 16")
+    for (int k = 0; k < n; k++) {
+        if (k == p || k == q)
+            continue;
+        const VT akp = KE_A(k, p), akq = KE_A(k, q);
+        KE_A(k, p) = c * akp - s * akq;
+        KE_A(k, q) = s * akp + c * akq;
+    }
+    if (vec)
+        _Pragma("GCC unroll 16")
+        for (int k = 0; k < n; k++) {
+            const VT vkp = v[k][p], vkq = v[k][q];
+            v[k][p] = c * vkp - s * vkq;
+            v[k][q] = s * vkp + c * vkq;
+        }
+}
+
+static __attribute__((noinline, cold)) int KS(lapack_eigh)(int vec, int up,
+    int n, const char *a, ptrdiff_t ar, ptrdiff_t ac, char *w, ptrdiff_t wst,
+    char *v, ptrdiff_t vr, ptrdiff_t vc)
+{
+    return UL_NAME(eigh1)(vec ? 'V' : 'N', up ? 'U' : 'L', n, a, ar, ac, w,
+                          wst, v, vr, vc);
+}
+
+/* eigh (vec) or eigvalsh of every matrix of the call, reading the upper
+ * triangle (up) or the lower one. steps as the loops get them. */
+KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int up,
+    char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
+    ptrdiff_t *first_failed)
+{
+    const ptrdiff_t N = dims[0];
+    const ptrdiff_t sa = steps[0], sw = steps[1], sv = vec ? steps[2] : 0;
+    const ptrdiff_t *core = steps + (vec ? 3 : 2);
+    const ptrdiff_t ar = core[0], ac = core[1], wst = core[2];
+    const ptrdiff_t vr = vec ? core[3] : 0, vc = vec ? core[4] : 0;
+    /* element (i, j), i <= j, of the triangle read */
+    const ptrdiff_t ri = up ? ar : ac, cj = up ? ac : ar;
+    ptrdiff_t nfail = 0;
+    *first_failed = -1;
+    for (ptrdiff_t b = 0; b < N; b += KV) {
+        const int nl = N - b < KV ? (int)(N - b) : KV;
+        const char *in = args[0] + b * sa;
+        VT a[KE_NMAX][KE_NMAX], v[KE_NMAX][KE_NMAX];
+        _Pragma("GCC unroll 16")
+        for (int i = 0; i < n; i++)
+            _Pragma("GCC unroll 16")
+            for (int j = i; j < n; j++) {
+                VT x = KS(splat)(0);
+                for (int l = 0; l < nl; l++)
+                    x[l] = KS(get)(in + l * sa + i * ri + j * cj);
+                a[i][j] = x;
+            }
+        /* the lanes' scale 2^-e (max|a_ij| -> [1, 2)) and guard */
+        VT sum = KS(splat)(0), amax = KS(splat)(0);
+        _Pragma("GCC unroll 16")
+        for (int i = 0; i < n; i++)
+            _Pragma("GCC unroll 16")
+            for (int j = i; j < n; j++) {
+                sum += KS(vabs)(a[i][j]);
+                amax = KMAX(amax, KS(vabs)(a[i][j]));
+            }
+        const VI zero = (VI){0};
+        VI ex = ((VI)amax >> UL_EXPSHIFT) & UL_EXPMASK;
+        VI bad = KS(notfinite)(sum) | (ex > UL_EXPMASK - 6) |
+                 ((ex == zero) & (amax != KS(splat)(0)));
+        ex = (VI)KS(sel)(bad | (ex == zero), (VT)(zero + UL_BIAS), (VT)ex);
+        const VT scale = (VT)((2 * UL_BIAS - ex) << UL_EXPSHIFT);
+        _Pragma("GCC unroll 16")
+        for (int i = 0; i < n; i++)
+            _Pragma("GCC unroll 16")
+            for (int j = i; j < n; j++)
+                a[i][j] = (VT)((VI)(a[i][j] * scale) & ~bad);
+        if (vec)
+            _Pragma("GCC unroll 16")
+            for (int i = 0; i < n; i++)
+                _Pragma("GCC unroll 16")
+                for (int j = 0; j < n; j++)
+                    v[i][j] = KS(splat)(i == j);
+        /* sweeps until every off-diagonal entry is negligible */
+        for (int sweep = 0;; sweep++) {
+            VT off = KS(splat)(0);
+            _Pragma("GCC unroll 16")
+            for (int i = 0; i < n; i++)
+                _Pragma("GCC unroll 16")
+                for (int j = i + 1; j < n; j++)
+                    off = KMAX(off, KS(vabs)(a[i][j]));
+            const VI todo = off > KS(splat)(KE_TOL);
+            if (KMOVMSK(todo) == 0)
+                break;
+            if (sweep == KE_SWEEPS) {
+                bad |= todo;
+                break;
+            }
+            _Pragma("GCC unroll 16")
+            for (int p = 0; p < n - 1; p++)
+                _Pragma("GCC unroll 16")
+                for (int q = p + 1; q < n; q++)
+                    KS(rotate)(n, vec, a, v, p, q);
+        }
+        /* eigenvalues scaled back, sorted ascending with their columns
+         * (odd-even transposition: n rounds of neighbour exchanges) */
+        const VT unscale = (VT)(ex << UL_EXPSHIFT);
+        VT w[KE_NMAX];
+        _Pragma("GCC unroll 16")
+        for (int i = 0; i < n; i++)
+            w[i] = a[i][i] * unscale;
+        _Pragma("GCC unroll 16")
+        for (int r = 0; r < n; r++)
+            _Pragma("GCC unroll 16")
+            for (int i = r & 1; i + 1 < n; i += 2) {
+                const VI sw2 = w[i] > w[i + 1];
+                const VT lo = KS(sel)(sw2, w[i + 1], w[i]);
+                w[i + 1] = KS(sel)(sw2, w[i], w[i + 1]);
+                w[i] = lo;
+                if (vec)
+                    _Pragma("GCC unroll 16")
+                    for (int k = 0; k < n; k++) {
+                        const VT x = KS(sel)(sw2, v[k][i + 1], v[k][i]);
+                        v[k][i + 1] = KS(sel)(sw2, v[k][i], v[k][i + 1]);
+                        v[k][i] = x;
+                    }
+            }
+        for (int l = 0; l < nl; l++) {
+            char *wo = args[1] + (b + l) * sw;
+            char *vo = vec ? args[2] + (b + l) * sv : NULL;
+            if (bad[l]) {
+                if (KS(lapack_eigh)(vec, up, n, in + l * sa, ar, ac, wo, wst,
+                                    vo, vr, vc) != 0)
+                    if (nfail++ == 0)
+                        *first_failed = b + l;
+                continue;
+            }
+            for (int i = 0; i < n; i++)
+                KS(put)(wo + i * wst, w[i][l]);
+            if (vec)
+                for (int i = 0; i < n; i++)
+                    for (int j = 0; j < n; j++)
+                        KS(put)(vo + i * vr + j * vc, v[i][j][l]);
+        }
+    }
+    return nfail;
+}
+
+/* One instance per n and eigh/eigvalsh (the triangle is a run-time
+ * argument: it only changes the strides of the gather). */
+#define KE_CASES(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8)
+#define X(nn) \
+    static __attribute__((noinline)) ptrdiff_t KS(eigh_##nn)(int vec, int up, \
+        char **args, const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
+    { return vec ? KS(eigh_n)(nn, 1, up, args, dims, steps, ff) \
+                 : KS(eigh_n)(nn, 0, up, args, dims, steps, ff); }
+KE_CASES(X)
+#undef X
+
+static ptrdiff_t KS(eigh_any)(int vec, int up, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    switch (dims[1]) {
+#define X(nn) case nn: return KS(eigh_##nn)(vec, up, args, dims, steps, ff);
+    KE_CASES(X)
+#undef X
+    }
+    return -1;
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_eigh_lo)(char **args, const ptrdiff_t *dims,
+                                         const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(eigh_any)(1, 0, args, dims, steps, ff);
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_eigh_up)(char **args, const ptrdiff_t *dims,
+                                         const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(eigh_any)(1, 1, args, dims, steps, ff);
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_eigvalsh_lo)(char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(eigh_any)(0, 0, args, dims, steps, ff);
+}
+
+UL_HIDDEN ptrdiff_t KS(ul_small_eigvalsh_up)(char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return KS(eigh_any)(0, 1, args, dims, steps, ff);
+}
+
+#undef KE_CASES
+#undef KE_A
+#undef KE_TOL
+#undef KE_SWEEPS
+#include "ul_simd_undef.h"
