@@ -34,8 +34,11 @@ UL_HIDDEN int UL_NAME(eigh1)(char jobz, char uplo, ptrdiff_t n,
     const char *a, ptrdiff_t ar, ptrdiff_t ac, char *w, ptrdiff_t wst,
     char *v, ptrdiff_t vr, ptrdiff_t vc);
 
-#ifndef KE_NMAX
 #define KE_NMAX 8
+/* lane groups interleaved, by n (measured: see KS(eigh_any)) */
+#define KE_GMAX 4
+#ifndef KE_G
+#define KE_G(n) ((n) <= 4 ? 4 : 2)
 #endif
 #if UL_CH_IS_d
 #  define KE_TOL 0x1p-56
@@ -69,19 +72,24 @@ KALWAYS VT KS(xorsign)(VT x, VT y)
 #define KE_A(i, j) a[(i) < (j) ? (i) : (j)][(i) < (j) ? (j) : (i)]
 
 /* One Jacobi rotation in the (p, q) plane of every lane (a no-op, c = 1
- * and s = 0 exactly, where |a_pq| <= KE_TOL). */
+ * and s = 0 exactly, where |a_pq| <= KE_TOL). With d = a_qq - a_pp,
+ * e = a_pq, r = sqrt(d^2 + 4e^2) and D = |d| + r (so D^2 + 4e^2 = 2rD):
+ * c = D g, s = sign(d) 2e g and tan = s / c = s 2r g for g = 1 / sqrt(2rD).
+ * (Newton steps from the hardware's reciprocal square root estimate for g,
+ * instead of the square root and division, ran slower: the multiply-add
+ * units are as busy as the divider.) */
 KALWAYS void KS(rotate)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
                         VT v[KE_NMAX][KE_NMAX], const int p, const int q)
 {
     const VT e = a[p][q], d = a[q][q] - a[p][p];
     const VI big = KS(vabs)(e) > KS(splat)(KE_TOL);
-    /* t = tan(angle) = sign(d) 2e / (|d| + sqrt(d^2 + 4e^2)), |t| <= 1 */
-    const VT e2 = e + e;
+    const VT one = KS(splat)(1), e2 = e + e;
     const VT r = KS(esqrt)(d * d + e2 * e2);
-    const VT den = KS(sel)(big, KS(vabs)(d) + r, KS(splat)(1));
-    const VT t = (VT)((VI)(KS(xorsign)(e2, d) / den) & big);
-    const VT c = KS(splat)(1) / KS(esqrt)(KS(splat)(1) + t * t), s = t * c;
-    const VT te = t * e;
+    const VT D = KS(vabs)(d) + r;
+    const VT g = one / KS(esqrt)(KS(sel)(big, (r + r) * D, one));
+    const VT c = KS(sel)(big, D * g, one);
+    const VT s = (VT)((VI)KS(xorsign)(e2 * g, d) & big);
+    const VT te = s * ((r + r) * g) * e;
     a[p][p] -= te;
     a[q][q] += te;
     a[p][q] = (VT)((VI)e & ~big);
@@ -102,6 +110,18 @@ KALWAYS void KS(rotate)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
         }
 }
 
+/* Lanes of a[] with an off-diagonal entry above KE_TOL */
+KALWAYS VI KS(unconverged)(const int n, VT a[KE_NMAX][KE_NMAX])
+{
+    VT off = KS(splat)(0);
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 16")
+        for (int j = i + 1; j < n; j++)
+            off = KMAX(off, KS(vabs)(a[i][j]));
+    return off > KS(splat)(KE_TOL);
+}
+
 static __attribute__((noinline, cold)) int KS(lapack_eigh)(int vec, int up,
     int n, const char *a, ptrdiff_t ar, ptrdiff_t ac, char *w, ptrdiff_t wst,
     char *v, ptrdiff_t vr, ptrdiff_t vc)
@@ -110,10 +130,106 @@ static __attribute__((noinline, cold)) int KS(lapack_eigh)(int vec, int up,
                           wst, v, vr, vc);
 }
 
+/* The triangle of nl <= KV matrices (element (i, j), i <= j, at
+ * in + l * sa + i * ri + j * cj; the other lanes zero) into a[], scaled;
+ * v[] = I. Returns the lanes for LAPACK; *ex the lanes' exponents e (their
+ * matrices were scaled by 2^-e: max|a_ij| now in [1, 2); a zero matrix and
+ * LAPACK's lanes e = 0, which their scale factor 2^-0 keeps). */
+KALWAYS VI KS(load)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
+                    VT v[KE_NMAX][KE_NMAX], const char *in, ptrdiff_t sa,
+                    ptrdiff_t ri, ptrdiff_t cj, int nl, VI *ex)
+{
+    VT sum = KS(splat)(0), amax = KS(splat)(0);
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 16")
+        for (int j = i; j < n; j++) {
+            VT x = KS(splat)(0);
+            for (int l = 0; l < nl; l++)
+                x[l] = KS(get)(in + l * sa + i * ri + j * cj);
+            a[i][j] = x;
+            sum += KS(vabs)(x);
+            amax = KMAX(amax, KS(vabs)(x));
+        }
+    const VI zero = (VI){0};
+    VI e = ((VI)amax >> UL_EXPSHIFT) & UL_EXPMASK;
+    const VI bad = KS(notfinite)(sum) | (e > UL_EXPMASK - 6) |
+                   ((e == zero) & (amax != KS(splat)(0)));
+    e = (VI)KS(sel)(bad | (e == zero), (VT)(zero + UL_BIAS), (VT)e);
+    const VT scale = (VT)((2 * UL_BIAS - e) << UL_EXPSHIFT);
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 16")
+        for (int j = i; j < n; j++)
+            a[i][j] = (VT)((VI)(a[i][j] * scale) & ~bad);
+    if (vec)
+        _Pragma("GCC unroll 16")
+        for (int i = 0; i < n; i++)
+            _Pragma("GCC unroll 16")
+            for (int j = 0; j < n; j++)
+                v[i][j] = KS(splat)(i == j);
+    *ex = e;
+    return bad;
+}
+
+/* The eigenvalues (a's diagonal scaled back by 2^e) sorted ascending with
+ * their columns of v (odd-even transposition: n rounds of neighbour
+ * exchanges), then out, lane by lane: w[i] at wo + l * sw + i * wst, v[i][j]
+ * at vo + l * sv + i * vr + j * vc; LAPACK's lanes (bad) through the
+ * loops' path instead. Returns the failures, the first one's lane in *first. */
+KALWAYS int KS(store)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
+    VT v[KE_NMAX][KE_NMAX], VI bad, VI e, int nl, int up, const char *in,
+    ptrdiff_t sa, ptrdiff_t ar, ptrdiff_t ac, char *wo, ptrdiff_t sw,
+    ptrdiff_t wst, char *vo, ptrdiff_t sv, ptrdiff_t vr, ptrdiff_t vc,
+    int *first)
+{
+    const VT unscale = (VT)(e << UL_EXPSHIFT);
+    VT w[KE_NMAX];
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < n; i++)
+        w[i] = a[i][i] * unscale;
+    _Pragma("GCC unroll 16")
+    for (int r = 0; r < n; r++)
+        _Pragma("GCC unroll 16")
+        for (int i = r & 1; i + 1 < n; i += 2) {
+            const VI x = w[i] > w[i + 1];
+            const VT lo = KS(sel)(x, w[i + 1], w[i]);
+            w[i + 1] = KS(sel)(x, w[i], w[i + 1]);
+            w[i] = lo;
+            if (vec)
+                _Pragma("GCC unroll 16")
+                for (int k = 0; k < n; k++) {
+                    const VT t = KS(sel)(x, v[k][i + 1], v[k][i]);
+                    v[k][i + 1] = KS(sel)(x, v[k][i], v[k][i + 1]);
+                    v[k][i] = t;
+                }
+        }
+    int nfail = 0;
+    *first = -1;
+    for (int l = 0; l < nl; l++) {
+        char *wl = wo + l * sw, *vl = vec ? vo + l * sv : NULL;
+        if (bad[l]) {
+            if (KS(lapack_eigh)(vec, up, n, in + l * sa, ar, ac, wl, wst, vl,
+                                vr, vc) != 0 && nfail++ == 0)
+                *first = l;
+            continue;
+        }
+        for (int i = 0; i < n; i++)
+            KS(put)(wl + i * wst, w[i][l]);
+        if (vec)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    KS(put)(vl + i * vr + j * vc, v[i][j][l]);
+    }
+    return nfail;
+}
+
 /* eigh (vec) or eigvalsh of every matrix of the call, reading the upper
- * triangle (up) or the lower one. steps as the loops get them. */
-KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int up,
-    char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
+ * triangle (up) or the lower one; steps as the loops get them. G groups
+ * of KV matrices go through the sweeps together: one group's rotations
+ * wait on their square roots and divisions, G of them keep the units busy. */
+KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int G,
+    const int up, char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
     ptrdiff_t *first_failed)
 {
     const ptrdiff_t N = dims[0];
@@ -125,105 +241,48 @@ KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int up,
     const ptrdiff_t ri = up ? ar : ac, cj = up ? ac : ar;
     ptrdiff_t nfail = 0;
     *first_failed = -1;
-    for (ptrdiff_t b = 0; b < N; b += KV) {
-        const int nl = N - b < KV ? (int)(N - b) : KV;
-        const char *in = args[0] + b * sa;
-        VT a[KE_NMAX][KE_NMAX], v[KE_NMAX][KE_NMAX];
-        _Pragma("GCC unroll 16")
-        for (int i = 0; i < n; i++)
-            _Pragma("GCC unroll 16")
-            for (int j = i; j < n; j++) {
-                VT x = KS(splat)(0);
-                for (int l = 0; l < nl; l++)
-                    x[l] = KS(get)(in + l * sa + i * ri + j * cj);
-                a[i][j] = x;
-            }
-        /* the lanes' scale 2^-e (max|a_ij| -> [1, 2)) and guard */
-        VT sum = KS(splat)(0), amax = KS(splat)(0);
-        _Pragma("GCC unroll 16")
-        for (int i = 0; i < n; i++)
-            _Pragma("GCC unroll 16")
-            for (int j = i; j < n; j++) {
-                sum += KS(vabs)(a[i][j]);
-                amax = KMAX(amax, KS(vabs)(a[i][j]));
-            }
-        const VI zero = (VI){0};
-        VI ex = ((VI)amax >> UL_EXPSHIFT) & UL_EXPMASK;
-        VI bad = KS(notfinite)(sum) | (ex > UL_EXPMASK - 6) |
-                 ((ex == zero) & (amax != KS(splat)(0)));
-        ex = (VI)KS(sel)(bad | (ex == zero), (VT)(zero + UL_BIAS), (VT)ex);
-        const VT scale = (VT)((2 * UL_BIAS - ex) << UL_EXPSHIFT);
-        _Pragma("GCC unroll 16")
-        for (int i = 0; i < n; i++)
-            _Pragma("GCC unroll 16")
-            for (int j = i; j < n; j++)
-                a[i][j] = (VT)((VI)(a[i][j] * scale) & ~bad);
-        if (vec)
-            _Pragma("GCC unroll 16")
-            for (int i = 0; i < n; i++)
-                _Pragma("GCC unroll 16")
-                for (int j = 0; j < n; j++)
-                    v[i][j] = KS(splat)(i == j);
-        /* sweeps until every off-diagonal entry is negligible */
+    for (ptrdiff_t b = 0; b < N; b += G * KV) {
+        VT a[KE_GMAX][KE_NMAX][KE_NMAX], v[KE_GMAX][KE_NMAX][KE_NMAX];
+        VI bad[KE_GMAX], ex[KE_GMAX];
+        int nl[KE_GMAX];
+        _Pragma("GCC unroll 4")
+        for (int g = 0; g < G; g++) {
+            ptrdiff_t left = N - b - g * KV;
+            nl[g] = left <= 0 ? 0 : left < KV ? (int)left : KV;
+            bad[g] = KS(load)(n, vec, a[g], v[g], args[0] + (b + g * KV) * sa,
+                              sa, ri, cj, nl[g], &ex[g]);
+        }
         for (int sweep = 0;; sweep++) {
-            VT off = KS(splat)(0);
-            _Pragma("GCC unroll 16")
-            for (int i = 0; i < n; i++)
-                _Pragma("GCC unroll 16")
-                for (int j = i + 1; j < n; j++)
-                    off = KMAX(off, KS(vabs)(a[i][j]));
-            const VI todo = off > KS(splat)(KE_TOL);
-            if (KMOVMSK(todo) == 0)
+            VI todo[KE_GMAX], any = (VI){0};
+            _Pragma("GCC unroll 4")
+            for (int g = 0; g < G; g++)
+                any |= todo[g] = KS(unconverged)(n, a[g]);
+            if (KMOVMSK(any) == 0)
                 break;
             if (sweep == KE_SWEEPS) {
-                bad |= todo;
+                _Pragma("GCC unroll 4")
+                for (int g = 0; g < G; g++)
+                    bad[g] |= todo[g];
                 break;
             }
             _Pragma("GCC unroll 16")
             for (int p = 0; p < n - 1; p++)
                 _Pragma("GCC unroll 16")
                 for (int q = p + 1; q < n; q++)
-                    KS(rotate)(n, vec, a, v, p, q);
+                    _Pragma("GCC unroll 4")
+                    for (int g = 0; g < G; g++)
+                        KS(rotate)(n, vec, a[g], v[g], p, q);
         }
-        /* eigenvalues scaled back, sorted ascending with their columns
-         * (odd-even transposition: n rounds of neighbour exchanges) */
-        const VT unscale = (VT)(ex << UL_EXPSHIFT);
-        VT w[KE_NMAX];
-        _Pragma("GCC unroll 16")
-        for (int i = 0; i < n; i++)
-            w[i] = a[i][i] * unscale;
-        _Pragma("GCC unroll 16")
-        for (int r = 0; r < n; r++)
-            _Pragma("GCC unroll 16")
-            for (int i = r & 1; i + 1 < n; i += 2) {
-                const VI sw2 = w[i] > w[i + 1];
-                const VT lo = KS(sel)(sw2, w[i + 1], w[i]);
-                w[i + 1] = KS(sel)(sw2, w[i], w[i + 1]);
-                w[i] = lo;
-                if (vec)
-                    _Pragma("GCC unroll 16")
-                    for (int k = 0; k < n; k++) {
-                        const VT x = KS(sel)(sw2, v[k][i + 1], v[k][i]);
-                        v[k][i + 1] = KS(sel)(sw2, v[k][i], v[k][i + 1]);
-                        v[k][i] = x;
-                    }
-            }
-        for (int l = 0; l < nl; l++) {
-            char *wo = args[1] + (b + l) * sw;
-            char *vo = vec ? args[2] + (b + l) * sv : NULL;
-            if (bad[l]) {
-                if (KS(lapack_eigh)(vec, up, n, in + l * sa, ar, ac, wo, wst,
-                                    vo, vr, vc) != 0)
-                    if (nfail++ == 0)
-                        *first_failed = b + l;
-                continue;
-            }
-            for (int i = 0; i < n; i++)
-                KS(put)(wo + i * wst, w[i][l]);
-            if (vec)
-                for (int i = 0; i < n; i++)
-                    for (int j = 0; j < n; j++)
-                        KS(put)(vo + i * vr + j * vc, v[i][j][l]);
+        for (int g = 0; g < G && nl[g] > 0; g++) {
+            const ptrdiff_t k = b + g * KV;
+            int first;
+            int nf = KS(store)(n, vec, a[g], v[g], bad[g], ex[g], nl[g], up,
+                               args[0] + k * sa, sa, ar, ac, args[1] + k * sw,
+                               sw, wst, vec ? args[2] + k * sv : NULL, sv,
+                               vr, vc, &first);
+            if (nf > 0 && nfail == 0)
+                *first_failed = k + first;
+            nfail += nf;
         }
     }
     return nfail;
@@ -235,8 +294,8 @@ KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int up,
 #define X(nn) \
     static __attribute__((noinline)) ptrdiff_t KS(eigh_##nn)(int vec, int up, \
         char **args, const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
-    { return vec ? KS(eigh_n)(nn, 1, up, args, dims, steps, ff) \
-                 : KS(eigh_n)(nn, 0, up, args, dims, steps, ff); }
+    { return vec ? KS(eigh_n)(nn, 1, KE_G(nn), up, args, dims, steps, ff) \
+                 : KS(eigh_n)(nn, 0, KE_G(nn), up, args, dims, steps, ff); }
 KE_CASES(X)
 #undef X
 
