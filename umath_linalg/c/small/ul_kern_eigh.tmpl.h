@@ -38,7 +38,7 @@ UL_HIDDEN int UL_NAME(eigh1)(char jobz, char uplo, ptrdiff_t n,
 /* lane groups interleaved, by n (measured: see KS(eigh_any)) */
 #define KE_GMAX 4
 #ifndef KE_G
-#define KE_G(n) ((n) <= 4 ? 4 : 2)
+#define KE_G(n, vec) ((n) <= 4 || !(vec) ? 4 : 2)
 #endif
 #if UL_CH_IS_d
 #  define KE_TOL 0x1p-56
@@ -294,8 +294,8 @@ KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int G,
 #define X(nn) \
     static __attribute__((noinline)) ptrdiff_t KS(eigh_##nn)(int vec, int up, \
         char **args, const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
-    { return vec ? KS(eigh_n)(nn, 1, KE_G(nn), up, args, dims, steps, ff) \
-                 : KS(eigh_n)(nn, 0, KE_G(nn), up, args, dims, steps, ff); }
+    { return vec ? KS(eigh_n)(nn, 1, KE_G(nn, 1), up, args, dims, steps, ff) \
+                 : KS(eigh_n)(nn, 0, KE_G(nn, 0), up, args, dims, steps, ff); }
 KE_CASES(X)
 #undef X
 
