@@ -23,6 +23,7 @@ if sys.implementation.name != "cpython":  # pragma: no cover
 import umath_linalg as ul
 backend = importlib.import_module("pypy_compat.numpy_backend")
 npu = importlib.import_module("numpy.linalg._umath_linalg")
+from test_cholesky_eigh_numpy import layout  # noqa: E402  (C, F, neg, outer-step, broadcast)
 
 DTYPES = [np.float32, np.float64]
 KINDS = ["random", "graded", "cluster", "repeated", "tiny", "huge", "zero", "identity"]
@@ -52,22 +53,6 @@ def symmetric(rng, count, n, dtype, kind):
     if kind == "identity":
         a[...] = np.eye(n)
     return a.astype(dtype)
-
-
-def layout(a, kind):
-    if kind == "C":
-        return np.ascontiguousarray(a)
-    if kind == "F":
-        return np.asfortranarray(a)
-    if kind == "neg":
-        big = np.zeros(a.shape[:-1] + (2 * a.shape[-1],), a.dtype)
-        big[..., ::-1, ::-2] = a
-        return big[..., ::-1, ::-2]
-    if kind == "outer-step":
-        big = np.zeros((a.shape[0], 2) + a.shape[1:], a.dtype)
-        big[:, 1] = a
-        return big[:, 1]
-    return np.broadcast_to(a[:1], a.shape)      # "broadcast"
 
 
 def routes():
