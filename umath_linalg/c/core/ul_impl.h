@@ -56,7 +56,8 @@ UL_HIDDEN ptrdiff_t ul_threads_run(ul_kernel_fn fn, int nargs, int ndims,
     X(inv, 2, 2) X(solve, 3, 3) X(solve1, 3, 2) X(det, 2, 2) X(slogdet, 3, 2) \
     X(matmul, 3, 4) \
     X(cholesky_lo, 2, 2) X(cholesky_up, 2, 2) \
-    X(svd_N, 2, 3) X(svd_S, 4, 3) X(svd_A, 4, 3)
+    X(svd_N, 2, 3) X(svd_S, 4, 3) X(svd_A, 4, 3) \
+    X(eigh_lo, 3, 2) X(eigh_up, 3, 2) X(eigvalsh_lo, 2, 2) X(eigvalsh_up, 2, 2)
 enum { UL_DT_s, UL_DT_d, UL_DT_c, UL_DT_z, UL_NDTYPES };
 #define UL_OP_ENUM(op, nargs, ndims) UL_OP_##op,
 enum { UL_SMALL_OPS(UL_OP_ENUM) UL_NOPS };

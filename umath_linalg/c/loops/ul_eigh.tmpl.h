@@ -100,6 +100,54 @@ static void UL_NAME(put_real)(char *dst, ptrdiff_t st, const UL_R *src,
         memcpy(dst + i * st, src ? &src[i] : &nan, sizeof(UL_R));
 }
 
+/* One matrix on the prepared workspace p: linearize, ?syevd/?heevd, w and
+ * (jobz 'V') v out, or NaN in both when LAPACK fails; returns info. */
+static int UL_NAME(eigh_one)(char jobz, char uplo, ptrdiff_t n,
+    const char *a, ptrdiff_t ar, ptrdiff_t ac, char *w, ptrdiff_t wst,
+    char *v, ptrdiff_t vr, ptrdiff_t vc, UL_NAME(evd_ws) *p)
+{
+    UL_NAME(linearize)(p->A, n, a, n, n, ar, ac);
+    int info = UL_NAME(evd)(jobz, uplo, (int)n, p);
+    UL_NAME(put_real)(w, wst, info == 0 ? p->w : NULL, n);
+    if (jobz == 'V') {
+        if (info == 0)
+            UL_NAME(delinearize)(v, n, n, vr, vc, p->A, n);
+        else
+            UL_NAME(nan_fill)(v, n, n, vr, vc);
+    }
+    return info;
+}
+
+/* The same with its own workspace: the small kernels' LAPACK lanes
+ * (c/small/ul_kern_eigh.tmpl.h), so that those lanes get this path's bits.
+ * Returns nonzero (outputs NaN) when LAPACK fails or memory runs out. */
+UL_HIDDEN int UL_NAME(eigh1)(char jobz, char uplo, ptrdiff_t n,
+    const char *a, ptrdiff_t ar, ptrdiff_t ac, char *w, ptrdiff_t wst,
+    char *v, ptrdiff_t vr, ptrdiff_t vc)
+{
+    ul_workspace ws;
+    UL_NAME(evd_ws) p;
+    int info = -1;
+    if (UL_NAME(evd_ws_get)(&ws, jobz, uplo, n, &p) != NULL) {
+        info = UL_NAME(eigh_one)(jobz, uplo, n, a, ar, ac, w, wst, v, vr, vc, &p);
+    } else {
+        UL_NAME(put_real)(w, wst, NULL, n);
+        if (jobz == 'V')
+            UL_NAME(nan_fill)(v, n, n, vr, vc);
+    }
+    ul_ws_release(&ws);
+    return info;
+}
+
+/* The small-n kernel of the op (real dtypes, small n: c/small/), else 0. */
+static int UL_NAME(eigh_small)(char jobz, char uplo, char **args,
+    const ptrdiff_t *dimensions, const ptrdiff_t *steps, ul_loop_report *rep)
+{
+    if (jobz == 'V')
+        return uplo == 'L' ? UL_SMALL_RUN(eigh_lo) : UL_SMALL_RUN(eigh_up);
+    return uplo == 'L' ? UL_SMALL_RUN(eigvalsh_lo) : UL_SMALL_RUN(eigvalsh_up);
+}
+
 /* eigh (v != 0): steps = {a, w, v, a_r, a_c, w_r, v_r, v_c};
  * eigvalsh:      steps = {a, w, a_r, a_c, w_r}. */
 static void UL_NAME(eigh)(char jobz, char uplo, char **args,
@@ -113,7 +161,8 @@ static void UL_NAME(eigh)(char jobz, char uplo, char **args,
     const ptrdiff_t *core = steps + (vec ? 3 : 2);
     ptrdiff_t ar = core[0], ac = core[1], wst = core[2];
     ptrdiff_t vr = vec ? core[3] : 0, vc = vec ? core[4] : 0;
-    if (count > 0 && n > 0) {
+    if (count > 0 && n > 0 &&
+        !UL_NAME(eigh_small)(jobz, uplo, args, dimensions, steps, rep)) {
         ul_workspace ws;
         UL_NAME(evd_ws) p;
         if (UL_NAME(evd_ws_get)(&ws, jobz, uplo, n, &p) == NULL) {
@@ -124,22 +173,11 @@ static void UL_NAME(eigh)(char jobz, char uplo, char **args,
             }
             ul_report_enomem(rep, count);
         } else {
-            for (ptrdiff_t k = 0; k < count; k++) {
-                char *w = args[1] + k * steps[1];
-                char *v = vec ? args[2] + k * steps[2] : NULL;
-                UL_NAME(linearize)(p.A, n, args[0] + k * steps[0], n, n, ar,
-                                   ac);
-                if (UL_NAME(evd)(jobz, uplo, (int)n, &p) == 0) {
-                    UL_NAME(put_real)(w, wst, p.w, n);
-                    if (vec)
-                        UL_NAME(delinearize)(v, n, n, vr, vc, p.A, n);
-                } else {
-                    UL_NAME(put_real)(w, wst, NULL, n);
-                    if (vec)
-                        UL_NAME(nan_fill)(v, n, n, vr, vc);
+            for (ptrdiff_t k = 0; k < count; k++)
+                if (UL_NAME(eigh_one)(jobz, uplo, n, args[0] + k * steps[0],
+                        ar, ac, args[1] + k * steps[1], wst,
+                        vec ? args[2] + k * steps[2] : NULL, vr, vc, &p) != 0)
                     ul_report_failure(rep, k);
-                }
-            }
         }
         ul_ws_release(&ws);
     }
