@@ -33,6 +33,10 @@ UL_HIDDEN void ul_loop_note_enomem(void);
 typedef ptrdiff_t (*ul_kernel_fn)(char **args, const ptrdiff_t *dims,
                                   const ptrdiff_t *steps,
                                   ptrdiff_t *first_failed);
+/* the most operands and loop dimensions of a kernel (svd_S: 4; matmul:
+ * dims {N, n, k, m}) */
+#define UL_KERNEL_MAX_ARGS 4
+#define UL_KERNEL_MAX_DIMS 4
 
 /* ---- threads (ul_threads.c) ----
  * Runs fn on the call, shared among up to UL_MAX_THREADS threads in chunks
@@ -90,7 +94,8 @@ static inline void ul_copy_elem(char *d, const char *s, size_t es)
 #define UL_FILL_DECL(ch) \
     UL_HIDDEN void ul_##ch##nan_fill(char *dst, ptrdiff_t rows, \
         ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride); \
-    UL_HIDDEN void ul_##ch##identity(void *dst, ptrdiff_t n);
+    UL_HIDDEN void ul_##ch##identity(void *dst, ptrdiff_t n); \
+    UL_HIDDEN int ul_##ch##all_finite(const void *p, ptrdiff_t len);
 UL_FILL_DECL(s) UL_FILL_DECL(d) UL_FILL_DECL(c) UL_FILL_DECL(z)
 #undef UL_FILL_DECL
 

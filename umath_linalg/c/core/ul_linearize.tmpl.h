@@ -69,6 +69,19 @@ UL_HIDDEN void UL_NAME(nan_fill)(char *dst, ptrdiff_t rows, ptrdiff_t cols,
             memcpy(dst + i * row_stride + j * col_stride, &v, sizeof(UL_T));
 }
 
+/* 1 if none of the len elements at p (a Fortran copy) has a NaN or Inf
+ * part: the loops whose LAPACK routine misbehaves on them (?geev, and
+ * ?gesdd / ?gelsd, whose ?bdsqr can loop forever in OpenBLAS 0.3.21)
+ * report such a matrix as failed instead of calling it. */
+UL_HIDDEN int UL_NAME(all_finite)(const void *p, ptrdiff_t len)
+{
+    const UL_R *r = p;
+    UL_R acc = 0;
+    for (ptrdiff_t i = 0; i < len * (1 + UL_COMPLEX); i++)
+        acc += r[i] * 0;     /* 0, or NaN for a NaN or an Inf */
+    return acc == 0;
+}
+
 /* n x n identity into a Fortran buffer with leading dimension n. */
 UL_HIDDEN void UL_NAME(identity)(void *dst, ptrdiff_t n)
 {

@@ -66,6 +66,7 @@ static int ul_num_threads(void)
 typedef struct ul_split_part {
     struct ul_split_work *w;
     ptrdiff_t nfail, first;
+    int declined;
 } ul_split_part;
 
 typedef struct ul_split_work {
@@ -83,20 +84,23 @@ static void ul_split_worker(ul_split_part *part)
     ul_split_work *w = part->w;
     part->nfail = 0;
     part->first = -1;
+    part->declined = 0;
     for (;;) {
         ptrdiff_t c = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
         if (c >= w->nchunks)
             break;
         ptrdiff_t start = c * w->chunk;
         ptrdiff_t cnt = c == w->nchunks - 1 ? w->dims[0] - start : w->chunk;
-        char *args[3];
-        ptrdiff_t dims[4], ff = -1;       /* matmul: {N, n, k, m} */
+        char *args[UL_KERNEL_MAX_ARGS];
+        ptrdiff_t dims[UL_KERNEL_MAX_DIMS], ff = -1;
         for (int i = 0; i < w->nargs; i++)
             args[i] = w->args[i] + start * w->steps[i];
         for (int i = 0; i < w->ndims; i++)
             dims[i] = w->dims[i];
         dims[0] = cnt;
         ptrdiff_t r = w->fn(args, dims, w->steps, &ff);
+        if (r < 0)
+            part->declined = 1;
         if (r > 0) {
             part->nfail += r;
             if (part->first < 0 || start + ff < part->first)
@@ -234,6 +238,8 @@ UL_HIDDEN ptrdiff_t ul_threads_run(ul_kernel_fn fn, int nargs, int ndims,
     char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
     ptrdiff_t *first_failed)
 {
+    if (nargs > UL_KERNEL_MAX_ARGS || ndims > UL_KERNEL_MAX_DIMS)
+        return fn(args, dims, steps, first_failed);
     const ptrdiff_t N = dims[0], n = dims[1];
     const double work = (double)N * (double)(n * n * n);
     int nt = ul_num_threads();
@@ -246,7 +252,7 @@ UL_HIDDEN ptrdiff_t ul_threads_run(ul_kernel_fn fn, int nargs, int ndims,
     nt = ul_pool_grow(nt);
     const ptrdiff_t chunk = N / (nt * UL_CHUNKS_PER_THREAD) / 16 * 16;
     ul_split_work w = { fn, args, dims, steps, nargs, ndims, chunk, N / chunk, 0,
-                        { { NULL, 0, 0 } } };
+                        { { NULL, 0, 0, 0 } } };
     for (int t = 0; t < nt; t++)
         w.part[t].w = &w;
     /* post the job to helpers 1 .. nt - 1, work, wait until they are out */
@@ -263,6 +269,11 @@ UL_HIDDEN ptrdiff_t ul_threads_run(ul_kernel_fn fn, int nargs, int ndims,
     __atomic_store_n(&ul_pool.owned, 0, __ATOMIC_RELEASE);
     ptrdiff_t total = 0;
     *first_failed = -1;
+    /* a kernel that declines (say svd above its n) does so for every
+     * chunk and wrote nothing: the caller's LAPACK path runs it all */
+    for (int t = 0; t < nt; t++)
+        if (w.part[t].declined)
+            return -1;
     for (int t = 0; t < nt; t++) {
         total += w.part[t].nfail;
         if (w.part[t].first >= 0 && (*first_failed < 0 || w.part[t].first < *first_failed))

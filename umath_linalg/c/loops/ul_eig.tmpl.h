@@ -140,16 +140,6 @@ static size_t UL_NAME(geev_carve)(UL_NAME(geev_ws) *p, void *base,
     return at;
 }
 
-/* 1 when the n x n Fortran copy has no NaN or Inf part. */
-static int UL_NAME(geev_finite)(const UL_T *a, ptrdiff_t n)
-{
-    const UL_R *r = (const UL_R *)a;
-    UL_R acc = 0;
-    for (ptrdiff_t i = 0; i < n * n * (UL_COMPLEX ? 2 : 1); i++)
-        acc *= r[i];        /* 0 * x is NaN exactly when x is NaN or Inf */
-    return acc == 0;
-}
-
 #if !UL_COMPLEX
 /* numpy's process_geev_results for real geev: w = wr + i wi, and the
  * eigenvector columns: real when wi[j] == 0, else columns j, j+1 are
@@ -232,7 +222,7 @@ static void UL_NAME(geev_stack)(char jobvr, char **args,
         char *w_out = args[1] + k * steps[1];
         char *v_out = vectors ? args[2] + k * steps[2] : NULL;
         UL_NAME(linearize)(p.a, n, args[0] + k * steps[0], n, n, ar, ac);
-        if (UL_NAME(geev_finite)(p.a, n) &&
+        if (UL_NAME(all_finite)(p.a, n * n) &&
             UL_NAME(geev_call)(&p, p.work, p.lwork) == 0) {
 #if !UL_COMPLEX
             UL_NAME(geev_to_complex)(&p);

@@ -67,16 +67,6 @@ static void UL_NAME(lstsq_nan)(const UL_NAME(lstsq_ops) *o, ptrdiff_t k)
     UL_RNAME(nan_fill)(ul_at(args[6], k, st[6], o->mn), o->mn, 1, st[14], 0);
 }
 
-/* 1 if every one of the len elements of p is finite. */
-static int UL_NAME(all_finite)(const UL_T *p, ptrdiff_t len)
-{
-    const UL_R *r = (const UL_R *)p;
-    UL_R acc = 0;
-    for (ptrdiff_t i = 0; i < len * (1 + UL_COMPLEX); i++)
-        acc += r[i] * 0;     /* 0, or NaN for a NaN or an Inf */
-    return acc == 0;
-}
-
 /* numpy's abs2: the squared 2-norm of p[0..len), summed in order. */
 static UL_R UL_NAME(abs2)(const UL_T *p, ptrdiff_t len)
 {

@@ -53,6 +53,23 @@ static int UL_NAME(svd_call)(UL_NAME(svd_job) *j)
     return info;
 }
 
+/* 1 when the m*n Fortran copy has an Inf and no NaN. OpenBLAS 0.3.21's
+ * ?gesdd can loop forever in ?bdsqr on such a matrix (numpy's own loop
+ * hangs on eye(3) with one Inf); where it returns, numpy gets NaN singular
+ * values and no failure. So such a matrix is not handed to ?gesdd: every
+ * output NaN, not counted as failed (U and VT then differ from whatever
+ * ?gesdd would have left). A NaN goes to ?gesdd, which fails on it. */
+static int UL_NAME(svd_inf_only)(const UL_T *a, ptrdiff_t len)
+{
+    if (UL_NAME(all_finite)(a, len))
+        return 0;
+    const UL_R *r = (const UL_R *)a;
+    for (ptrdiff_t i = 0; i < len * (1 + UL_COMPLEX); i++)
+        if (r[i] != r[i])
+            return 0;
+    return 1;
+}
+
 /* The LWORK query (no array is touched), on j's sizes: numpy's init_gesdd.
  * Returns 0 and sets j->lwork, or -1 (LAPACK rejected the sizes, or the
  * optimum does not fit LAPACK's int). */
@@ -236,7 +253,9 @@ static void UL_NAME(svd_stack)(char jobz, char **args,
             UL_NAME(linearize)(j.a, j.lda, args[0] + k * steps[0], m, n,
                                cs[0], cs[1]);
         UL_NAME(svd_out_at)(&o, args, steps, k);
-        if (UL_NAME(svd_call)(&j) == 0) {
+        if (UL_NAME(svd_inf_only)(j.a, m * n)) {
+            UL_NAME(svd_nan_out)(&o);       /* numpy: NaN values, no failure */
+        } else if (UL_NAME(svd_call)(&j) == 0) {
             UL_NAME(svd_put)(&j, &o);
         } else {
             UL_NAME(svd_nan_out)(&o);

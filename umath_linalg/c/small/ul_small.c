@@ -95,6 +95,10 @@ static const int ul_small_nargs[UL_NOPS] = { UL_SMALL_OPS(UL_NARGS) };
 static const int ul_small_ndims[UL_NOPS] = { UL_SMALL_OPS(UL_NDIMS) };
 #undef UL_NARGS
 #undef UL_NDIMS
+#define UL_FITS(op, nargs, ndims) _Static_assert(nargs <= UL_KERNEL_MAX_ARGS && \
+    ndims <= UL_KERNEL_MAX_DIMS, #op ": more operands or dims than ul_threads_run holds");
+UL_SMALL_OPS(UL_FITS)
+#undef UL_FITS
 
 /* complex: inv only (ul_small_cplx.c), one matrix at a time, up to the
  * measured cut-over (2026-12-02, one thread, 1000-stacks, ns per matrix,
