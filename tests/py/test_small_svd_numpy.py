@@ -12,6 +12,8 @@ FE_INVALID; the rest of the stack is computed. CPython only (numpy).
 """
 import sys
 
+import zlib
+
 import pytest
 
 np = pytest.importorskip("numpy")
@@ -40,6 +42,10 @@ def assert_like_numpy(name, a, got, ref):
     eps = np.finfo(a.dtype).eps / 2         # LAPACK's eps (unit roundoff)
     s, s_ref = (got[0], ref[0]) if len(got) == 1 else (got[1], ref[1])
     assert s.dtype == s_ref.dtype and s.shape == s_ref.shape, name
+    if a.dtype == np.float32:
+        # against the exact values (float64's), not ?sgesdd's, whose own
+        # error (~4 ulps) would add to ours (seen: 11 ulps apart in 1e5)
+        s_ref = np.linalg.svd(a.astype(np.float64), compute_uv=False)
     tol = (3 * n + 8) * eps * s_ref[..., :1]
     assert (np.abs(s - s_ref) <= tol).all(), name
     assert (np.diff(s, axis=-1) <= 0).all() and (s >= 0).all(), name
@@ -64,7 +70,8 @@ def rand(rng, shape, dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("kind", LAYOUTS)
 def test_small_svd_like_numpy(dtype, kind):
-    rng = np.random.default_rng(abs(hash((np.dtype(dtype).char, kind))) % 2**32)
+    # a fixed seed per case (hash() of a str changes with every process)
+    rng = np.random.default_rng(zlib.crc32((np.dtype(dtype).char + kind).encode()))
     backend = numpy_backend.gufuncs()
     for shape in SHAPES:
         a = layout(rand(rng, shape, dtype), kind)
