@@ -6,6 +6,7 @@ Times (min over repeats, after warm-up) each library call of a step with
 the step's own shapes and out= arrays, the whole step, and the step with
 every library call replaced by a no-op (the Python glue alone: the state
 then drifts, which the glue's cost does not depend on)."""
+import inspect
 import os
 import sys
 import time
@@ -15,19 +16,7 @@ sys.path.insert(0, os.path.join(ROOT, "examples"))
 import kalman_model as km  # noqa: E402
 import kalman_pypy_fast as kf  # noqa: E402
 import umath_linalg as ul  # noqa: E402
-
-
-def best_us(fn, n=20000, repeats=7):
-    for _ in range(n):
-        fn()
-    best = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = (time.perf_counter() - t0) / n
-        best = dt if best is None or dt < best else best
-    return best * 1e6
+from bench_pycall import timeit  # noqa: E402  (the one timing loop)
 
 
 def setup(zs, steps=50):
@@ -69,27 +58,13 @@ def one(case, n):
         fn()
 
 
-_LOOP = """
-def loop(fn, n, repeats):
-    for _ in range(n):
-        fn()
-    best = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = (time.perf_counter() - t0) / n
-        best = dt if best is None or dt < best else best
-    return best * 1e6
-"""
-
-
 def own_loop_us(fn, n=20000, repeats=7):
-    """best_us with a timing loop of its own code object: PyPy's JIT traces
-    loops per code object, so each case gets its own trace."""
-    g = {"time": time}
-    exec(_LOOP, g)
-    return g["loop"](fn, n, repeats)
+    """bench_pycall.timeit with a timing loop of its own code object (its
+    source compiled again): PyPy's JIT traces loops per code object, so each
+    case gets its own trace."""
+    g = {"time": time, "REPEATS": repeats}
+    exec(inspect.getsource(timeit), g)
+    return g["timeit"](fn, n, repeats)
 
 
 def lists_table(steps):
@@ -145,17 +120,17 @@ def main():
     rows = []
     total = 0.0
     for name, count, fn in calls:
-        us = best_us(fn)
+        us = timeit(fn, 20000, 7)
         rows.append((name, count, us))
         total += count * us
-    step = best_us(lambda: kf.Filter().run(zs), n=1, repeats=5) / steps
+    step = timeit(lambda: kf.Filter().run(zs), 1, 5) / steps
     # the glue alone: the same run with the library calls as no-ops
     # (the example prepares its calls with ul.plan: every plan a no-op)
     real = ul.plan
     nop = lambda *a, **k: None  # noqa: E731
     ul.plan = lambda f, *a, **k: nop  # noqa: E731
     try:
-        glue = best_us(lambda: kf.Filter().run(zs), n=1, repeats=5) / steps
+        glue = timeit(lambda: kf.Filter().run(zs), 1, 5) / steps
     finally:
         ul.plan = real
     with open("/proc/loadavg") as fl:
