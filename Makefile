@@ -95,6 +95,8 @@ check-exports: $(LIBSO)
 	 if [ -n "$$bad" ]; then echo "non-ul_ exports: $$bad"; exit 1; fi
 	@if nm -D --undefined-only $(LIBSO) | grep -q ' _\?Py'; then echo "library imports Py* symbols"; exit 1; fi
 	@echo "exports: $$(nm -D --defined-only $(LIBSO) | grep -c ' ul_') ul_ symbols, no Py* import"
+	@bare=$$(grep -rnE 'UL_LAPACK\(\w+\)\(' umath_linalg/c | grep -vE ':[0-9]+:void ' || true); \
+	 if [ -n "$$bare" ]; then echo "LAPACK called without UL_LAPACK_CALL (fork safety): $$bare"; exit 1; fi
 
 # ---- Python extension (cffi, built in place for both interpreters) ----
 py: $(LIBSO)

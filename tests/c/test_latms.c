@@ -1,15 +1,15 @@
 /*
  * Area: every family on LAPACK's matrix types (ul_latms.h): inv, solve,
  *   det (through slogdet's sign), cholesky_lo/up, eigh_lo/up, svd_n_s,
- *   qr_r_raw_n + qr_reduced, eig, on the small kernels' sizes and
+ *   qr_r_raw_n + qr_reduced, eig, lstsq, on the small kernels' sizes and
  *   LAPACK's, all four dtypes (eig: f d D).
  * Purpose: LAPACK's ratio tests, each < 30: dget03 (inv), dget02 (solve),
  *   dpot01 (cholesky), the Hermitian residual and orthogonality (eigh),
  *   dbdt01 / dort01 (svd), dqrt01's ||A - QR|| and ||I - Q^H Q|| (qr),
- *   ||A V - V W|| (eig); singular types (a zero column) must give
+ *   ||A V - V W|| (eig), dqrt16 / dqrt17 (lstsq); singular types (a zero column) must give
  *   UL_ESINGULAR for inv, solve and cholesky, det 0.
  * Limitations: one matrix per call (the stack and stride machinery has
- *   its own tests); lstsq is not covered here (test_lstsq.c).
+ *   its own tests).
  */
 #include "eigh_test_util.h"
 #include "ul_latms.h"
@@ -22,9 +22,15 @@ typedef struct arg {
     double complex *v;
 } arg;
 
-static double worst[8];
-static const char *const RATIO_NAMES[8] = { "inv", "solve", "cholesky", "eigh",
-    "svd", "qr", "eig", "orthogonality" };
+#define NRATIOS 10
+static double worst[NRATIOS];
+static const char *const RATIO_NAMES[NRATIOS] = { "inv", "solve", "cholesky", "eigh",
+    "svd", "qr", "eig", "orthogonality", "lstsq residual", "lstsq normal" };
+
+static size_t type_size(int type)
+{
+    return type == UL_INT32 ? 4 : ul_dtype_of(type)->size;
+}
 
 /* Runs row `name` on C-contiguous buffers filled from the inputs' v; the
    outputs' v receive the results, and input 0's too when `inout` (the
@@ -36,7 +42,7 @@ static int call1(const char *name, int nin, int nargs, arg *args, int inout)
     char *buf[8];
     for (int i = 0; i < nargs; i++) {
         arg *x = &args[i];
-        size_t sz = ul_dtype_of(x->type)->size;
+        size_t sz = type_size(x->type);
         buf[i] = malloc(sz * (size_t)(x->rows * x->cols) + 1);
         shape[i][0] = x->ndim == 2 ? x->rows : x->rows * x->cols;
         shape[i][1] = x->cols;
@@ -53,7 +59,7 @@ static int call1(const char *name, int nin, int nargs, arg *args, int inout)
     UL_CHECK(rc == UL_OK || rc == UL_ESINGULAR, "%s: %d %s", name, rc, info.message);
     for (int i = inout ? 0 : nin; i < nargs; i++) {
         arg *x = &args[i];
-        size_t sz = ul_dtype_of(x->type)->size;
+        size_t sz = type_size(x->type);
         for (ptrdiff_t r = 0; r < x->rows; r++)
             for (ptrdiff_t c = 0; c < x->cols; c++)
                 x->v[r + c * x->rows] = ul_get(x->type, buf[i] + (r * x->cols + c) * (ptrdiff_t)sz);
@@ -249,6 +255,71 @@ static void run_eig(const ul_dtype *dt, const ul_mtype *t, ptrdiff_t n, const ch
     free(a), free(v), free(w), free(p);
 }
 
+/* lstsq (lstsq_m / lstsq_n, numpy's default rcond eps * max(m, n)) on an
+ * m x n type and two right-hand sides, LAPACK's dchkls ratios: dqrt16's
+ * ||B - A X|| / (max(m, n) ||A|| ||X|| eps) where the system is consistent
+ * (m <= n, rank m), and always dqrt17's ||R^H A|| for R = B - A X (the
+ * residual is orthogonal to A's range), here over max(m, n, nrhs) ||A||
+ * (||A|| ||X|| + ||B||) eps: a backward-stable X is exact for A + dA with
+ * ||dA|| ~ eps ||A||, which leaves dA X in R (dqrt17's ||A|| ||B|| alone
+ * grows with the condition). The rank is min(m, n) unless a zero column
+ * makes it n - 1 < m (or grading, or a condition near 1 / eps, makes
+ * singular values fall under rcond); at full rank and m > n the residuals output is
+ * ||b_j - A x_j||^2 within the same bound. */
+static void run_lstsq(const ul_dtype *dt, const ul_mtype *t, ptrdiff_t m, ptrdiff_t n,
+                      const char *what0)
+{
+    const ptrdiff_t nrhs = 2, p = m < n ? m : n, mx = m > n ? m : n;
+    size_t sz = (size_t)(m * n + m * nrhs + n * nrhs + mx + 8);
+    double complex *a = malloc(sizeof *a * sz), *b = malloc(sizeof *b * sz),
+                   *x = malloc(sizeof *x * sz), *r = malloc(sizeof *r * sz),
+                   *ra = malloc(sizeof *ra * sz), *res = malloc(sizeof *res * sz),
+                   *s = malloc(sizeof *s * sz), rc = dt->eps * (double)mx, rank;
+    char what[200];
+    snprintf(what, sizeof what, "%td x %td %s", m, n, what0);
+    ul_latms(a, m, n, t, LT_GENERAL, dt);
+    round_to(dt, a, m * n);
+    for (ptrdiff_t i = 0; i < m * nrhs; i++)
+        b[i] = ul_rnd(dt->complex_);
+    round_to(dt, b, m * nrhs);
+    arg ls[7] = { { dt->type, 2, m, n, a }, { dt->type, 2, m, nrhs, b },
+                  { dt->real_type, 0, 1, 1, &rc }, { dt->type, 2, n, nrhs, x },
+                  { dt->real_type, 1, nrhs, 1, res }, { UL_INT32, 0, 1, 1, &rank },
+                  { dt->real_type, 1, p, 1, s } };
+    call1(m <= n ? "lstsq_m" : "lstsq_n", 3, 7, ls, 0);
+    const int full = !ul_mtype_singular(t) || m < n, well = t->cond * dt->eps < 1e-3 && t->shape != LT_GRADED;
+    if (!full)
+        UL_CHECK(creal(rank) == (double)(n - 1), "lstsq rank %g, not n - 1: %s",
+                 creal(rank), what);
+    else if (well)
+        UL_CHECK(creal(rank) == (double)p, "lstsq rank %g of %td: %s", creal(rank), p, what);
+    ul_matmul(r, a, x, m, n, nrhs);               /* r = B - A X */
+    for (ptrdiff_t i = 0; i < m * nrhs; i++)
+        r[i] = b[i] - r[i];
+    const double an = ul_norm1(a, m, n), bn = ul_norm1(b, m, nrhs),
+                 xn = ul_norm1(x, n, nrhs), rn = ul_norm1(r, m, nrhs);
+    if (full && m <= n && creal(rank) == (double)p && an > 0)
+        note(8, rn / ((double)mx * an * xn * dt->eps), what);
+    for (ptrdiff_t j = 0; j < nrhs; j++)          /* ra = R^H A, nrhs x n */
+        for (ptrdiff_t l = 0; l < n; l++) {
+            double complex sum = 0;
+            for (ptrdiff_t i = 0; i < m; i++)
+                sum += conj(r[i + j * m]) * a[i + l * m];
+            ra[j + l * nrhs] = sum;
+        }
+    const double scale = (double)(mx > nrhs ? mx : nrhs) * an * (an * xn + bn) * dt->eps;
+    if (scale > 0)
+        note(9, ul_norm1(ra, nrhs, n) / scale, what);
+    for (ptrdiff_t j = 0; full && m > n && creal(rank) == (double)n && j < nrhs; j++) {
+        double rr = 0;
+        for (ptrdiff_t i = 0; i < m; i++)
+            rr += creal(r[i + j * m] * conj(r[i + j * m]));
+        UL_CHECK(fabs(creal(res[j]) - rr) <= 30 * (double)m * dt->eps * (an * xn + bn) * sqrt(rr),
+                 "lstsq residual %d: %g, ||b - A x||^2 %g: %s", (int)j, creal(res[j]), rr, what);
+    }
+    free(a), free(b), free(x), free(r), free(ra), free(res), free(s);
+}
+
 int main(void)
 {
     static const ptrdiff_t sizes[] = { 1, 2, 3, 4, 5, 8, 13, 16, 17, 24 };
@@ -268,11 +339,13 @@ int main(void)
                 run_hermitian(dt, &types[k], n, what);
                 run_svd_qr(dt, &types[k], n + n / 2, n, what);
                 run_eig(dt, &types[k], n, what);
+                run_lstsq(dt, &types[k], n + n / 2, n, what);
+                run_lstsq(dt, &types[k], n, n + n / 2, what);
             }
         }
     }
     printf("worst ratios:");
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < NRATIOS; i++)
         printf(" %s %.3g", RATIO_NAMES[i], worst[i]);
     printf("\n");
     return ul_test_done("test_latms");

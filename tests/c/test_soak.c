@@ -14,12 +14,11 @@
  *   and exits; a child that does not finish within 30 s fails the test.
  * Limitations: the schedule is random (seed printed); a race shows up as a
  *   wrong bit or a status only when the timing hits it (TSan: `make
- *   soak-tsan`). OpenBLAS runs on one thread here: OpenBLAS 0.3.21's
- *   pthread_atfork handler shuts its own pool down under callers still
- *   inside a threaded BLAS call, and those callers then spin forever in
- *   exec_blas_async (seen with 8 threads and a fork; OpenBLAS issues
- *   #2270, #3111). A program that forks while other threads run LAPACK
- *   sizes needs OPENBLAS_NUM_THREADS=1 for the same reason.
+ *   soak-tsan`). The forks check c/core/ul_fork.c: without it, about one
+ *   child in 100 hung in OpenBLAS's allocator lock (blas_memory_alloc,
+ *   held by a parent thread at the fork). OpenBLAS runs on one thread
+ *   here: with two, 8 callers stalled inside OpenBLAS 0.3.21 (in
+ *   exec_blas_async from dsymv_thread_L, with forks or without).
  */
 #include "table_case.h"
 #include <pthread.h>

@@ -97,6 +97,7 @@ static inline void ul_put(int type, char *p, double complex v)
     case UL_DOUBLE: { double x = creal(v); memcpy(p, &x, 8); break; }
     case UL_CFLOAT: { float x[2] = { (float)creal(v), (float)cimag(v) }; memcpy(p, x, 8); break; }
     case UL_CDOUBLE: { double x[2] = { creal(v), cimag(v) }; memcpy(p, x, 16); break; }
+    case UL_INT32: { int32_t x = (int32_t)creal(v); memcpy(p, &x, 4); break; }
     }
 }
 
@@ -107,6 +108,7 @@ static inline double complex ul_get(int type, const char *p)
     case UL_DOUBLE: { double x; memcpy(&x, p, 8); return x; }
     case UL_CFLOAT: { float x[2]; memcpy(x, p, 8); return CMPLX(x[0], x[1]); }
     case UL_CDOUBLE: { double x[2]; memcpy(x, p, 16); return CMPLX(x[0], x[1]); }
+    case UL_INT32: { int32_t x; memcpy(&x, p, 4); return x; }
     }
     return NAN;
 }

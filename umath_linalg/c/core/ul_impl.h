@@ -47,6 +47,12 @@ UL_HIDDEN ptrdiff_t ul_threads_run(ul_kernel_fn fn, int nargs, int ndims,
     char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
     ptrdiff_t *first_failed);
 
+/* ---- fork safety (ul_fork.c) ----
+ * Around every call into LAPACK/BLAS (UL_LAPACK_CALL, ul_types.h): a fork
+ * waits until no thread of the library is inside one. */
+UL_HIDDEN void ul_lapack_enter(void);
+UL_HIDDEN void ul_lapack_leave(void);
+
 /* ---- small-n kernels (c/small/) ----
  * UL_SMALL_OPS lists the loops that have small-n kernels, with their
  * operand count and loop dimension count (numpy's signature: solve is

@@ -18,7 +18,7 @@ UL_HIDDEN int UL_NAME(gesv1)(ptrdiff_t n, ptrdiff_t nrhs, const char *a,
         UL_NAME(linearize)(B, n, b, n, nrhs, br, bc);
     else
         UL_NAME(identity)(B, n);
-    UL_LAPACK(gesv)(&in, &inrhs, A, &in, ipiv, B, &in, &info);
+    UL_LAPACK_CALL(gesv, (&in, &inrhs, A, &in, ipiv, B, &in, &info));
     if (info == 0)
         UL_NAME(delinearize)(x, n, nrhs, xr, xc, B, n);
     else
@@ -75,7 +75,7 @@ UL_HIDDEN void UL_NAME(slogdet1)(ptrdiff_t n, const char *a, ptrdiff_t ar,
     const int in = (int)n;
     int info = 0;
     UL_NAME(linearize)(A, n, a, n, n, ar, ac);
-    UL_LAPACK(getrf)(&in, &in, A, &in, ipiv, &info);
+    UL_LAPACK_CALL(getrf, (&in, &in, A, &in, ipiv, &info));
     if (info == 0) {
         UL_NAME(slogdet_from_lu)(A, n, ipiv, sign, logdet);
     } else {
@@ -107,7 +107,7 @@ UL_HIDDEN int UL_NAME(potrf1)(ptrdiff_t n, char uplo, const char *a,
     const int in = (int)n;
     int info = 0;
     UL_NAME(linearize)(A, n, a, n, n, ar, ac);
-    UL_LAPACK(potrf)(&uplo, &in, A, &in, &info);
+    UL_LAPACK_CALL(potrf, (&uplo, &in, A, &in, &info));
     if (info == 0) {
         UL_NAME(zero_other_triangle)(A, n, uplo);
         UL_NAME(delinearize)(x, n, n, xr, xc, A, n);

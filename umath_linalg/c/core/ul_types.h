@@ -11,6 +11,10 @@
 #define UL_CAT3(a, b, c) UL_CAT3_(a, b, c)
 #define UL_NAME(op) UL_CAT3(ul_, UL_CH, op)
 #define UL_LAPACK(op) UL_CAT3(UL_CH, op, _)
+/* Every call into LAPACK/BLAS, counted for fork safety (ul_threads.c):
+ * UL_LAPACK_CALL(gesv, (&n, ...)) is an expression. */
+#define UL_LAPACK_CALL(op, args) \
+    (ul_lapack_enter(), UL_LAPACK(op) args, ul_lapack_leave())
 
 /* UL_T element, UL_R its real part, UL_DT the dtype's index (UL_DT_s ...); for real dtypes also UL_I (integer of
  * the same width), the float format (UL_EXPSHIFT, UL_EXPMASK, UL_BIAS) and

@@ -73,11 +73,11 @@ static int UL_NAME(geev_call)(UL_NAME(geev_ws) *p, UL_T *work, int lwork)
     UL_T *vr = p->jobvr == 'V' ? p->vr : unused;
     int info = 0;
 #if UL_COMPLEX
-    UL_LAPACK(geev)(&jobvl, &p->jobvr, &p->n, p->a, &ld, p->w, unused, &ld,
-                    vr, &ld, work, &lwork, p->rwork, &info);
+    UL_LAPACK_CALL(geev, (&jobvl, &p->jobvr, &p->n, p->a, &ld, p->w, unused, &ld,
+                          vr, &ld, work, &lwork, p->rwork, &info));
 #else
-    UL_LAPACK(geev)(&jobvl, &p->jobvr, &p->n, p->a, &ld, p->wr, p->wi,
-                    unused, &ld, vr, &ld, work, &lwork, &info);
+    UL_LAPACK_CALL(geev, (&jobvl, &p->jobvr, &p->n, p->a, &ld, p->wr, p->wi,
+                          unused, &ld, vr, &ld, work, &lwork, &info));
 #endif
     return info;
 }

@@ -38,11 +38,11 @@ static int UL_NAME(evd)(char jobz, char uplo, int n, UL_NAME(evd_ws) *p)
 {
     int info = 0;
 #if UL_COMPLEX
-    UL_LAPACK(heevd)(&jobz, &uplo, &n, p->A, &n, p->w, p->work, &p->lwork,
-                     p->rwork, &p->lrwork, p->iwork, &p->liwork, &info);
+    UL_LAPACK_CALL(heevd, (&jobz, &uplo, &n, p->A, &n, p->w, p->work, &p->lwork,
+                           p->rwork, &p->lrwork, p->iwork, &p->liwork, &info));
 #else
-    UL_LAPACK(syevd)(&jobz, &uplo, &n, p->A, &n, p->w, p->work, &p->lwork,
-                     p->iwork, &p->liwork, &info);
+    UL_LAPACK_CALL(syevd, (&jobz, &uplo, &n, p->A, &n, p->w, p->work, &p->lwork,
+                           p->iwork, &p->liwork, &info));
 #endif
     return info;
 }

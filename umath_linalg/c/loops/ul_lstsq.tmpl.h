@@ -32,16 +32,16 @@ void UL_LAPACK(gelsd)(const int *m, const int *n, const int *nrhs, UL_T *a,
                       const UL_R *rcond, int *rank, UL_T *work,
                       const int *lwork, UL_R *rwork, int *iwork, int *info);
 #  define UL_GELSD(A, B, S, RC, RANK, W, LW, RW, IW, INFO) \
-    UL_LAPACK(gelsd)(&im, &in, &inrhs, A, &lda, B, &ldb, S, RC, RANK, W, LW, \
-                     RW, IW, INFO)
+    UL_LAPACK_CALL(gelsd, (&im, &in, &inrhs, A, &lda, B, &ldb, S, RC, RANK, W, LW, \
+                           RW, IW, INFO))
 #else
 void UL_LAPACK(gelsd)(const int *m, const int *n, const int *nrhs, UL_T *a,
                       const int *lda, UL_T *b, const int *ldb, UL_R *s,
                       const UL_R *rcond, int *rank, UL_T *work,
                       const int *lwork, int *iwork, int *info);
 #  define UL_GELSD(A, B, S, RC, RANK, W, LW, RW, IW, INFO) \
-    ((void)(RW), UL_LAPACK(gelsd)(&im, &in, &inrhs, A, &lda, B, &ldb, S, RC, \
-                                  RANK, W, LW, IW, INFO))
+    ((void)(RW), UL_LAPACK_CALL(gelsd, (&im, &in, &inrhs, A, &lda, B, &ldb, S, RC, \
+                                        RANK, W, LW, IW, INFO)))
 #endif
 
 /* The operands of one lstsq call: base pointers and byte steps, in

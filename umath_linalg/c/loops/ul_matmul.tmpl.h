@@ -110,12 +110,12 @@ static void UL_NAME(mm_gemm)(int n, int k, int m,
 {
     const UL_T one = 1, zero = 0;
     if (vc == 'N') {
-        UL_LAPACK(gemm)(&va, &vb, &n, &m, &k, &one, a, &lda, b, &ldb, &zero,
-                        c, &ldc);
+        UL_LAPACK_CALL(gemm, (&va, &vb, &n, &m, &k, &one, a, &lda, b, &ldb, &zero,
+                              c, &ldc));
     } else {
         char tb = vb == 'N' ? 'T' : 'N', ta = va == 'N' ? 'T' : 'N';
-        UL_LAPACK(gemm)(&tb, &ta, &m, &n, &k, &one, b, &ldb, a, &lda, &zero,
-                        c, &ldc);
+        UL_LAPACK_CALL(gemm, (&tb, &ta, &m, &n, &k, &one, b, &ldb, a, &lda, &zero,
+                              c, &ldc));
     }
 }
 

@@ -56,7 +56,7 @@ static void UL_NAME(geqrf_stack)(char **args, const ptrdiff_t *dimensions,
     ws.heap = NULL;
     if (m > INT_MAX || n > INT_MAX)
         goto nomem;
-    UL_LAPACK(geqrf)(&im, &in, &dummy, &im, &dummy, &query, &lwork, &info);
+    UL_LAPACK_CALL(geqrf, (&im, &in, &dummy, &im, &dummy, &query, &lwork, &info));
     if (info != 0) {
         UL_NAME(qr_nan_all)(count, args[1], steps[1], mn, 1, steps[4], 0,
                             rep, 0);
@@ -72,7 +72,7 @@ static void UL_NAME(geqrf_stack)(char **args, const ptrdiff_t *dimensions,
     for (ptrdiff_t k = 0; k < count; k++) {
         char *a = args[0] + k * steps[0], *t = args[1] + k * steps[1];
         UL_NAME(linearize)(A, m, a, m, n, steps[2], steps[3]);
-        UL_LAPACK(geqrf)(&im, &in, A, &im, tau, w, &lwork, &info);
+        UL_LAPACK_CALL(geqrf, (&im, &in, A, &im, tau, w, &lwork, &info));
         if (info == 0) {
             UL_NAME(delinearize)(a, m, n, steps[2], steps[3], A, m);
             UL_NAME(delinearize)(t, mn, 1, steps[4], 0, tau, mn);
@@ -119,8 +119,8 @@ static void UL_NAME(gqr_stack)(ptrdiff_t count, ptrdiff_t m, ptrdiff_t n,
     ws.heap = NULL;
     if (m > INT_MAX || n > INT_MAX)
         goto nomem;
-    UL_LAPACK(UL_GQR)(&im, &imc, &imn, &dummy, &im, &dummy, &query, &lwork,
-                      &info);
+    UL_LAPACK_CALL(UL_GQR, (&im, &imc, &imn, &dummy, &im, &dummy, &query, &lwork,
+                            &info));
     if (info != 0) {
         UL_NAME(qr_nan_all)(count, q, q_step, m, mc, qr, qc, rep, 0);
         return;
@@ -139,7 +139,7 @@ static void UL_NAME(gqr_stack)(ptrdiff_t count, ptrdiff_t m, ptrdiff_t n,
             UL_NAME(linearize)(Q, m, a + k * a_step, m, mn, ar, ac);
             UL_NAME(linearize)(T, mn, tau + k * t_step, mn, 1, ts, 0);
         }
-        UL_LAPACK(UL_GQR)(&im, &imc, &imn, Q, &im, T, w, &lwork, &info);
+        UL_LAPACK_CALL(UL_GQR, (&im, &imc, &imn, Q, &im, T, w, &lwork, &info));
         if (info == 0) {
             UL_NAME(delinearize)(q + k * q_step, m, mc, qr, qc, Q, m);
         } else {

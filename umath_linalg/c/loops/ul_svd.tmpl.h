@@ -42,13 +42,13 @@ static int UL_NAME(svd_call)(UL_NAME(svd_job) *j)
 {
     int info = 0;
 #if UL_COMPLEX
-    UL_LAPACK(gesdd)(&j->jobz, &j->m, &j->n, j->a, &j->lda, j->s, j->u,
-                     &j->ldu, j->vt, &j->ldvt, j->work, &j->lwork, j->rwork,
-                     j->iwork, &info, 1);
+    UL_LAPACK_CALL(gesdd, (&j->jobz, &j->m, &j->n, j->a, &j->lda, j->s, j->u,
+                           &j->ldu, j->vt, &j->ldvt, j->work, &j->lwork, j->rwork,
+                           j->iwork, &info, 1));
 #else
-    UL_LAPACK(gesdd)(&j->jobz, &j->m, &j->n, j->a, &j->lda, j->s, j->u,
-                     &j->ldu, j->vt, &j->ldvt, j->work, &j->lwork, j->iwork,
-                     &info, 1);
+    UL_LAPACK_CALL(gesdd, (&j->jobz, &j->m, &j->n, j->a, &j->lda, j->s, j->u,
+                           &j->ldu, j->vt, &j->ldvt, j->work, &j->lwork, j->iwork,
+                           &info, 1));
 #endif
     return info;
 }
