@@ -342,23 +342,37 @@ static int report(const ul_plan *q, const tally *t, ul_call_info *info)
     return UL_OK;
 }
 
+/* The status of a bound kernel's run that failed nf > 0 matrices, or
+ * declined (nf < 0: not for the bound kernels; kept for safety). */
+static __attribute__((noinline, cold)) int bound_failed(const ul_plan *q,
+    ptrdiff_t nf, ptrdiff_t first, char *const *data, ul_call_info *info)
+{
+    if (nf < 0)
+        return execute(q, data, info);
+    tally t = { nf, first, 0 };
+    return report(q, &t, info);
+}
+
 /* execute() for a plan of one matrix whose kernel prepare bound (q->kern:
- * one loop call, a built-in loop): the same checks, FP protocol and
- * status, in a few dozen instructions beside a 4x4 inverse's ~250.
- * Returns -1, having done nothing, for NULL data or an input that
- * overlaps an output: execute() then gives the error or the copies. */
+ * one loop call, a built-in loop, at most UL_KERNEL_MAX_ARGS operands):
+ * the same checks, the caller's FP flags put back (a kernel runs no
+ * loop's protocol) and the status, in a few dozen instructions beside a
+ * 4x4 inverse's ~250. Returns -1, having done nothing, for NULL data or
+ * an input that overlaps an output: execute() then gives the error or the
+ * copies. */
 static inline int execute_bound(const ul_plan *q, char *const *data,
                                 ul_call_info *info)
 {
-    char *args[UL_MAX_ARGS];
-    if (data == NULL)
+    char *args[UL_KERNEL_MAX_ARGS];
+    const int nargs = q->nargs;
+    if (data == NULL || nargs > UL_KERNEL_MAX_ARGS)
         return -1;
-    for (int i = 0; i < q->nargs; i++) {
+    for (int i = 0; i < nargs; i++) {
         if (data[i] == NULL)    /* (every operand has elements) */
             return -1;
         args[i] = data[i];
     }
-    if (q->nargs == 2 && q->g->nin == 1) {
+    if (nargs == 2 && q->g->nin == 1) {
         /* one input, one output (inv, det): overlapping_inputs' test */
         if (data[0] + q->lo[0] < data[1] + q->hi[1] &&
             data[1] + q->lo[1] < data[0] + q->hi[0])
@@ -367,20 +381,13 @@ static inline int execute_bound(const ul_plan *q, char *const *data,
         return -1;
     }
     ul_fp_state saved;
-    ul_fp_save(&saved);
-    tally t = { 0, -1, 0 };
-    ptrdiff_t nf = q->kern(args, q->dims, q->steps, &t.first_failed);
-    ul_fp_restore(&saved);
+    ul_fp_get_flags(&saved);
+    ptrdiff_t first = -1;
+    const ptrdiff_t nf = q->kern(args, q->dims, q->steps, &first);
+    ul_fp_put_flags(&saved);
     if (info)
         info->outer_size = q->outer_size;
-    if (nf == 0)
-        return UL_OK;
-    if (nf > 0) {
-        t.nfailed = nf;
-        return report(q, &t, info);
-    }
-    /* declined: the loop (not for the bound kernels; kept for safety) */
-    return execute(q, data, info);
+    return nf == 0 ? UL_OK : bound_failed(q, nf, first, data, info);
 }
 
 /* The validated call, prepared on the stack and executed. */
@@ -489,12 +496,8 @@ UL_API int ul_plan_run(const ul_plan *p, char *const *data, ul_call_info *info)
         ul_info_reset(info);
     if (p == NULL)
         return ul_fail(info, NULL, UL_EINVAL, -1, "the plan is NULL");
-    if (p->kern != NULL) {
-        int rc = execute_bound(p, data, info);
-        if (rc >= 0)
-            return rc;
-    }
-    return execute(p, data, info);
+    const int rc = p->kern != NULL ? execute_bound(p, data, info) : -1;
+    return rc >= 0 ? rc : execute(p, data, info);
 }
 
 UL_API void ul_plan_free(ul_plan *p)

@@ -44,19 +44,6 @@ void ul_fp_set_invalid_or_clear(int invalid)
         _mm_setcsr(want);
 }
 
-void ul_fp_save(ul_fp_state *s)
-{
-    s->flags = _mm_getcsr() & UL_MXCSR_FLAGS;
-    ul_fp_driven = 1;
-}
-
-void ul_fp_restore(const ul_fp_state *s)
-{
-    ul_fp_driven = 0;
-    unsigned csr = _mm_getcsr(), want = (csr & ~UL_MXCSR_FLAGS) | s->flags;
-    if (want != csr)
-        _mm_setcsr(want);
-}
 
 #else
 #include <fenv.h>
@@ -79,15 +66,16 @@ void ul_fp_set_invalid_or_clear(int invalid)
         feraiseexcept(FE_INVALID);
 }
 
+#endif
+
 void ul_fp_save(ul_fp_state *s)
 {
-    fegetexceptflag(&s->flags, FE_ALL_EXCEPT);
+    ul_fp_get_flags(s);
     ul_fp_driven = 1;
 }
 
 void ul_fp_restore(const ul_fp_state *s)
 {
     ul_fp_driven = 0;
-    fesetexceptflag(&s->flags, FE_ALL_EXCEPT);
+    ul_fp_put_flags(s);
 }
-#endif

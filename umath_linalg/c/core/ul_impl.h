@@ -111,12 +111,35 @@ UL_FILL_DECL(s) UL_FILL_DECL(d) UL_FILL_DECL(c) UL_FILL_DECL(z)
 UL_HIDDEN int ul_fp_invalid_and_clear(void);
 UL_HIDDEN void ul_fp_set_invalid_or_clear(int invalid);
 /* The caller's exception flags, saved and restored around a driver call
- * (ul_fp.c: MXCSR on x86-64, <fenv.h> elsewhere). */
+ * (ul_fp.c: MXCSR on x86-64, <fenv.h> elsewhere); ul_fp_save also tells
+ * the loops to skip their own protocol until ul_fp_restore. A bound
+ * kernel (a plan of one matrix) runs no loop, so it needs only the flags:
+ * ul_fp_get_flags / ul_fp_put_flags, inline (a few instructions). */
 #if defined(__x86_64__) && defined(__SSE2__)
+#include <xmmintrin.h>
+#define UL_MXCSR_FLAGS 0x3Fu      /* IE DE ZE OE UE PE status bits */
 typedef struct ul_fp_state { unsigned flags; } ul_fp_state;
+static inline void ul_fp_get_flags(ul_fp_state *s)
+{
+    s->flags = _mm_getcsr() & UL_MXCSR_FLAGS;
+}
+static inline void ul_fp_put_flags(const ul_fp_state *s)
+{
+    unsigned csr = _mm_getcsr(), want = (csr & ~UL_MXCSR_FLAGS) | s->flags;
+    if (want != csr)
+        _mm_setcsr(want);
+}
 #else
 #include <fenv.h>
 typedef struct ul_fp_state { fexcept_t flags; } ul_fp_state;
+static inline void ul_fp_get_flags(ul_fp_state *s)
+{
+    fegetexceptflag(&s->flags, FE_ALL_EXCEPT);
+}
+static inline void ul_fp_put_flags(const ul_fp_state *s)
+{
+    fesetexceptflag(&s->flags, FE_ALL_EXCEPT);
+}
 #endif
 UL_HIDDEN void ul_fp_save(ul_fp_state *s);
 UL_HIDDEN void ul_fp_restore(const ul_fp_state *s);
