@@ -293,15 +293,6 @@ static inline double complex fz_value(const fz_call *c, int i, ptrdiff_t e,
     }
 }
 
-/* OpenBLAS 0.3.21's ?bdsqr (under ?gesdd, ?gelsd) never returns on some
-   matrices with an Inf or NaN (numpy 1.24's svd and lstsq hang on them
-   too, e.g. a 11x10 zero matrix with one Inf): those rows get finite
-   values only. */
-static inline int fz_lapack_hangs(const ul_gufunc *g)
-{
-    return g && (strncmp(g->name, "svd_", 4) == 0 || strncmp(g->name, "lstsq_", 6) == 0);
-}
-
 /* Builds the call: row g (or none), operands, values, mutations. */
 static inline void fz_build(fz_in *in, fz_call *c, const ul_gufunc *g)
 {
@@ -375,9 +366,6 @@ static inline void fz_build(fz_in *in, fz_call *c, const ul_gufunc *g)
             for (ptrdiff_t e = 0; e < o->count; e++) {
                 char *p = o->data + o->offs[e];
                 fz_put(o->type, p, fz_value(c, i, e, &raw, &nraw));
-                double complex v = fz_get(o->type, p);     /* as stored */
-                if (fz_lapack_hangs(g) && !(isfinite(creal(v)) && isfinite(cimag(v))))
-                    fz_put(o->type, p, 0.5);
             }
         }
         if (o->count == 0 && o->bounded && (fz_u8(in) & 1))

@@ -53,21 +53,26 @@ static int UL_NAME(svd_call)(UL_NAME(svd_job) *j)
     return info;
 }
 
-/* 1 when the m*n Fortran copy has an Inf and no NaN. OpenBLAS 0.3.21's
- * ?gesdd can loop forever in ?bdsqr on such a matrix (numpy's own loop
- * hangs on eye(3) with one Inf); where it returns, numpy gets NaN singular
- * values and no failure. So such a matrix is not handed to ?gesdd: every
- * output NaN, not counted as failed (U and VT then differ from whatever
- * ?gesdd would have left). A NaN goes to ?gesdd, which fails on it. */
-static int UL_NAME(svd_inf_only)(const UL_T *a, ptrdiff_t len)
+/* What to do with the m*n Fortran copy, which ?gesdd only gets when it is
+ * finite: OpenBLAS 0.3.21's ?gesdd can loop forever in ?bdsqr on a matrix
+ * with an Inf (numpy's own loop hangs on eye(3) with one Inf, and on an
+ * 11x10 complex zero matrix with one nan+infj: the fuzzer found both).
+ * Inf and no NaN: every output NaN, not failed (where ?gesdd returns,
+ * numpy gets NaN singular values and no failure). A NaN: every output NaN
+ * and the matrix failed, as ?gesdd's own NaN check (INFO = -4) gives. */
+#ifndef UL_SVD_KINDS
+#define UL_SVD_KINDS
+enum { UL_SVD_FINITE, UL_SVD_INF, UL_SVD_NAN };
+#endif
+static int UL_NAME(svd_classify)(const UL_T *a, ptrdiff_t len)
 {
     if (UL_NAME(all_finite)(a, len))
-        return 0;
+        return UL_SVD_FINITE;
     const UL_R *r = (const UL_R *)a;
     for (ptrdiff_t i = 0; i < len * (1 + UL_COMPLEX); i++)
         if (r[i] != r[i])
-            return 0;
-    return 1;
+            return UL_SVD_NAN;
+    return UL_SVD_INF;
 }
 
 /* The LWORK query (no array is touched), on j's sizes: numpy's init_gesdd.
@@ -253,9 +258,10 @@ static void UL_NAME(svd_stack)(char jobz, char **args,
             UL_NAME(linearize)(j.a, j.lda, args[0] + k * steps[0], m, n,
                                cs[0], cs[1]);
         UL_NAME(svd_out_at)(&o, args, steps, k);
-        if (UL_NAME(svd_inf_only)(j.a, m * n)) {
+        const int kind = UL_NAME(svd_classify)(j.a, m * n);
+        if (kind == UL_SVD_INF) {
             UL_NAME(svd_nan_out)(&o);       /* numpy: NaN values, no failure */
-        } else if (UL_NAME(svd_call)(&j) == 0) {
+        } else if (kind == UL_SVD_FINITE && UL_NAME(svd_call)(&j) == 0) {
             UL_NAME(svd_put)(&j, &o);
         } else {
             UL_NAME(svd_nan_out)(&o);
