@@ -129,6 +129,9 @@ static int sv_ref(int fl, char jobz, int n, const double *A, double *u,
             u[i * n + j] = du[j * n + i];
             vt[i * n + j] = dvt[j * n + i];
         }
+    if (info != 0)          /* ?gesdd left them unset (its NaN check) */
+        for (int i = 0; i < n * n; i++)
+            u[i] = vt[i] = s[i % n] = NAN;
     return info;
 }
 
