@@ -4,16 +4,16 @@
  *   the library returns only after that call has finished (the prepare
  *   handler waits for the calls in flight; OpenBLAS's own locks are not
  *   fork-safe), and the child can then run LAPACK-size calls. A thread
- *   starts the eigenvalues of a 700x700 matrix (?geev, ~0.1-0.3 s on one
+ *   starts the eigenvalues of an 800x800 matrix (?geev, ~0.2-0.4 s on one
  *   OpenBLAS thread, after a ~3 ms copy); the main thread waits until it
- *   has started, sleeps 40 ms (the call is then inside ?geev) and forks.
+ *   has started, sleeps 80 ms (the call is then inside ?geev) and forks.
  *   With the guard fork returns when ?geev has ended, so the call's rest
  *   (the eigenvalues out) takes far less time than the fork did; without
- *   it the fork takes ~1-30 ms and the call another ~100 ms. The child computes a
- *   40x40 det and exits within 30 s. A round whose call ended before the
+ *   it the fork takes ~1-30 ms and the call another ~100 ms. The child
+ *   computes a 40x40 det and exits within 30 s. A round whose call ended before the
  *   fork is repeated (up to 3).
- * Limitations: "inside ?geev after 40 ms" is timing: a thread starved for
- *   40 ms before its copy of the matrix ends would fail the test without
+ * Limitations: "inside ?geev after 80 ms" is timing: a thread starved for
+ *   80 ms before its copy of the matrix ends would fail the test without
  *   a fault (not seen; make test runs alone).
  */
 #include "ul_test.h"
@@ -26,7 +26,7 @@
 
 void openblas_set_num_threads(int);
 
-#define BIG 700
+#define BIG 800
 static double *big_a, big_w[2 * BIG];
 static atomic_int started, finished;
 
@@ -93,7 +93,7 @@ int main(void)
         pthread_create(&th, NULL, big_call, NULL);
         while (!atomic_load(&started))
             usleep(1000);
-        usleep(40000);
+        usleep(80000);
         int before = atomic_load(&finished);
         double t_call = now();
         pid_t pid = fork();
