@@ -2,7 +2,8 @@
 eigh, eigvalsh, svd) on stacks, this library's loop against numpy's own
 `numpy.linalg._umath_linalg` loop of the same name, in one process.
 
-    bench_families.py [--quick] [FAMILY ...]    -> markdown table on stdout
+    bench_families.py [--quick] [--csv=FILE] [FAMILY ...]
+        -> markdown table on stdout (and the rows as CSV for plot_families.py)
 
 Both sides are numpy gufuncs called the same way with preallocated out=
 (ours: the table's rows as numpy ufuncs, pypy_compat.numpy_backend), on
@@ -143,8 +144,23 @@ def table(rows):
     return "\n".join(lines)
 
 
+def write_csv(rows, path):
+    """family,loop,n,count,numpy_ns,ours1_ns (CPU time),numpy_wall_ns,ours2_wall_ns"""
+    with open(path, "w") as f:
+        f.write("family,loop,n,count,numpy_ns,ours1_ns,numpy_wall_ns,ours2_wall_ns\n")
+        for family, name, r in rows:
+            if r is None:
+                continue
+            n, count, reps, best, ok = r
+            ns = {k: v / count * 1e9 for k, v in best.items()}
+            f.write("%s,%s,%d,%d,%.2f,%.2f,%.2f,%.2f\n" % (
+                family, name, n, count, ns["numpy", "cpu"], ns["ours1", "cpu"],
+                ns["numpy", "wall"], ns["ours2", "wall"]))
+
+
 def main(argv):
     quick = "--quick" in argv
+    csv = [x.split("=", 1)[1] for x in argv if x.startswith("--csv=")]
     families = [x for x in argv if not x.startswith("--")]
     known = [f for f, _ in FAMILIES]
     for f in families:
@@ -157,7 +173,10 @@ def main(argv):
           % (np.__version__, os.environ.get("OPENBLAS_NUM_THREADS", "unset"),
              " (--quick: stacks / 10)" if quick else ""))
     print()
-    print(table(run(families, quick)))
+    rows = run(families, quick)
+    print(table(rows))
+    if csv:
+        write_csv(rows, csv[0])
 
 
 if __name__ == "__main__":
