@@ -259,7 +259,12 @@ int ul_set_allocator(void *(*malloc_fn)(size_t), void (*free_fn)(void *));
  * splits, so it cannot oversubscribe OpenBLAS's own threads. n = 1 turns
  * splitting off; n = 0 restores the default ($UL_NUM_THREADS, else the
  * online core count); at most 8. Returns the previous setting (0 for the
- * default). Thread-safe. */
+ * default). Thread-safe.
+ * fork(): a forked child starts with no helpers (they restart on its first
+ * big call), and a fork waits until no thread is inside one of the
+ * library's LAPACK calls (OpenBLAS's locks are not fork-safe), so the child
+ * can call every gufunc; OpenBLAS calls made outside the library are not
+ * covered. */
 int ul_set_num_threads(int n);
 
 /* ---- the loops (also reachable through the table) ---------------------- */
