@@ -66,8 +66,35 @@ static __attribute__((noinline, cold)) int KS(lapack_potrf)(int n, int up,
 #define KMEETS(i, j, r) (up ? (j) + (r) > (i) : (j) <= (i))
 /* The piece of KV columns from j, or the row's last KV columns when fewer
  * than KV are left (whole-vector moves instead of element ones: the
- * overlapped columns are read, and written, twice with the same values). */
-#define KPIECE(j) (n >= KV && (j) + KV > n ? n - KV : (j))
+ * overlapped columns are read, and written, twice with the same values),
+ * except a last pair (KPAIR). */
+#define KPIECE(j) (n >= KV && (j) + KV > n && !KPAIR(j) ? n - KV : (j))
+
+#if KTR == 4
+/* A last piece of 2 columns (n = 6, 10, 14) as a pair: two 2x2
+ * transposes of 128-bit halves (4 half loads or stores, 2 shuffles)
+ * instead of the overlapped 4x4 one (8 shuffles). Caller memory through
+ * the unaligned (any byte address) half-vector intrinsics. */
+#define KPAIR(j) (n > KV && n - (j) == 2)
+KALWAYS void KS(get_pair)(VT *w, const char *p, ptrdiff_t si)
+{
+    const __m256d t02 = _mm256_loadu2_m128d((const double *)(p + 2 * si),
+                                            (const double *)p);
+    const __m256d t13 = _mm256_loadu2_m128d((const double *)(p + 3 * si),
+                                            (const double *)(p + si));
+    w[0] = (VT)_mm256_unpacklo_pd(t02, t13);
+    w[1] = (VT)_mm256_unpackhi_pd(t02, t13);
+}
+KALWAYS void KS(put_pair)(char *p, ptrdiff_t so, VT a, VT b)
+{
+    _mm256_storeu2_m128d((double *)(p + 2 * so), (double *)p,
+                         _mm256_unpacklo_pd((__m256d)a, (__m256d)b));
+    _mm256_storeu2_m128d((double *)(p + 3 * so), (double *)(p + so),
+                         _mm256_unpackhi_pd((__m256d)a, (__m256d)b));
+}
+#else
+#define KPAIR(j) 0
+#endif
 
 /* Row i of KV matrices at unit column stride: the pieces that meet the
  * triangle, through the in-register transpose, to w[j] (column j). */
@@ -80,8 +107,15 @@ KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
         const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
         if (!KMEETS(i, j0, r))
             continue;
+        const char *p = in + i * ar + j0 * (ptrdiff_t)sizeof(UL_T);
+#if KTR == 4
+        if (KPAIR(j0)) {
+            KS(get_pair)(w + j0, p, si);
+            continue;
+        }
+#endif
         VT v[KV];
-        KS(load_rows)(v, in + i * ar + j0 * (ptrdiff_t)sizeof(UL_T), si, r);
+        KS(load_rows)(v, p, si, r);
         _Pragma("GCC unroll 16")
         for (int q = 0; q < r; q++)
             if (j0 + q >= j)
@@ -89,37 +123,51 @@ KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
     }
 }
 
-/* The factors of a full group out at unit column stride: pieces wholly in
- * the zero triangle stored as zeros straight away, the others transposed
- * back (their part in the zero triangle as constant zeros). */
+/* Row i of the factors of a full group out at unit column stride (L:
+ * element j in L[j], read only in the triangle): pieces wholly in the
+ * zero triangle stored as zeros straight away, the others transposed back
+ * (their part in the zero triangle as constant zeros). */
+KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
+                              const int up, const int i, char *o,
+                              ptrdiff_t so)
+{
+    const VT z = KS(splat)(0);
+    _Pragma("GCC unroll 16")
+    for (int j = 0; j < n; j += KV) {
+        const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
+        char *p = o + j0 * (ptrdiff_t)sizeof(UL_T);
+        VT v[KV];
+        _Pragma("GCC unroll 16")
+        for (int q = 0; q < KV; q++)
+            v[q] = q < r && (up ? j0 + q >= i : j0 + q <= i) ? L[j0 + q] : z;
+#if KTR == 4
+        if (KPAIR(j0)) {
+            KS(put_pair)(p, so, v[0], v[1]);
+            continue;
+        }
+#endif
+        if (!KMEETS(i, j0, r)) {
+            _Pragma("GCC unroll 16")
+            for (int l = 0; l < KV; l++)
+                if (r == KV)
+                    *(KS(vu) *)(p + l * so) = z;
+                else
+                    KS(store_part)(p + l * so, z, r);
+            continue;
+        }
+        KS(store_rows)(v, p, so, r);
+    }
+}
+
+/* The factors of a full group (the compact A) out, row by row. */
 KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
                                char *out, ptrdiff_t so, ptrdiff_t xr)
 {
     _Pragma("GCC unroll 16")
     for (int i = 0; i < n; i++)
-        _Pragma("GCC unroll 16")
-        for (int j = 0; j < n; j += KV) {
-            const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
-            char *o = out + i * xr + j0 * (ptrdiff_t)sizeof(UL_T);
-            VT v[KV];
-            if (!KMEETS(i, j0, r)) {
-                _Pragma("GCC unroll 16")
-                for (int l = 0; l < KV; l++)
-                    if (r == KV)
-                        *(KS(vu) *)(o + l * so) = KS(splat)(0);
-                    else
-                        KS(store_part)(o + l * so, KS(splat)(0), r);
-                continue;
-            }
-            _Pragma("GCC unroll 16")
-            for (int q = 0; q < KV; q++)
-                v[q] = q < r && (up ? j0 + q >= i : j0 + q <= i)
-                     ? A[i * n + j0 + q] : KS(splat)(0);
-            KS(store_rows)(v, o, so, r);
-        }
+        KS(chol_put_row)(A + i * n, n, up, i, out + i * xr, so);
 }
 #undef KMEETS
-#undef KPIECE
 #endif
 
 /* The factorisation, row by row of the matrix factored: row i (in
@@ -144,7 +192,8 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
  * of the triangle alone, instead of whole matrices). */
 KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
                     const int direct, const char *in, ptrdiff_t si,
-                    ptrdiff_t ar)
+                    ptrdiff_t ar, const int emit, char *out, ptrdiff_t so,
+                    ptrdiff_t xr)
 {
     const VT one = KS(splat)(1);
     const VT tiny = KS(splat)(UL_TINY);
@@ -188,10 +237,20 @@ KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
         }
         const VT l = KSQRT(p);
         rs[i] = l * dinv[i];            /* 1 / l_ii */
+        VT L[UL_SMALL_MAX];
         _Pragma("GCC unroll 16")
         for (int j = 0; j < i; j++)
-            KC(i, j) = w[j] * rs[j];
-        KC(i, i) = l;
+            L[j] = w[j] * rs[j];
+        L[i] = l;
+#ifdef KTR
+        if (emit) {
+            KS(chol_put_row)(L, n, 0, i, out + i * xr, so);
+            continue;
+        }
+#endif
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j <= i; j++)
+            KC(i, j) = L[j];
     }
     return bad;
 }
@@ -215,6 +274,27 @@ KALWAYS void KS(chol_prefetch)(const int n, const char *in, ptrdiff_t si,
         }
 }
 
+#ifdef KTR
+/* The bytes [lo, hi) of count n x n matrices at p (strides s, r; unit
+ * column stride), and whether input and output share none. */
+KALWAYS void KS(chol_span)(const char *p, ptrdiff_t count, int n,
+    ptrdiff_t s, ptrdiff_t r, uintptr_t *lo, uintptr_t *hi)
+{
+    const ptrdiff_t a = (count - 1) * s, b = (n - 1) * r;
+    *lo = (uintptr_t)p + (uintptr_t)((a < 0 ? a : 0) + (b < 0 ? b : 0));
+    *hi = (uintptr_t)p + (uintptr_t)((a > 0 ? a : 0) + (b > 0 ? b : 0))
+        + (uintptr_t)n * sizeof(UL_T);
+}
+KALWAYS int KS(chol_disjoint)(int n, char **args, ptrdiff_t count,
+    ptrdiff_t si, ptrdiff_t ar, ptrdiff_t so, ptrdiff_t xr)
+{
+    uintptr_t ilo, ihi, olo, ohi;
+    KS(chol_span)(args[0], count, n, si, ar, &ilo, &ihi);
+    KS(chol_span)(args[1], count, n, so, xr, &olo, &ohi);
+    return ohi <= ilo || ihi <= olo;
+}
+#endif
+
 KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
     const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed)
 {
@@ -227,6 +307,16 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
     const ptrdiff_t si = one ? 0 : steps[0], so = one ? 0 : steps[1],
                     ar = steps[2], ac = steps[3], xr = steps[4], xc = steps[5];
     VT A[UL_SMALL_MAX * UL_SMALL_MAX] __attribute__((aligned(64)));
+#ifdef KTR
+    /* cholesky_lo of full groups of C-contiguous matrices stores each
+     * factor row as soon as it is made (no staging in A) when no output
+     * byte can be an input byte: an input read later, or read again for
+     * LAPACK's lanes, stays intact. Row strides n elements: constant
+     * offsets from one pointer per matrix (no address arithmetic spilled) */
+    const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T), rowb = n * es;
+    const int emit = !up && ac == es && xc == es && ar == rowb && xr == rowb
+        && KS(chol_disjoint)(n, args, one ? 1 : N, si, ar, so, xr);
+#endif
     ptrdiff_t nfail = 0;
     *first_failed = -1;
     for (ptrdiff_t b = 0; b < N; b += KV) {
@@ -234,6 +324,7 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
         const char *in = args[0] + b * si;
         char *out = args[1] + b * so;
         VI bad;
+        int emitted = 0;
         if (b + 2 * KV <= N)
             KS(chol_prefetch)(n, in + KV * si, si, ar, out + KV * so, so, xr);
 #ifdef KTR
@@ -243,7 +334,12 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
                 for (int i = 0; i < n; i++)
                     KS(chol_get_row)(A + i * n, n, up, i, in, si, ar);
             }
-            bad = KS(chol)(A, n, up, !up, in, si, ar);
+            if ((emitted = emit))
+                bad = KS(chol)(A, n, 0, 1, in, si, rowb, 1, out, so, rowb);
+            else
+                bad = KS(chol)(A, n, up, !up, in, si, ar, 0, NULL, 0, 0);
+            if (KMOVMSK(bad) == 0 && emitted)
+                continue;
             if (KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(UL_T)) {
                 KS(chol_put_rows)(A, n, up, out, so, xr);
                 continue;
@@ -252,7 +348,7 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
 #endif
         {
             KS(gather)(A, n, n, n, 0, in, si, ar, ac, full ? KV : nl);
-            bad = KS(chol)(A, n, up, 0, NULL, 0, 0);
+            bad = KS(chol)(A, n, up, 0, NULL, 0, 0, 0, NULL, 0, 0);
         }
         /* lane by lane: a partial group, LAPACK's lanes, strided output */
         const UL_T *a = (const UL_T *)A;
@@ -264,6 +360,8 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
                         *first_failed = b + l;
                 continue;
             }
+            if (emitted)        /* written by the kernel */
+                continue;
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < n; j++)
                     KS(put)(o + i * xr + j * xc, (up ? j >= i : j <= i)
@@ -311,6 +409,8 @@ UL_HIDDEN ptrdiff_t KS(ul_small_cholesky_up)(char **args, const ptrdiff_t *dims,
 }
 
 #undef KCASES
+#undef KPIECE
+#undef KPAIR
 #undef KC
 #undef KSQRT
 #undef KREG
