@@ -7,9 +7,12 @@
  *
  * Across the stack: KV matrices in the compact layout of
  * ul_kern_stack.tmpl.h (element (i, j) of all KV matrices is one vector;
- * its KS(gather) and KS(put_rows)), factored row by row (l_ij = (a_ij -
- * sum_k<j l_ik l_jk) / l_jj, l_ii = sqrt(a_ii - sum_k<i l_ik^2)) with no
- * branch across lanes. cholesky_up is cholesky_lo of the transpose (U =
+ * its KS(gather) for strided input; full groups at unit column stride
+ * read and write only the triangle's row pieces, or pairs of columns,
+ * through in-register transposes, and cholesky_lo of C-contiguous
+ * stacks stores each factor row as it is made), factored row by row
+ * (l_ij = (a_ij - sum_k<j l_ik l_jk) / l_jj, l_ii = sqrt(a_ii - sum_k<i
+ * l_ik^2)) with no branch across lanes. cholesky_up is cholesky_lo of the transpose (U =
  * L^T reads the upper triangle), so each reads only its own triangle, as
  * ?potrf does.
  *
@@ -196,11 +199,14 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
 
 /* The factorisation, row by row of the matrix factored: row i (in
  * registers, w) from the caller's memory (direct: cholesky_lo, a full
- * group at unit column stride) or from the compact A, its factor row to
- * A at KC(i, j <= i) (the other triangle is not written: the output's
- * zeros come from the stores); the lanes for LAPACK are returned (their
- * contents in A are then meaningless). Input rows are all read before
- * the caller writes any output, so in == out works as in LAPACK's path.
+ * group at unit column stride) or from the compact A, its factor row
+ * either to A at KC(i, j <= i) (the other triangle is not written: the
+ * output's zeros come from the stores) or (emit: direct, C-contiguous
+ * stacks whose output shares no byte with the input) straight to out,
+ * zeros included; the lanes for LAPACK are returned (their contents in A,
+ * or out, are then meaningless: the caller overwrites them). Without
+ * emit, input rows are all read before the caller writes any output, so
+ * in == out works as in LAPACK's path.
  *
  * Worked as A = W D^-1 W^T (W = L D^1/2: w_ij = l_ij l_jj = a_ij -
  * sum_k<j w_ik v_jk, V = W D^-1 in its own scratch, pivots d_i = l_ii^2 =
@@ -213,7 +219,13 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
  * +-30 %): 36 ns per matrix with l_ij = (..) / l_jj on the compact A
  * (gathered whole), 31..35 ns this way (17.5 once, in a quiet moment);
  * callgrind: 1593 -> 1409 instructions per group of 4 (the get and put
- * of the triangle alone, instead of whole matrices). */
+ * of the triangle alone, instead of whole matrices). Tried and not kept
+ * (A/B in one process, 1 thread, load ~3.5): l_ij = (a_ij - sum) * (1 /
+ * l_jj) with the scaling on the row's chain, 1.07..1.18x the time at
+ * n = 4..16 (one multiply fewer per element); GCC's pre-RA scheduling
+ * (-fschedule-insns -fsched-pressure) 0.94..1.05x, mixed. Neither
+ * chain bounds the time in cache: off the chain the division (pivot from
+ * the unreduced diagonal), or the last term of each w_ij, 0.97..1.03x. */
 KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
                     const int direct, const char *in, ptrdiff_t si,
                     ptrdiff_t ar, const int emit, char *out, ptrdiff_t so,
