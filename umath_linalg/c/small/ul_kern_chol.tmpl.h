@@ -372,7 +372,12 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
              * output not (measured: 10000 in 1 thread, A/B in one
              * process, load ~3.5: n = 8, 10, 16 0.87..0.93x the time;
              * the output's too, 0.92..0.95x; two groups ahead no
-             * better; none, or the loop unrolled, n = 16 1.15..1.25x) */
+             * better; none, or the loop unrolled, n = 16 1.15..1.25x.
+             * The output's prefetch (prefetchw, this group's or the
+             * next's) when the output is out of cache (a 64 MB sweep
+             * between calls): n = 8, 10 0.65..0.9x, but warm 1.05x and
+             * in bench_families.sh mixed (n = 10 better, 8 and 16
+             * worse), so not kept) */
             if (b + 2 * KV <= N)
                 for (ptrdiff_t q = 0; q < KV * si; q += 64)
                     __builtin_prefetch(in + KV * si + q);
