@@ -73,17 +73,32 @@ static __attribute__((noinline, cold)) int KS(lapack_potrf)(int n, int up,
 #define KPIECE(j) (n >= KV && (j) + KV > n ? n - KV : (j))
 
 #if KTR == 4
-/* Even n >= 4 (float64, 4 lanes): rows moved in pairs of columns, each
+/* n >= 4 (float64, 4 lanes): rows moved in pairs of columns, each
  * two 2x2 transposes of 128-bit halves: 4 half loads (2 of them inserts)
  * and 2 unpacks in, 2 unpacks and 4 half stores (2 of them extracts) out,
  * only the pairs that meet the triangle (zeros as whole vectors), instead
  * of 4x4 transposes of whole rows (4 unpacks, 4 lane permutes). Measured
  * (A/B in one process, 400 in cache, one thread, load ~3.8): n = 8, 12,
  * 14, 16 0.81..0.83x the time, 4 0.95x, 10 0.99x (it had a last pair
- * already); odd n (an overlapped last pair) were no faster, 11..15 up to
- * 1.2x slower, so they keep the pieces. Caller memory through the
+ * already). Odd n: the last column alone (element moves; an overlapped
+ * last pair was no faster, 11..15 up to 1.2x slower): 5..15 0.84..0.93x
+ * (9, 11 at 10000: 0.86..0.92x; 13, 15 even). Caller memory through the
  * unaligned (any byte address) half-vector intrinsics. */
-#define KPAIRS (n >= 4 && n % 2 == 0)
+#define KPAIRS (n >= 4)
+KALWAYS VT KS(get_one)(const char *p, ptrdiff_t si)
+{
+    VT v;
+    _Pragma("GCC unroll 16")
+    for (int l = 0; l < KV; l++)
+        v[l] = KS(get)(p + l * si);
+    return v;
+}
+KALWAYS void KS(put_one)(char *p, ptrdiff_t so, VT v)
+{
+    _Pragma("GCC unroll 16")
+    for (int l = 0; l < KV; l++)
+        KS(put)(p + l * so, v[l]);
+}
 KALWAYS void KS(get_pair)(VT *w, const char *p, ptrdiff_t si)
 {
     const __m256d t02 = _mm256_loadu2_m128d((const double *)(p + 2 * si),
@@ -116,7 +131,10 @@ KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
     if (KPAIRS) {
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j += 2)
-            if (KMEETS(i, j, 2))
+            if (j + 2 > n) {
+                if (KMEETS(i, j, 1))
+                    w[j] = KS(get_one)(row + j * (ptrdiff_t)sizeof(UL_T), si);
+            } else if (KMEETS(i, j, 2))
                 KS(get_pair)(w + j, row + j * (ptrdiff_t)sizeof(UL_T), si);
         return;
     }
@@ -159,8 +177,11 @@ KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
             VT v[2];
             _Pragma("GCC unroll 16")
             for (int q = 0; q < 2; q++)
-                v[q] = (up ? j + q >= i : j + q <= i) ? L[j + q] : z;
-            KS(put_pair)(p, so, v[0], v[1]);
+                v[q] = j + q < n && (up ? j + q >= i : j + q <= i) ? L[j + q] : z;
+            if (j + 2 > n)
+                KS(put_one)(p, so, v[0]);
+            else
+                KS(put_pair)(p, so, v[0], v[1]);
         }
         return;
     }
