@@ -7,9 +7,12 @@
  *
  * Across the stack: KV matrices in the compact layout of
  * ul_kern_stack.tmpl.h (element (i, j) of all KV matrices is one vector;
- * its KS(gather) and KS(put_rows)), factored row by row (l_ij = (a_ij -
- * sum_k<j l_ik l_jk) / l_jj, l_ii = sqrt(a_ii - sum_k<i l_ik^2)) with no
- * branch across lanes. cholesky_up is cholesky_lo of the transpose (U =
+ * its KS(gather) for strided input; full groups at unit column stride
+ * read and write only the triangle's row pieces, or pairs of columns,
+ * through in-register transposes, and cholesky_lo of C-contiguous
+ * stacks stores each factor row as it is made), factored row by row
+ * (l_ij = (a_ij - sum_k<j l_ik l_jk) / l_jj, l_ii = sqrt(a_ii - sum_k<i
+ * l_ik^2)) with no branch across lanes. cholesky_up is cholesky_lo of the transpose (U =
  * L^T reads the upper triangle), so each reads only its own triangle, as
  * ?potrf does.
  *
@@ -69,19 +72,80 @@ static __attribute__((noinline, cold)) int KS(lapack_potrf)(int n, int up,
  * overlapped columns are read, and written, twice with the same values). */
 #define KPIECE(j) (n >= KV && (j) + KV > n ? n - KV : (j))
 
-/* Row i of KV matrices at unit column stride: the pieces that meet the
- * triangle, through the in-register transpose, to w[j] (column j). */
+#if KTR == 4
+/* n >= 4 (float64, 4 lanes): rows moved in pairs of columns, each
+ * two 2x2 transposes of 128-bit halves: 4 half loads (2 of them inserts)
+ * and 2 unpacks in, 2 unpacks and 4 half stores (2 of them extracts) out,
+ * only the pairs that meet the triangle (zeros as whole vectors), instead
+ * of 4x4 transposes of whole rows (4 unpacks, 4 lane permutes). Measured
+ * (A/B in one process, 400 in cache, one thread, load ~3.8): n = 8, 12,
+ * 14, 16 0.81..0.83x the time, 4 0.95x, 10 0.99x (it had a last pair
+ * already). Odd n: the last column alone (element moves; an overlapped
+ * last pair was no faster, 11..15 up to 1.2x slower): 5..15 0.84..0.93x
+ * (9, 11 at 10000: 0.86..0.92x; 13, 15 even). Caller memory through the
+ * unaligned (any byte address) half-vector intrinsics. */
+#define KPAIRS (n >= 4)
+KALWAYS VT KS(get_one)(const char *p, ptrdiff_t si)
+{
+    VT v;
+    _Pragma("GCC unroll 16")
+    for (int l = 0; l < KV; l++)
+        v[l] = KS(get)(p + l * si);
+    return v;
+}
+KALWAYS void KS(put_one)(char *p, ptrdiff_t so, VT v)
+{
+    _Pragma("GCC unroll 16")
+    for (int l = 0; l < KV; l++)
+        KS(put)(p + l * so, v[l]);
+}
+KALWAYS void KS(get_pair)(VT *w, const char *p, ptrdiff_t si)
+{
+    const __m256d t02 = _mm256_loadu2_m128d((const double *)(p + 2 * si),
+                                            (const double *)p);
+    const __m256d t13 = _mm256_loadu2_m128d((const double *)(p + 3 * si),
+                                            (const double *)(p + si));
+    w[0] = (VT)_mm256_unpacklo_pd(t02, t13);
+    w[1] = (VT)_mm256_unpackhi_pd(t02, t13);
+}
+KALWAYS void KS(put_pair)(char *p, ptrdiff_t so, VT a, VT b)
+{
+    _mm256_storeu2_m128d((double *)(p + 2 * so), (double *)p,
+                         _mm256_unpacklo_pd((__m256d)a, (__m256d)b));
+    _mm256_storeu2_m128d((double *)(p + 3 * so), (double *)(p + so),
+                         _mm256_unpackhi_pd((__m256d)a, (__m256d)b));
+}
+#else
+#define KPAIRS 0
+#endif
+
+/* Row i of KV matrices at unit column stride: the pairs or pieces that
+ * meet the triangle, through the in-register transpose, to w[j] (column
+ * j). */
 KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
                               const int i, const char *in, ptrdiff_t si,
                               ptrdiff_t ar)
 {
+    const char *row = in + i * ar;
+#if KTR == 4
+    if (KPAIRS) {
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < n; j += 2)
+            if (j + 2 > n) {
+                if (KMEETS(i, j, 1))
+                    w[j] = KS(get_one)(row + j * (ptrdiff_t)sizeof(UL_T), si);
+            } else if (KMEETS(i, j, 2))
+                KS(get_pair)(w + j, row + j * (ptrdiff_t)sizeof(UL_T), si);
+        return;
+    }
+#endif
     _Pragma("GCC unroll 16")
     for (int j = 0; j < n; j += KV) {
         const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
         if (!KMEETS(i, j0, r))
             continue;
         VT v[KV];
-        KS(load_rows)(v, in + i * ar + j0 * (ptrdiff_t)sizeof(UL_T), si, r);
+        KS(load_rows)(v, row + j0 * (ptrdiff_t)sizeof(UL_T), si, r);
         _Pragma("GCC unroll 16")
         for (int q = 0; q < r; q++)
             if (j0 + q >= j)
@@ -89,46 +153,81 @@ KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
     }
 }
 
-/* The factors of a full group out at unit column stride: pieces wholly in
- * the zero triangle stored as zeros straight away, the others transposed
- * back (their part in the zero triangle as constant zeros). */
+/* Row i of the factors of a full group out at unit column stride (L:
+ * element j in L[j], read only in the triangle): pieces wholly in the
+ * zero triangle stored as zeros straight away, the others transposed back
+ * (their part in the zero triangle as constant zeros). */
+KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
+                              const int up, const int i, char *o,
+                              ptrdiff_t so)
+{
+    const VT z = KS(splat)(0);
+#if KTR == 4
+    if (KPAIRS) {
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < n; j += 2) {
+            char *p = o + j * (ptrdiff_t)sizeof(UL_T);
+            if (j + 4 <= n && !KMEETS(i, j, 4)) {   /* 4 zero columns */
+                _Pragma("GCC unroll 16")
+                for (int l = 0; l < KV; l++)
+                    *(KS(vu) *)(p + l * so) = z;
+                j += 2;
+                continue;
+            }
+            VT v[2];
+            _Pragma("GCC unroll 16")
+            for (int q = 0; q < 2; q++)
+                v[q] = j + q < n && (up ? j + q >= i : j + q <= i) ? L[j + q] : z;
+            if (j + 2 > n)
+                KS(put_one)(p, so, v[0]);
+            else
+                KS(put_pair)(p, so, v[0], v[1]);
+        }
+        return;
+    }
+#endif
+    _Pragma("GCC unroll 16")
+    for (int j = 0; j < n; j += KV) {
+        const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
+        char *p = o + j0 * (ptrdiff_t)sizeof(UL_T);
+        VT v[KV];
+        _Pragma("GCC unroll 16")
+        for (int q = 0; q < KV; q++)
+            v[q] = q < r && (up ? j0 + q >= i : j0 + q <= i) ? L[j0 + q] : z;
+        if (!KMEETS(i, j0, r)) {
+            _Pragma("GCC unroll 16")
+            for (int l = 0; l < KV; l++)
+                if (r == KV)
+                    *(KS(vu) *)(p + l * so) = z;
+                else
+                    KS(store_part)(p + l * so, z, r);
+            continue;
+        }
+        KS(store_rows)(v, p, so, r);
+    }
+}
+
+/* The factors of a full group (the compact A) out, row by row. */
 KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
                                char *out, ptrdiff_t so, ptrdiff_t xr)
 {
     _Pragma("GCC unroll 16")
     for (int i = 0; i < n; i++)
-        _Pragma("GCC unroll 16")
-        for (int j = 0; j < n; j += KV) {
-            const int j0 = KPIECE(j), r = n - j0 < KV ? n - j0 : KV;
-            char *o = out + i * xr + j0 * (ptrdiff_t)sizeof(UL_T);
-            VT v[KV];
-            if (!KMEETS(i, j0, r)) {
-                _Pragma("GCC unroll 16")
-                for (int l = 0; l < KV; l++)
-                    if (r == KV)
-                        *(KS(vu) *)(o + l * so) = KS(splat)(0);
-                    else
-                        KS(store_part)(o + l * so, KS(splat)(0), r);
-                continue;
-            }
-            _Pragma("GCC unroll 16")
-            for (int q = 0; q < KV; q++)
-                v[q] = q < r && (up ? j0 + q >= i : j0 + q <= i)
-                     ? A[i * n + j0 + q] : KS(splat)(0);
-            KS(store_rows)(v, o, so, r);
-        }
+        KS(chol_put_row)(A + i * n, n, up, i, out + i * xr, so);
 }
 #undef KMEETS
-#undef KPIECE
 #endif
 
 /* The factorisation, row by row of the matrix factored: row i (in
  * registers, w) from the caller's memory (direct: cholesky_lo, a full
- * group at unit column stride) or from the compact A, its factor row to
- * A at KC(i, j <= i) (the other triangle is not written: the output's
- * zeros come from the stores); the lanes for LAPACK are returned (their
- * contents in A are then meaningless). Input rows are all read before
- * the caller writes any output, so in == out works as in LAPACK's path.
+ * group at unit column stride) or from the compact A, its factor row
+ * either to A at KC(i, j <= i) (the other triangle is not written: the
+ * output's zeros come from the stores) or (emit: direct, C-contiguous
+ * stacks whose output shares no byte with the input) straight to out,
+ * zeros included; the lanes for LAPACK are returned (their contents in A,
+ * or out, are then meaningless: the caller overwrites them). Without
+ * emit, input rows are all read before the caller writes any output, so
+ * in == out works as in LAPACK's path.
  *
  * Worked as A = W D^-1 W^T (W = L D^1/2: w_ij = l_ij l_jj = a_ij -
  * sum_k<j w_ik v_jk, V = W D^-1 in its own scratch, pivots d_i = l_ii^2 =
@@ -141,10 +240,17 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
  * +-30 %): 36 ns per matrix with l_ij = (..) / l_jj on the compact A
  * (gathered whole), 31..35 ns this way (17.5 once, in a quiet moment);
  * callgrind: 1593 -> 1409 instructions per group of 4 (the get and put
- * of the triangle alone, instead of whole matrices). */
+ * of the triangle alone, instead of whole matrices). Tried and not kept
+ * (A/B in one process, 1 thread, load ~3.5): l_ij = (a_ij - sum) * (1 /
+ * l_jj) with the scaling on the row's chain, 1.07..1.18x the time at
+ * n = 4..16 (one multiply fewer per element); GCC's pre-RA scheduling
+ * (-fschedule-insns -fsched-pressure) 0.94..1.05x, mixed. Neither
+ * chain bounds the time in cache: off the chain the division (pivot from
+ * the unreduced diagonal), or the last term of each w_ij, 0.97..1.03x. */
 KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
                     const int direct, const char *in, ptrdiff_t si,
-                    ptrdiff_t ar)
+                    ptrdiff_t ar, const int emit, char *out, ptrdiff_t so,
+                    ptrdiff_t xr)
 {
     const VT one = KS(splat)(1);
     const VT tiny = KS(splat)(UL_TINY);
@@ -188,10 +294,20 @@ KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
         }
         const VT l = KSQRT(p);
         rs[i] = l * dinv[i];            /* 1 / l_ii */
+        VT L[UL_SMALL_MAX];
         _Pragma("GCC unroll 16")
         for (int j = 0; j < i; j++)
-            KC(i, j) = w[j] * rs[j];
-        KC(i, i) = l;
+            L[j] = w[j] * rs[j];
+        L[i] = l;
+#ifdef KTR
+        if (emit) {
+            KS(chol_put_row)(L, n, 0, i, out + i * xr, so);
+            continue;
+        }
+#endif
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j <= i; j++)
+            KC(i, j) = L[j];
     }
     return bad;
 }
@@ -215,6 +331,27 @@ KALWAYS void KS(chol_prefetch)(const int n, const char *in, ptrdiff_t si,
         }
 }
 
+#ifdef KTR
+/* The bytes [lo, hi) of count n x n matrices at p (strides s, r; unit
+ * column stride), and whether input and output share none. */
+KALWAYS void KS(chol_span)(const char *p, ptrdiff_t count, int n,
+    ptrdiff_t s, ptrdiff_t r, uintptr_t *lo, uintptr_t *hi)
+{
+    const ptrdiff_t a = (count - 1) * s, b = (n - 1) * r;
+    *lo = (uintptr_t)p + (uintptr_t)((a < 0 ? a : 0) + (b < 0 ? b : 0));
+    *hi = (uintptr_t)p + (uintptr_t)((a > 0 ? a : 0) + (b > 0 ? b : 0))
+        + (uintptr_t)n * sizeof(UL_T);
+}
+KALWAYS int KS(chol_disjoint)(int n, char **args, ptrdiff_t count,
+    ptrdiff_t si, ptrdiff_t ar, ptrdiff_t so, ptrdiff_t xr)
+{
+    uintptr_t ilo, ihi, olo, ohi;
+    KS(chol_span)(args[0], count, n, si, ar, &ilo, &ihi);
+    KS(chol_span)(args[1], count, n, so, xr, &olo, &ohi);
+    return ohi <= ilo || ihi <= olo;
+}
+#endif
+
 KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
     const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed)
 {
@@ -227,6 +364,21 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
     const ptrdiff_t si = one ? 0 : steps[0], so = one ? 0 : steps[1],
                     ar = steps[2], ac = steps[3], xr = steps[4], xc = steps[5];
     VT A[UL_SMALL_MAX * UL_SMALL_MAX] __attribute__((aligned(64)));
+#ifdef KTR
+    const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T), rowb = n * es;
+    /* cholesky_lo of full groups of a C-contiguous stack stores each
+     * factor row as soon as it is made (no staging in A) when no output
+     * byte can be an input byte: an input read later, or read again for
+     * LAPACK's lanes, stays intact. All strides constant: every address
+     * a constant offset from in or out, none computed and spilled
+     * (callgrind, n = 10: 1527 -> 1340 instructions per group; other
+     * strides take the staged path) */
+    const int emit = !up && ac == es && xc == es && ar == rowb && xr == rowb
+        && si == n * rowb && so == n * rowb
+        && KS(chol_disjoint)(n, args, one ? 1 : N, si, ar, so, xr);
+#else
+    const int emit = 0;
+#endif
     ptrdiff_t nfail = 0;
     *first_failed = -1;
     for (ptrdiff_t b = 0; b < N; b += KV) {
@@ -234,7 +386,23 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
         const char *in = args[0] + b * si;
         char *out = args[1] + b * so;
         VI bad;
-        if (b + 2 * KV <= N)
+        int emitted = 0;
+        if (emit) {
+            /* a contiguous stack: each line of the next group's input
+             * once (the rows' ends: most lines two or three times), the
+             * output not (measured: 10000 in 1 thread, A/B in one
+             * process, load ~3.5: n = 8, 10, 16 0.87..0.93x the time;
+             * the output's too, 0.92..0.95x; two groups ahead no
+             * better; none, or the loop unrolled, n = 16 1.15..1.25x.
+             * The output's prefetch (prefetchw, this group's or the
+             * next's) when the output is out of cache (a 64 MB sweep
+             * between calls): n = 8, 10 0.65..0.9x, but warm 1.05x and
+             * in bench_families.sh mixed (n = 10 better, 8 and 16
+             * worse), so not kept) */
+            if (b + 2 * KV <= N)
+                for (ptrdiff_t q = 0; q < KV * si; q += 64)
+                    __builtin_prefetch(in + KV * si + q);
+        } else if (b + 2 * KV <= N)
             KS(chol_prefetch)(n, in + KV * si, si, ar, out + KV * so, so, xr);
 #ifdef KTR
         if (full && ac == (ptrdiff_t)sizeof(UL_T)) {
@@ -243,7 +411,13 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
                 for (int i = 0; i < n; i++)
                     KS(chol_get_row)(A + i * n, n, up, i, in, si, ar);
             }
-            bad = KS(chol)(A, n, up, !up, in, si, ar);
+            if ((emitted = emit))
+                bad = KS(chol)(A, n, 0, 1, in, n * rowb, rowb, 1, out,
+                               n * rowb, rowb);
+            else
+                bad = KS(chol)(A, n, up, !up, in, si, ar, 0, NULL, 0, 0);
+            if (KMOVMSK(bad) == 0 && emitted)
+                continue;
             if (KMOVMSK(bad) == 0 && xc == (ptrdiff_t)sizeof(UL_T)) {
                 KS(chol_put_rows)(A, n, up, out, so, xr);
                 continue;
@@ -252,7 +426,7 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
 #endif
         {
             KS(gather)(A, n, n, n, 0, in, si, ar, ac, full ? KV : nl);
-            bad = KS(chol)(A, n, up, 0, NULL, 0, 0);
+            bad = KS(chol)(A, n, up, 0, NULL, 0, 0, 0, NULL, 0, 0);
         }
         /* lane by lane: a partial group, LAPACK's lanes, strided output */
         const UL_T *a = (const UL_T *)A;
@@ -264,6 +438,8 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
                         *first_failed = b + l;
                 continue;
             }
+            if (emitted)        /* written by the kernel */
+                continue;
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < n; j++)
                     KS(put)(o + i * xr + j * xc, (up ? j >= i : j <= i)
@@ -311,6 +487,8 @@ UL_HIDDEN ptrdiff_t KS(ul_small_cholesky_up)(char **args, const ptrdiff_t *dims,
 }
 
 #undef KCASES
+#undef KPIECE
+#undef KPAIRS
 #undef KC
 #undef KSQRT
 #undef KREG
