@@ -125,13 +125,15 @@ static void prepare(const ul_gufunc *g, const ul_operand *ops,
             st[i] = ax >= 0 && ops[i].shape[ax] != 1 ? ops[i].strides[ax] : 0;
         }
         if (na > 0) {
-            int merge = 1;
-            ptrdiff_t outer_step;   /* (an empty operand's strides may be anything) */
+            /* (an empty operand's strides may be anything, and with an
+             * empty axis still to come the sizes' product too) */
+            ptrdiff_t outer_step, merged;
+            int merge = !__builtin_mul_overflow(shape[na - 1], shape[na], &merged);
             for (int i = 0; merge && i < nargs; i++)
                 merge = !__builtin_mul_overflow(st[i], shape[na], &outer_step) &&
                         st[i - nargs] == outer_step;
             if (merge) {
-                shape[na - 1] *= shape[na];
+                shape[na - 1] = merged;
                 for (int i = 0; i < nargs; i++)
                     st[i - nargs] = st[i];
                 continue;
