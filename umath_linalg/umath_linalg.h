@@ -264,7 +264,8 @@ int ul_set_allocator(void *(*malloc_fn)(size_t), void (*free_fn)(void *));
  * big call), and a fork waits until no thread is inside one of the
  * library's LAPACK calls (OpenBLAS's locks are not fork-safe), so the child
  * can call every gufunc; OpenBLAS calls made outside the library are not
- * covered. */
+ * covered (nor a fork from a signal handler that interrupted a gufunc call
+ * of the library on the same thread: it would wait for that call). */
 int ul_set_num_threads(int n);
 
 /* ---- the loops (also reachable through the table) ---------------------- */

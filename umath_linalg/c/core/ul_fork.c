@@ -7,7 +7,8 @@
  * every call the library makes into LAPACK/BLAS (UL_LAPACK_CALL) is
  * counted, and the fork's prepare handler stops new ones and waits until
  * none is in flight. Calls into OpenBLAS from outside this library are not
- * covered.
+ * covered, and a fork from a signal handler that interrupted one of the
+ * library's LAPACK calls on the same thread would wait for itself.
  */
 #include "ul_impl.h"
 #include <pthread.h>
