@@ -130,22 +130,15 @@ static inline void eigh_ratios(const double complex *h, const double complex *v,
                         const double *w, ptrdiff_t n, double eps,
                         double *resid, double *orth)
 {
-    double complex *p = malloc(sizeof *p * (size_t)(n * n)), *vh = malloc(sizeof *vh * (size_t)(n * n));
+    double complex *p = malloc(sizeof *p * (size_t)(n * n));
     ul_matmul(p, h, v, n, n, n);
     for (ptrdiff_t j = 0; j < n; j++)
         for (ptrdiff_t i = 0; i < n; i++)
             p[i + j * n] -= v[i + j * n] * w[j];
     double an = ul_norm1(h, n, n), rn = ul_norm1(p, n, n);
     *resid = an > 0 ? rn / ((double)n * an * eps) : rn == 0 ? 0 : INFINITY;
-    for (ptrdiff_t j = 0; j < n; j++)
-        for (ptrdiff_t i = 0; i < n; i++)
-            vh[i + j * n] = conj(v[j + i * n]);
-    ul_matmul(p, vh, v, n, n, n);
-    for (ptrdiff_t i = 0; i < n; i++)
-        p[i * (n + 1)] -= 1;
-    *orth = ul_norm1(p, n, n) / ((double)n * eps);
+    *orth = ul_orth_ratio(v, n, n, eps);
     free(p);
-    free(vh);
 }
 
 /* |w1 - w2| / (n eps max|w1|) over the vector (0 when both are 0) */

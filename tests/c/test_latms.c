@@ -86,23 +86,6 @@ static void note(int which, double ratio, const char *what)
     UL_CHECK(ratio < 30, "%s ratio %.3g: %s", RATIO_NAMES[which], ratio, what);
 }
 
-/* ||I - Q^H Q||_1 / (rows eps), Q rows x cols */
-static double orth_ratio(const double complex *q, ptrdiff_t rows, ptrdiff_t cols, double eps)
-{
-    double complex *qh = malloc(sizeof *qh * (size_t)(rows * cols + 1));
-    double complex *p = malloc(sizeof *p * (size_t)(cols * cols + 1));
-    for (ptrdiff_t j = 0; j < cols; j++)
-        for (ptrdiff_t i = 0; i < rows; i++)
-            qh[j + i * cols] = conj(q[i + j * rows]);
-    ul_matmul(p, qh, q, cols, rows, cols);
-    for (ptrdiff_t i = 0; i < cols; i++)
-        p[i * (cols + 1)] -= 1;
-    double r = ul_norm1(p, cols, cols) / ((double)(rows ? rows : 1) * eps);
-    free(qh);
-    free(p);
-    return r;
-}
-
 /* ||A - B||_1 / (k ||A||_1 eps), 0 when both are 0 */
 static double diff_ratio(const double complex *a, const double complex *b, ptrdiff_t m,
                          ptrdiff_t n, ptrdiff_t k, double eps)
@@ -210,8 +193,8 @@ static void run_svd_qr(const ul_dtype *dt, const ul_mtype *t, ptrdiff_t m, ptrdi
     double complex *usv = malloc(sizeof *usv * sz);
     ul_matmul(usv, p, vh, m, n, n);
     note(4, diff_ratio(a, usv, m, n, m, dt->eps), what);
-    note(7, orth_ratio(u, m, n, dt->eps), what);
-    note(7, orth_ratio(vh, n, n, dt->eps), what);
+    note(7, ul_orth_ratio(u, m, n, dt->eps), what);
+    note(7, ul_orth_ratio(vh, n, n, dt->eps), what);
     if (dt->type == UL_DOUBLE || dt->type == UL_CDOUBLE) {   /* qr: d and D */
         double complex *h = malloc(sizeof *h * sz);
         memcpy(h, a, sizeof *a * (size_t)(m * n));
@@ -227,7 +210,7 @@ static void run_svd_qr(const ul_dtype *dt, const ul_mtype *t, ptrdiff_t m, ptrdi
                 p[i + j * n] = i <= j ? h[i + j * m] : 0;
         ul_matmul(usv, u, p, m, n, n);
         note(5, diff_ratio(a, usv, m, n, m, dt->eps), what);
-        note(7, orth_ratio(u, m, n, dt->eps), what);
+        note(7, ul_orth_ratio(u, m, n, dt->eps), what);
         free(h);
     }
     free(a), free(u), free(s), free(vh), free(p), free(usv);

@@ -35,24 +35,6 @@ static double qr_ratio(const double complex *a, const double complex *q,
     return an == 0 ? (ratio == 0 ? 0 : 1 / eps) : ratio / ((double)mx * an * eps);
 }
 
-/* ||I - Q^H Q||_1 / (m eps); Q m x c */
-static double orth_ratio(const double complex *q, ptrdiff_t m, ptrdiff_t c,
-                         double eps)
-{
-    double complex *qh = malloc(sizeof *qh * (size_t)(m * c + 1));
-    double complex *p = malloc(sizeof *p * (size_t)(c * c + 1));
-    for (ptrdiff_t j = 0; j < c; j++)
-        for (ptrdiff_t i = 0; i < m; i++)
-            qh[j + i * c] = conj(q[i + j * m]);
-    ul_matmul(p, qh, q, c, m, c);
-    for (ptrdiff_t i = 0; i < c; i++)
-        p[i * (c + 1)] -= 1;
-    double r = ul_norm1(p, c, c) / ((double)m * eps);
-    free(qh);
-    free(p);
-    return r;
-}
-
 /* One stack of `count` random m x n matrices (scaled by `scale`): A in
  * layout la, tau and Q in layout lo. */
 static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
@@ -120,12 +102,12 @@ static void run_case(const ul_dtype *dt, ptrdiff_t m, ptrdiff_t n,
             real_diag &= cimag(r[i * (mn + 1)]) == 0;
         UL_CHECK(real_diag, "R's diagonal not real k=%td %s", k, what);
         ul_read_matrix(&Q, t, k, m, mn, q);
-        double r1 = qr_ratio(ak, q, r, m, n, mn, dt->eps), r2 = orth_ratio(q, m, mn, dt->eps);
+        double r1 = qr_ratio(ak, q, r, m, n, mn, dt->eps), r2 = ul_orth_ratio(q, m, mn, dt->eps);
         UL_CHECK(r1 < 30 && r2 < 30, "reduced: ||A-QR|| %.3g ||I-Q^HQ|| %.3g k=%td %s", r1, r2, k, what);
         /* complete: Q m x m; its first mn columns with R give A */
         ul_read_matrix(&QC, t, k, m, m, q);
         r1 = qr_ratio(ak, q, r, m, n, mn, dt->eps);
-        r2 = orth_ratio(q, m, m, dt->eps);
+        r2 = ul_orth_ratio(q, m, m, dt->eps);
         UL_CHECK(r1 < 30 && r2 < 30, "complete: ||A-QR|| %.3g ||I-Q^HQ|| %.3g k=%td %s", r1, r2, k, what);
     }
     /* n = 0: the complete Q of m x 0 matrices is the identity (K = 0) */

@@ -125,6 +125,30 @@ static int same_bits(double x, double y)
     return memcmp(&x, &y, sizeof x) == 0 || (x != x && y != y);
 }
 
+typedef void (*chol_loop_fn)(char **, const ptrdiff_t *, const ptrdiff_t *, void *);
+
+static chol_loop_fn chol_loop(int fl, int up)
+{
+    return fl ? (up ? ul_scholesky_up_loop : ul_scholesky_lo_loop)
+              : (up ? ul_dcholesky_up_loop : ul_dcholesky_lo_loop);
+}
+
+/* K contiguous n x n matrices of type type_of(k) (gen's), in float32
+ * (fl) or float64, reading triangle tri. */
+static char *chol_stack(int K, int n, int fl, char tri, int (*type_of)(int k))
+{
+    const size_t es = fl ? 4 : 8;
+    char *a = malloc((size_t)K * n * n * es);
+    double m[1024];                 /* n <= 32, as gen's own */
+    for (int k = 0; k < K; k++) {
+        gen(n, type_of(k), fl, tri, m);
+        for (int i = 0; i < n * n; i++)
+            if (fl) ((float *)a)[(size_t)k * n * n + i] = (float)m[i];
+            else ((double *)a)[(size_t)k * n * n + i] = m[i];
+    }
+    return a;
+}
+
 /* One call of the loop on a stack of `count` matrices of the given types;
  * nan_unread: NaN in the triangle the loop must not read. */
 static void run(int fl, int up, int n, ptrdiff_t count, const int *types,
@@ -141,9 +165,7 @@ static void run(int fl, int up, int n, ptrdiff_t count, const int *types,
                                           ? NAN : a[i * n + j]);
     }
     ul_loop_report rep = { 0, -1, 0 };
-    void (*loop)(char **, const ptrdiff_t *, const ptrdiff_t *, void *) =
-        fl ? (up ? ul_scholesky_up_loop : ul_scholesky_lo_loop)
-           : (up ? ul_dcholesky_up_loop : ul_dcholesky_lo_loop);
+    const chol_loop_fn loop = chol_loop(fl, up);
     loop(c.args, c.dims, c.steps, &rep);
 
     const double eps = fl ? 0x1p-24 : 0x1p-53;
@@ -206,23 +228,20 @@ static void run(int fl, int up, int n, ptrdiff_t count, const int *types,
     free(A);
 }
 
+static int split_type(int k)
+{
+    return k == 2500 || k == 3333 ? CH_INDEF : CH_RANDOM;
+}
+
 /* A stack big enough to split across threads: the same bits as serial
  * calls on chunks of 64, the failures with their global index. */
 static void split(int fl, int up)
 {
     enum { K = 4099, N8 = 8 };
     const size_t es = fl ? 4 : 8;
-    char *a = malloc(K * N8 * N8 * es), *x = malloc(K * N8 * N8 * es), *y = malloc(K * N8 * N8 * es);
-    double m[N8 * N8];
-    for (int k = 0; k < K; k++) {
-        gen(N8, k == 2500 || k == 3333 ? CH_INDEF : CH_RANDOM, fl, 'L', m);
-        for (int i = 0; i < N8 * N8; i++)
-            if (fl) ((float *)a)[k * N8 * N8 + i] = (float)m[i];
-            else ((double *)a)[k * N8 * N8 + i] = m[i];
-    }
-    void (*loop)(char **, const ptrdiff_t *, const ptrdiff_t *, void *) =
-        fl ? (up ? ul_scholesky_up_loop : ul_scholesky_lo_loop)
-           : (up ? ul_dcholesky_up_loop : ul_dcholesky_lo_loop);
+    char *a = chol_stack(K, N8, fl, 'L', split_type), *x = malloc(K * N8 * N8 * es),
+         *y = malloc(K * N8 * N8 * es);
+    const chol_loop_fn loop = chol_loop(fl, up);
     const ptrdiff_t ms = N8 * N8 * es;
     ptrdiff_t steps[6] = { ms, ms, N8 * es, es, N8 * es, es };
     char *args[2] = { a, x };
@@ -241,6 +260,11 @@ static void split(int fl, int up)
     free(a); free(x); free(y);
 }
 
+static int inplace_type(int k)
+{
+    return k == 5 ? CH_INDEF : k == 9 ? CH_NAN : CH_RANDOM;
+}
+
 /* In place (output = input): the same bits and verdicts as out of place,
  * failing lanes included (the kernel writes factor rows as it goes only
  * when no output byte is an input byte). */
@@ -248,17 +272,8 @@ static void inplace(int fl, int up, int n)
 {
     enum { K = 13 };
     const size_t es = fl ? 4 : 8, ms = (size_t)n * n * es;
-    char *a = malloc(K * ms), *x = malloc(K * ms);
-    double m[18 * 18];
-    for (int k = 0; k < K; k++) {
-        gen(n, k == 5 ? CH_INDEF : k == 9 ? CH_NAN : CH_RANDOM, fl, up ? 'U' : 'L', m);
-        for (int i = 0; i < n * n; i++)
-            if (fl) ((float *)a)[k * n * n + i] = (float)m[i];
-            else ((double *)a)[k * n * n + i] = m[i];
-    }
-    void (*loop)(char **, const ptrdiff_t *, const ptrdiff_t *, void *) =
-        fl ? (up ? ul_scholesky_up_loop : ul_scholesky_lo_loop)
-           : (up ? ul_dcholesky_up_loop : ul_dcholesky_lo_loop);
+    char *a = chol_stack(K, n, fl, up ? 'U' : 'L', inplace_type), *x = malloc(K * ms);
+    const chol_loop_fn loop = chol_loop(fl, up);
     ptrdiff_t steps[6] = { (ptrdiff_t)ms, (ptrdiff_t)ms, n * es, es, n * es, es };
     ptrdiff_t dims[2] = { K, n };
     ul_loop_report r1 = { 0, -1, 0 }, r2 = { 0, -1, 0 };

@@ -277,6 +277,25 @@ static inline void ul_matmul(double complex *c, const double complex *a,
         }
 }
 
+/* ||I - Q^H Q||_1 / (rows eps), Q rows x cols column-major (LAPACK's
+   orthogonality ratio) */
+static inline double ul_orth_ratio(const double complex *q, ptrdiff_t rows,
+                                   ptrdiff_t cols, double eps)
+{
+    double complex *qh = malloc(sizeof *qh * (size_t)(rows * cols + 1));
+    double complex *p = malloc(sizeof *p * (size_t)(cols * cols + 1));
+    for (ptrdiff_t j = 0; j < cols; j++)
+        for (ptrdiff_t i = 0; i < rows; i++)
+            qh[j + i * cols] = conj(q[i + j * rows]);
+    ul_matmul(p, qh, q, cols, rows, cols);
+    for (ptrdiff_t i = 0; i < cols; i++)
+        p[i * (cols + 1)] -= 1;
+    double r = ul_norm1(p, cols, cols) / ((double)(rows ? rows : 1) * eps);
+    free(qh);
+    free(p);
+    return r;
+}
+
 /* dget03-style ratios for X ~ inv(A): left ||I - X A|| and right ||I - A X||,
    each / (n ||A|| ||X|| eps) */
 static inline void ul_inv_ratios(const double complex *a, const double complex *x,
