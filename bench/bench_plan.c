@@ -1,12 +1,13 @@
 /*
- * bench_plan.c - one small float64 inverse per call, three ways in one
+ * bench_plan.c - one small float64 inverse per call, four ways in one
  * run: the loop called directly (numpy's loop ABI, dimensions and steps
- * built by hand), ul_plan_run on a plan made once, and ul_gufunc_callv
- * (the driver validating every call). Repeats interleaved, best of each,
+ * built by hand), ul_plan_run on a plan made once (FP flags restored, the
+ * default), the same plan with UL_FP_UNTOUCHED ("plan-fp", the flags not
+ * read), and ul_gufunc_callv (the driver validating every call). Repeats interleaved, best of each,
  * ns per call and the ratios. Built and run by bench/bench_plan.sh.
  *
  * usage: bench_plan                    the table (n = 1, 4, 10)
- *        bench_plan WAY N ITERS        only WAY (loop, plan, callv) on an
+ *        bench_plan WAY N ITERS        only WAY (loop, plan, plan-fp, callv) on an
  *                                      N x N, ITERS times (for callgrind)
  */
 #include <stdio.h>
@@ -16,8 +17,8 @@
 
 #include "umath_linalg.h"
 
-enum { WAY_LOOP, WAY_PLAN, WAY_CALLV, NWAYS };
-static const char *const WAY_NAMES[NWAYS] = { "loop", "plan", "callv" };
+enum { WAY_LOOP, WAY_PLAN, WAY_PLAN_FP, WAY_CALLV, NWAYS };
+static const char *const WAY_NAMES[NWAYS] = { "loop", "plan", "plan-fp", "callv" };
 
 typedef struct setup {
     int n;
@@ -26,7 +27,7 @@ typedef struct setup {
     ptrdiff_t dims[2], steps[6];            /* the direct loop call */
     int types[2], ndims[2];
     ptrdiff_t shapes[4], strides[4];        /* callv */
-    ul_plan *plan;
+    ul_plan *plan, *plan_fp;              /* plan_fp: UL_FP_UNTOUCHED */
 } setup;
 
 static void setup_init(setup *s, int n)
@@ -54,6 +55,9 @@ static void setup_init(setup *s, int n)
         fprintf(stderr, "ul_plan_newv: %s\n", info.message);
         exit(1);
     }
+    ul_plan_newv(ul_gufunc_find("inv"), 2, s->types, s->ndims, s->shapes,
+                 s->strides, &s->plan_fp, NULL);
+    ul_plan_fp_flags(s->plan_fp, UL_FP_UNTOUCHED);
 }
 
 static const ul_gufunc *INV;
@@ -68,6 +72,10 @@ static void run_way(setup *s, int way, long iters)
     case WAY_PLAN:
         for (long k = 0; k < iters; k++)
             ul_plan_run(s->plan, s->data, NULL);
+        break;
+    case WAY_PLAN_FP:
+        for (long k = 0; k < iters; k++)
+            ul_plan_run(s->plan_fp, s->data, NULL);
         break;
     default:
         for (long k = 0; k < iters; k++)
@@ -96,12 +104,13 @@ int main(int argc, char **argv)
         setup_init(&s, atoi(argv[2]));
         run_way(&s, way, atol(argv[3]));
         ul_plan_free(s.plan);
+        ul_plan_free(s.plan_fp);
         return 0;
     }
     printf("one n x n float64 inverse per call, ns (best of 15 interleaved "
            "repeats)\n");
-    printf("%4s %10s %10s %10s   %12s %12s\n", "n", "loop", "plan", "callv",
-           "plan-loop", "callv/plan");
+    printf("%4s %10s %10s %10s %10s   %12s %12s\n", "n", "loop", "plan", "plan-fp",
+           "callv", "plan-loop", "callv/plan");
     int sizes[] = { 1, 4, 10 };
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
         setup_init(&s, sizes[z]);
@@ -119,10 +128,11 @@ int main(int argc, char **argv)
                 if (t < best[w])
                     best[w] = t;
             }
-        printf("%4d %10.1f %10.1f %10.1f   %12.1f %12.2f\n", sizes[z],
-               best[WAY_LOOP], best[WAY_PLAN], best[WAY_CALLV],
+        printf("%4d %10.1f %10.1f %10.1f %10.1f   %12.1f %12.2f\n", sizes[z],
+               best[WAY_LOOP], best[WAY_PLAN], best[WAY_PLAN_FP], best[WAY_CALLV],
                best[WAY_PLAN] - best[WAY_LOOP], best[WAY_CALLV] / best[WAY_PLAN]);
         ul_plan_free(s.plan);
+        ul_plan_free(s.plan_fp);
     }
     return 0;
 }

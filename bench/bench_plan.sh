@@ -20,7 +20,7 @@ command -v valgrind >/dev/null || exit 0
 K=20000
 for n in 1 4 10; do
     line="  n=$n instructions per call:"
-    for way in loop plan callv; do
+    for way in loop plan plan-fp callv; do
         c1=$(UL_NUM_THREADS=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
              $OUT/bench_plan $way $n $K 2>&1 | sed -n 's/.*Collected : *//p')
         c2=$(UL_NUM_THREADS=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \

@@ -42,6 +42,7 @@ struct ul_plan {
                                         directly (ul_small_bind), or NULL */
     void *table_data;                /* g->data[loop], NULL for built-ins */
     int nargs;
+    int fp_mode;                     /* UL_FP_RESTORE or UL_FP_UNTOUCHED */
     int naxes;                       /* coalesced outer axes, >= 1; the
                                         last one is the loop's own N    */
     int ndims, nsteps;               /* lengths of dims, steps          */
@@ -169,6 +170,7 @@ static void prepare(const ul_gufunc *g, const ul_operand *ops,
     q->kern = q->table_data == NULL && na == 1 ? ul_small_bind(q->fn, dims)
                                                : NULL;
     q->nargs = nargs;
+    q->fp_mode = UL_FP_RESTORE;
     q->naxes = na;
     q->ndims = 1 + s->ndims;
     q->nsteps = at;
@@ -382,11 +384,16 @@ static inline int execute_bound(const ul_plan *q, char *const *data,
     } else if (overlapping_inputs(q, data)) {
         return -1;
     }
+    /* each read of the FP status waits for the FP work before it: 3-10 ns
+     * (bench/bench_plan.sh), which UL_FP_UNTOUCHED saves */
+    const int restore = q->fp_mode == UL_FP_RESTORE;
     ul_fp_state saved;
-    ul_fp_get_flags(&saved);
+    if (restore)
+        ul_fp_get_flags(&saved);
     ptrdiff_t first = -1;
     const ptrdiff_t nf = q->kern(args, q->dims, q->steps, &first);
-    ul_fp_put_flags(&saved);
+    if (restore)
+        ul_fp_put_flags(&saved);
     if (info)
         info->outer_size = q->outer_size;
     return nf == 0 ? UL_OK : bound_failed(q, nf, first, data, info);
@@ -500,6 +507,14 @@ UL_API int ul_plan_run(const ul_plan *p, char *const *data, ul_call_info *info)
         return ul_fail(info, NULL, UL_EINVAL, -1, "the plan is NULL");
     const int rc = p->kern != NULL ? execute_bound(p, data, info) : -1;
     return rc >= 0 ? rc : execute(p, data, info);
+}
+
+UL_API int ul_plan_fp_flags(ul_plan *p, int mode)
+{
+    if (p == NULL || (mode != UL_FP_RESTORE && mode != UL_FP_UNTOUCHED))
+        return UL_EINVAL;
+    p->fp_mode = mode;
+    return UL_OK;
 }
 
 UL_API void ul_plan_free(ul_plan *p)

@@ -168,7 +168,9 @@ typedef struct ul_call_info {
  * stack. On any validation error nothing is written. Returns UL_OK, or
  * UL_ESINGULAR when the loop ran but some matrices failed (their outputs
  * are NaN, the others are computed), or an error code. The caller's
- * floating-point exception flags are left as they were. An output whose
+ * floating-point exception flags are left as they were, but for
+ * FE_INEXACT, which may be raised (clearing it costs ~10 ns a call; numpy
+ * never reads it). An output whose
  * bytes meet an input's gets numpy's result (as if every input were read
  * first: such inputs are copied; ul_plan_run too). `info` may be
  * NULL. Reentrant. */
@@ -221,7 +223,8 @@ int ul_gufunc_loop_for(const ul_gufunc *g, const int *in_types);
  *   Returns what ul_gufunc_call would: UL_EINVAL (NULL plan, NULL data
  *   for an operand with elements: nothing written), UL_OK, UL_ESINGULAR
  *   (info.nfailed, info.first_failed), UL_ENOMEM (the loop's workspace),
- *   with the same messages; the caller's FP flags are left as they were.
+ *   with the same messages; the caller's FP flags are left as they were
+ *   (FE_INEXACT aside; see ul_plan_fp_flags for runs that skip this).
  *   With info = NULL nothing but the return value is reported (no
  *   message is formatted). Any number of threads may run one plan at
  *   once; ul_plan_free must not overlap a run.
@@ -235,6 +238,23 @@ int ul_plan_newv(const ul_gufunc *g, int nops, const int *types,
                  ul_call_info *info);
 int ul_plan_run(const ul_plan *p, char *const *data, ul_call_info *info);
 void ul_plan_free(ul_plan *p);
+
+/* What ul_plan_run does with the FP exception flags (since UL_0.3):
+ *   UL_FP_RESTORE   (every new plan) the caller's flags are left as they
+ *                   were, FE_INEXACT aside, which may be raised. Costs two
+ *                   reads of the FP status per run, each of which waits
+ *                   for the FP work before it: ~3 ns on a 4x4 inverse,
+ *                   ~10 ns on a 1x1 (bench/bench_plan.sh).
+ *   UL_FP_UNTOUCHED a plan of one matrix neither reads nor restores
+ *                   them: flags its arithmetic raised (say FE_DIVBYZERO on
+ *                   a singular matrix, FE_UNDERFLOW) may stay raised, as
+ *                   after inlined C code or a LAPACK call; none is
+ *                   cleared. Failures are reported as always.
+ * Returns UL_OK, or UL_EINVAL (NULL plan, unknown mode). Not while the
+ * plan runs. */
+#define UL_FP_RESTORE   0
+#define UL_FP_UNTOUCHED 1
+int ul_plan_fp_flags(ul_plan *p, int mode);
 
 /* ---- allocation ---------------------------------------------------------
  * Every block the library allocates (loop workspaces larger than a few KiB,

@@ -140,7 +140,7 @@ static void test_fp_protocol(void)
     feclearexcept(FE_ALL_EXCEPT);
     feraiseexcept(FE_DIVBYZERO);      /* an MXCSR flag, like LAPACK's */
     lo(args, dims, steps, NULL);
-    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT), "good cholesky must clear all flags");
+    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT & ~FE_INEXACT), "good cholesky must clear the flags");
     feraiseexcept(FE_INVALID);
     lo(args, dims, steps, NULL);
     UL_CHECK(fetestexcept(FE_INVALID), "a prior FE_INVALID is kept");
@@ -151,7 +151,7 @@ static void test_fp_protocol(void)
     feclearexcept(FE_ALL_EXCEPT);
     feraiseexcept(FE_DIVBYZERO);
     eig(eargs, dims, esteps, NULL);
-    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT), "eigh must clear all flags");
+    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT & ~FE_INEXACT), "eigh must clear the flags");
     /* eigh_lo reads [[4, 2], [2, 9]]; eigvalsh_up [[4, 0], [0, 9]] */
     UL_CHECK(w[1][0] == -1 && w[1][1] == 1 && fabs(w[0][0] - (13 - sqrt(41.0)) / 2) < 1e-14 &&
              fabs(w[0][1] - (13 + sqrt(41.0)) / 2) < 1e-14,

@@ -230,13 +230,14 @@ static void test_direct(void)
              v[1][0][1] == conj(v[1][0][0]) && cimag(v[1][0][0]) == 0 &&
              fabs(fabs(creal(v[1][0][0])) - sqrt(0.5)) < 4 * DBL_EPSILON,
              "rotation %g%+gi %g%+gi", creal(w[1][0]), cimag(w[1][0]), creal(v[1][1][0]), cimag(v[1][1][0]));
-    /* a good call clears the flags LAPACK or others left, keeps FE_INVALID */
+    /* a good call clears the flags LAPACK or others left (FE_INEXACT
+     * excepted: ul_impl.h), keeps FE_INVALID */
     dims[0] = 1;
     args[0] = (char *)a[1];
     feclearexcept(FE_ALL_EXCEPT);
     feraiseexcept(FE_DIVBYZERO);
     ul_deigvals_loop(args, dims, se, NULL);
-    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT), "good eigvals must clear all flags");
+    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT & ~FE_INEXACT), "good eigvals must clear the flags");
     feraiseexcept(FE_INVALID);
     ul_deig_loop(args, dims, st, NULL);
     UL_CHECK(fetestexcept(FE_INVALID), "a prior FE_INVALID is kept");
@@ -247,7 +248,7 @@ static void test_direct(void)
     feraiseexcept(FE_DIVBYZERO);
     ul_seig_loop(nulls, d0, st, NULL);
     ul_zeigvals_loop(nulls, d0, se, NULL);
-    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT), "m = 0 must clear the flags");
+    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT & ~FE_INEXACT), "m = 0 must clear the flags");
     ul_deig_loop(nulls, dn, st, NULL);
     ul_zeig_loop(nulls, dn, st, NULL);
     /* numpy 1.24's type lists: no F loop */

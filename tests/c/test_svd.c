@@ -296,7 +296,7 @@ static void test_raw_loops(void)
     feclearexcept(FE_ALL_EXCEPT);
     feraiseexcept(FE_DIVBYZERO);    /* an SSE flag (the protocol's MXCSR) */
     dloop(args, dims, steps, NULL);
-    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT), "good svd must clear all flags");
+    UL_CHECK(!fetestexcept(FE_ALL_EXCEPT & ~FE_INEXACT), "good svd must clear the flags");
     feraiseexcept(FE_INVALID);
     dloop(args, dims, steps, NULL);
     UL_CHECK(fetestexcept(FE_INVALID), "a prior FE_INVALID is kept");

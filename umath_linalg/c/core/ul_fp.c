@@ -18,26 +18,25 @@ static _Thread_local int ul_fp_driven __attribute__((tls_model("initial-exec")))
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <xmmintrin.h>
 
-#define UL_MXCSR_FLAGS 0x3Fu      /* IE DE ZE OE UE PE status bits */
-
 int ul_fp_invalid_and_clear(void)
 {
     if (ul_fp_driven)
         return 0;
     unsigned csr = _mm_getcsr();
-    if (csr & UL_MXCSR_FLAGS)
-        _mm_setcsr(csr & ~UL_MXCSR_FLAGS);
+    if (csr & UL_MXCSR_TRACKED)
+        _mm_setcsr(csr & ~UL_MXCSR_TRACKED);
     return (csr & _MM_EXCEPT_INVALID) != 0;
 }
 
 void ul_fp_set_invalid_or_clear(int invalid)
 {
-    /* only FE_INVALID is ever left, as numpy's LAPACK path leaves it: a
-     * kernel's divide-by-zero on an exactly singular pivot, or OpenBLAS's
-     * spurious flags, must not reach the caller as warnings */
+    /* only FE_INVALID (and FE_INEXACT: ul_impl.h) is ever left, as
+     * numpy's LAPACK path leaves it: a kernel's divide-by-zero on an
+     * exactly singular pivot, or OpenBLAS's spurious flags, must not
+     * reach the caller as warnings */
     if (ul_fp_driven)
         return;
-    unsigned csr = _mm_getcsr(), want = csr & ~UL_MXCSR_FLAGS;
+    unsigned csr = _mm_getcsr(), want = csr & ~UL_MXCSR_TRACKED;
     if (invalid)
         want |= _MM_EXCEPT_INVALID;
     if (want != csr)
@@ -53,7 +52,7 @@ int ul_fp_invalid_and_clear(void)
     if (ul_fp_driven)
         return 0;
     int invalid = fetestexcept(FE_INVALID) != 0;
-    feclearexcept(FE_ALL_EXCEPT);
+    feclearexcept(UL_FE_TRACKED);
     return invalid;
 }
 
@@ -61,7 +60,7 @@ void ul_fp_set_invalid_or_clear(int invalid)
 {
     if (ul_fp_driven)
         return;
-    feclearexcept(FE_ALL_EXCEPT);
+    feclearexcept(UL_FE_TRACKED);
     if (invalid)
         feraiseexcept(FE_INVALID);
 }
