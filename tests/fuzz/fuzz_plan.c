@@ -6,7 +6,7 @@
  * NULL data array or a NULL pointer for an operand with elements must
  * give UL_EINVAL and write nothing; ul_plan_run(NULL) too. A plan that
  * was refused must leave *out NULL and match the call's status and
- * message.
+ * message. Half the plans run with UL_FP_UNTOUCHED (same bits).
  */
 #include "fuzz_ops.h"
 
@@ -67,6 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
         fz_free(&c);
         return 0;
     }
+    if (how & 4)        /* the same bits and statuses without the FP-flag restore */
+        FZ_ASSERT(ul_plan_fp_flags(p, UL_FP_UNTOUCHED) == UL_OK, "FP mode refused");
     char *data[FZ_MAXOPS];
     for (int i = 0; i < c.nargs; i++)
         data[i] = c.uop[i].data;
