@@ -13,6 +13,7 @@ Results agree to rounding; eigenvectors up to a unit phase per column:
 """
 import importlib
 import sys
+import zlib
 
 import pytest
 
@@ -132,7 +133,7 @@ def test_rows_match_numpys_gufuncs():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("kind", LAYOUTS)
 def test_cholesky_matches_numpy(route, dtype, kind):
-    rng = np.random.default_rng(abs(hash((route, str(dtype), kind))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(repr((route, str(dtype), kind)).encode()))
     for shape in SHAPES:
         a = layout(hermitian(rng, shape, dtype), kind)
         lo = ours(route, "cholesky_lo")(a)
@@ -152,7 +153,7 @@ def test_cholesky_matches_numpy(route, dtype, kind):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("kind", LAYOUTS)
 def test_eigh_eigvalsh_match_numpy(route, dtype, kind):
-    rng = np.random.default_rng(abs(hash((route, str(dtype), kind, 1))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(repr((route, str(dtype), kind, 1)).encode()))
     for shape in SHAPES:
         n = shape[-1]
         a = layout(hermitian(rng, shape, dtype, positive=False), kind)

@@ -12,6 +12,7 @@ gives NaN outputs and FE_INVALID with the rest of the stack numpy's bits;
 numpy.linalg.eig/eigvals with the backend installed equal numpy's.
 """
 import pytest
+import zlib
 
 try:
     import numpy as np
@@ -82,7 +83,7 @@ def test_rows_are_numpys(backend):
 @pytest.mark.parametrize("via", ["cffi", "backend"])
 def test_bit_identical_to_numpy(ours, backend, dtype, via):
     fns = ours if via == "cffi" else backend
-    rng = np.random.default_rng(abs(hash((str(dtype), via))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(repr((str(dtype), via)).encode()))
     for shape in SHAPES:
         for layout, a in layouts(rand(rng, shape, dtype)):
             w, v = npu.eig(a)

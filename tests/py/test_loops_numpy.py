@@ -8,6 +8,7 @@ on the very same views. CPython only: it needs numpy.
 """
 import os
 import sys
+import zlib
 
 import pytest
 
@@ -92,7 +93,7 @@ def out_like(shape, dtype, layout):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_inv_det_slogdet_match_numpy(C, dtype, layout):
-    rng = np.random.default_rng(abs(hash((str(dtype), layout))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(repr((str(dtype), layout)).encode()))
     for shape in [(1, 1), (2, 2), (3, 3), (4, 4), (5, 3, 3), (2, 3, 4, 4), (7, 10, 10),
                   (2, 17, 17), (40, 40), (3, 0, 0), (0, 4, 4)]:
         a = random_stack(rng, shape, dtype, layout)

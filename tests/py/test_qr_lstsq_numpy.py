@@ -11,6 +11,7 @@ the factored A back into its input, as numpy's does: checked on views of
 every layout. CPython only: it needs numpy.
 """
 import sys
+import zlib
 
 import pytest
 
@@ -89,7 +90,7 @@ def qr_chain(get, a):
 @pytest.mark.parametrize("dtype", QR_TYPES)
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_qr_bit_identical_to_numpy(backend, dtype, layout):
-    rng = np.random.default_rng(abs(hash((str(dtype), layout))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(repr((str(dtype), layout)).encode()))
     for stack in ((), (3,), (2, 2)):
         for m, n in SHAPES:
             a = rand(rng, stack + (m, n), dtype)
@@ -162,7 +163,7 @@ def lstsq_same(got, expect, m):
 @pytest.mark.parametrize("dtype", LSTSQ_TYPES)
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_lstsq_bit_identical_to_numpy(backend, dtype, layout):
-    rng = np.random.default_rng(abs(hash((str(dtype), layout, 1))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(repr((str(dtype), layout, 1)).encode()))
     real = np.empty(0, dtype).real.dtype
     for stack in ((), (3,), (2, 2)):
         for m, n in SHAPES:

@@ -12,6 +12,7 @@ numpy's cholesky_lo of the transpose, transposed.
 """
 import importlib
 import sys
+import zlib
 
 import pytest
 
@@ -83,7 +84,7 @@ def check(mine, ref, dtype, n):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("kind", LAYOUTS)
 def test_cholesky_lo_matches_numpy(via, dtype, kind):
-    rng = np.random.default_rng(abs(hash((via, str(dtype), kind))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(repr((via, str(dtype), kind)).encode()))
     f = route(via, "cholesky_lo")
     for n in range(1, 19):
         for count in COUNTS:
