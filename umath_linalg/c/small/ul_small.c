@@ -21,9 +21,10 @@
  * run every check on every target the CPU has.
  *
  * AVX-512 (measured 2026-12-03 14:50..15:05 UTC, load ~5..7 on the 2
- * cores, so A/B in one process: two copies of the library loaded by
- * dlmopen, one of them held to UL_CPU=avx2, calls alternated, CPU time,
- * min of 150..300; one thread, ns per matrix, AVX2 -> AVX-512):
+ * cores, so A/B in one process, bench/bench_ab.c: two copies of the
+ * library loaded by dlmopen, one of them held to UL_CPU=avx2, calls
+ * alternated, CPU time, min of 150..300; one thread, ns per matrix,
+ * AVX2 -> AVX-512):
  *   cholesky_lo float64, 1000:  n = 4 3.8 -> 3.4, 6 8.0 -> 6.8, 8 15.1 ->
  *     12.5, 10 30.1 -> 26.1, 12 43.1 -> 38.7, 16 89.8 -> 85.3 (0.76..0.95x
  *     over builds; n <= 3 even); 10000 10x10 0.88..0.91x.
