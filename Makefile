@@ -56,9 +56,12 @@ deps:
 
 lib: $(LIBSO)
 
-# One translation unit per CPU target (BLIS style): *_avx2.c files are
-# compiled with that target's flags, everything else for baseline x86-64.
-TARGET_FLAGS = $(if $(filter %_avx2.c,$<),-mavx2 -mfma)
+# One translation unit per CPU target (BLIS style): *_avx2.c and *_avx512.c
+# files are compiled with that target's flags, everything else for
+# baseline x86-64. AVX-512 at 256-bit vectors: the AVX2 code with 32
+# registers and mask registers (c/small/ul_small_chol_avx512.c says why).
+AVX512_FLAGS := -mavx2 -mfma -mavx512f -mavx512vl -mavx512dq -mavx512bw -mprefer-vector-width=256
+TARGET_FLAGS = $(if $(filter %_avx2.c,$<),-mavx2 -mfma)$(if $(filter %_avx512.c,$<),$(AVX512_FLAGS))
 # -MMD: every object and test binary depends on the headers it includes.
 DEPFLAGS = -MMD -MP
 

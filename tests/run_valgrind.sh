@@ -7,14 +7,16 @@
 # there and only there; make test-c runs the same checks natively. One
 # line per binary with its time, then "N passed, N failed". OpenBLAS
 # runs on one thread (its pool is not ours and slow under memcheck).
-# A test that runs itself again for the baseline kernels (execv of
+# A test that runs itself again for the lower CPU paths (execv of
 # /proc/self/exe, which under valgrind is valgrind) is run twice instead,
-# UL_CPU=auto (AVX2 where the CPU has it) and UL_CPU=baseline.
+# UL_CPU=auto (AVX2 where the CPU has it: valgrind 3.19 has no AVX-512
+# and hides it from cpuid, so the AVX-512 kernels never run here) and
+# UL_CPU=baseline.
 # Usage: run_valgrind.sh BIN...
 pass=0; fail=0
 for bin in "$@"; do
   cpus=auto
-  grep -qE "ul_test_done_both_cpus|st_run_both" "tests/c/$(basename "$bin").c" 2>/dev/null &&
+  grep -qE "ul_test_done_all_cpus|st_run_all_cpus" "tests/c/$(basename "$bin").c" 2>/dev/null &&
       cpus="auto baseline"
   for cpu in $cpus; do
     t=$bin

@@ -1,8 +1,8 @@
 /*
  * small_test_util.h - helpers of the small-n kernel tests (test_small_*.c):
  * LAPACK-style test matrices, strided stack layouts, residual ratios, and
- * running every check under both CPU paths (the test re-executes itself
- * with UL_CPU=baseline).
+ * running every check on every CPU path (the test runs itself again with
+ * UL_CPU=avx2 where the CPU has AVX-512, and UL_CPU=baseline).
  */
 #ifndef SMALL_TEST_UTIL_H
 #define SMALL_TEST_UTIL_H
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "umath_linalg.h"
+#include "ul_test.h"     /* ul_test_run_lower_cpus */
 
 static long st_checks, st_fails;
 
@@ -174,8 +175,9 @@ static st_layout st_make_layout(int kind, ptrdiff_t count, int rows, int cols)
 }
 #define ST_AT(L, k, i, j) ((L).base + (k) * (L).outer + (i) * (L).rs + (j) * (L).cs)
 
-/* ---- run all checks twice: default CPU path, then UL_CPU=baseline ---- */
-static int st_run_both(const char *name, int (*body)(void))
+/* ---- run all checks on every CPU path: the default one, then each
+ * lower one the CPU has (ul_test_run_lower_cpus) ---- */
+static int st_run_all_cpus(const char *name, int (*body)(void))
 {
     const char *env = getenv("UL_CPU");
     if (env != NULL) {
@@ -186,22 +188,11 @@ static int st_run_both(const char *name, int (*body)(void))
     int r = body();
     long c1 = st_checks, f1 = st_fails;
     printf("%s [default path]: %ld checks, %ld failed\n", name, c1, f1);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("UL_CPU", "baseline", 1);
-        char *argv[] = { (char *)name, NULL };
-        execv("/proc/self/exe", argv);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
-        printf("%s: baseline run failed\n", name);
+    char *argv[] = { (char *)name, NULL };
+    const char *paths[2];
+    if (ul_test_run_lower_cpus(argv) || r || f1)
         return 1;
-    }
-    if (r || f1) return 1;
-    printf("%s: %ld checks passed (x2 CPU paths)\n", name, c1);
+    printf("%s: %ld checks passed (x%d CPU paths)\n", name, c1, 1 + ul_test_lower_cpus(paths));
     return 0;
 }
 

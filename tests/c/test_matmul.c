@@ -11,8 +11,8 @@
  * messages for mismatched core dims, numpy's exact text. Stacks of 37
  * (the SIMD kernels' full groups and tails), a stack split among threads
  * (bit-identical to one thread), out= overlapping an input (the product of
- * the inputs' values before the call). Everything twice: the default CPU
- * path, then UL_CPU=baseline.
+ * the inputs' values before the call). Everything on every CPU path: the
+ * default, then each lower one the CPU has (ul_test_run_lower_cpus).
  */
 #include "ul_test.h"
 #include <unistd.h>
@@ -420,5 +420,5 @@ int main(int argc, char **argv)
         run_enomem(dt);
     }
     run_errors();
-    return ul_test_done_both_cpus("test_matmul", argv);
+    return ul_test_done_all_cpus("test_matmul", argv);
 }

@@ -10,7 +10,8 @@
  * every stack position, and for those lanes ?potrf's own bits; NaN in the
  * triangle not read changes nothing; every stride layout; n = 1..18;
  * a split stack equal to serial chunks; the kernel live (not every lane
- * LAPACK's). Runs twice: the default CPU path and UL_CPU=baseline.
+ * LAPACK's). Runs on every CPU path: the default (AVX-512 where the CPU
+ * has it), UL_CPU=avx2, UL_CPU=baseline.
  */
 #include "small_test_util.h"
 #include <lapacke.h>
@@ -348,5 +349,5 @@ static int body(void)
 
 int main(void)
 {
-    return st_run_both("test_small_chol", body);
+    return st_run_all_cpus("test_small_chol", body);
 }

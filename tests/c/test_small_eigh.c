@@ -11,8 +11,8 @@
  * get ?syevd's own result (NaN and failure where LAPACK fails); stacks of
  * 1..19 matrices (partial lane groups), every stride layout, big stacks
  * split across threads bit-identical to serial calls. Signs of the
- * eigenvectors are not compared (LAPACK defines none). Runs twice: the
- * default CPU path and UL_CPU=baseline.
+ * eigenvectors are not compared (LAPACK defines none). Runs on every CPU
+ * path the CPU has (st_run_all_cpus).
  */
 #include "small_test_util.h"
 #include <lapacke.h>
@@ -341,5 +341,5 @@ static int body(void)
 
 int main(void)
 {
-    return st_run_both("test_small_eigh", body);
+    return st_run_all_cpus("test_small_eigh", body);
 }

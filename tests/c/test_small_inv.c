@@ -5,8 +5,8 @@
  * matrix types (cond 2 .. 1e12, scaled rows and columns, near underflow and
  * overflow, triangular, diagonal), exact singularity agreeing with ?gesv
  * (NaN output, failure count and first index) at every position of a
- * stack, every stride layout, NaN/Inf input, n = 1..20. Runs twice: the
- * default CPU path and UL_CPU=baseline.
+ * stack, every stride layout, NaN/Inf input, n = 1..20. Runs on every CPU
+ * path the CPU has (st_run_all_cpus).
  */
 #include "small_test_util.h"
 #include <lapacke.h>
@@ -249,5 +249,5 @@ static int body(void)
 
 int main(void)
 {
-    return st_run_both("test_small_inv", body);
+    return st_run_all_cpus("test_small_inv", body);
 }

@@ -5,7 +5,7 @@
  * side; det and slogdet against ?getrf (numpy's formula) within
  * 30 n eps / rcond; exact singularity as ?gesv / ?getrf report it (NaN
  * solution, det 0, slogdet (0, -inf)) at every position of a stack; every
- * stride layout; NaN input; n = 1..20. Runs under both CPU paths.
+ * stride layout; NaN input; n = 1..20. Runs on every CPU path.
  */
 #include "small_test_util.h"
 #include <lapacke.h>
@@ -251,5 +251,5 @@ static int body(void)
 
 int main(void)
 {
-    return st_run_both("test_small_lu", body);
+    return st_run_all_cpus("test_small_lu", body);
 }

@@ -12,8 +12,8 @@
  * leaves to LAPACK sit beside its own. Lanes that must go to LAPACK (zero
  * columns, not finite, subnormal) and n > 10 must give ?gesdd's bits;
  * failures (NaN outputs, count, first index) as the LAPACK path; a
- * broadcast input gives the same bits in every lane. Runs twice: the
- * default CPU path and UL_CPU=baseline.
+ * broadcast input gives the same bits in every lane. Runs on every CPU
+ * path the CPU has (st_run_all_cpus).
  */
 #include "small_test_util.h"
 #include <lapacke.h>
@@ -315,5 +315,5 @@ static int body(void)
 
 int main(void)
 {
-    return st_run_both("test_small_svd", body);
+    return st_run_all_cpus("test_small_svd", body);
 }

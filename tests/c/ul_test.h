@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* glibc defines CMPLX for gcc >= 4.7 only; clang has the builtin too */
 #ifndef CMPLX
@@ -45,14 +47,53 @@ static inline int ul_test_done(const char *name)
     return ul_failures ? 1 : 0;
 }
 
-/* Ends main() of a test that runs on both CPU paths: prints the closing
+/* The CPU paths of the kernels below the default one that this CPU has,
+ * as UL_CPU values (c/small/ul_small.c): "avx2" when the default is
+ * AVX-512 (libgcc's check includes the OS's XCR0), then "baseline".
+ * Returns their count. */
+static inline int ul_test_lower_cpus(const char *paths[2])
+{
+    int k = 0;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"))
+        paths[k++] = "avx2";
+    paths[k++] = "baseline";
+    return k;
+}
+
+/* Runs this binary (argv) again once per lower CPU path, UL_CPU set, one
+ * after the other (their lines follow ours); 0 when every run passed. */
+static inline int ul_test_run_lower_cpus(char **argv)
+{
+    const char *paths[2];
+    const int n = ul_test_lower_cpus(paths);
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            setenv("UL_CPU", paths[i], 1);
+            execv("/proc/self/exe", argv);
+            _exit(127);
+        }
+        int status = 0;
+        if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0) {
+            printf("%s: the UL_CPU=%s run failed\n", argv[0], paths[i]);
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+/* Ends main() of a test that runs on every CPU path: prints the closing
  * line, then (first run only, and only if it passed) runs the same binary
- * again with UL_CPU=baseline. Needs <unistd.h>. */
-#define ul_test_done_both_cpus(name, argv) \
+ * on the lower paths. */
+#define ul_test_done_all_cpus(name, argv) \
     (getenv("UL_CPU") ? ul_test_done(name " [UL_CPU set]") : \
-     ul_test_done(name) ? 1 : \
-     (fflush(stdout), setenv("UL_CPU", "baseline", 1), \
-      execv("/proc/self/exe", argv), 127))
+     ul_test_done(name) ? 1 : ul_test_run_lower_cpus(argv))
 
 /* ---- RNG (xorshift64*, seeded per test for reproducibility) ---- */
 static uint64_t ul_rng_state = 0x9E3779B97F4A7C15ull;

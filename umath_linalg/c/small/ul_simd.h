@@ -1,7 +1,10 @@
 /*
  * ul_simd.h - the vector layer of the small kernels for one real dtype
- * (UL_CH, from ul_types.h) on one CPU target (UL_TARGET: sse2 or avx2, set
- * by the target's translation unit, compiled with that target's flags).
+ * (UL_CH, from ul_types.h) on one CPU target (UL_TARGET: sse2, avx2 or
+ * avx512, set by the target's translation unit, compiled with that
+ * target's flags). The avx512 target sets UL_TARGET_IS_avx2 too: the same
+ * 256-bit vectors and code, compiled with AVX-512VL (32 vector registers,
+ * mask registers; 512-bit vectors measured slower, ul_small_chol_avx512.c).
  * Included by ul_kern.tmpl.h; ul_simd_undef.h takes it back.
  *
  *   KV        lanes: matrices worked on at once (sse2 2 doubles / 4

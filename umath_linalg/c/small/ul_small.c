@@ -6,13 +6,33 @@
  *
  * Targets: the kernels (ul_kern.tmpl.h) are built once per target, each in
  * its own translation unit with that target's flags: ul_small_sse2.c
- * (baseline x86-64: 2 doubles / 4 floats per vector) and ul_small_avx2.c
- * (AVX2+FMA: 4 / 8). The choice, by pthread_once at the first call:
- *     UL_CPU=baseline   forces the baseline kernels (tests, comparisons);
- *     otherwise the AVX2+FMA ones when the CPU has both.
- * Both follow the same algorithm (pivoted, LAPACK's pivot choice) and are
+ * (baseline x86-64: 2 doubles / 4 floats per vector), ul_small_avx2.c
+ * (AVX2+FMA: 4 / 8) and, for float64 Cholesky only, ul_small_chol_avx512.c
+ * (the AVX2 code with AVX-512 F/VL/DQ/BW: 32 registers, mask registers;
+ * everything else runs its AVX2 kernel on that target). The choice, by
+ * pthread_once at the first call, the best target the CPU and the OS
+ * support, at most the one $UL_CPU names (tests, comparisons):
+ *     UL_CPU=baseline   the baseline kernels;
+ *     UL_CPU=avx2       at most AVX2+FMA;
+ *     otherwise         AVX-512 when the CPU has it and the OS saves its
+ *                       state (xgetbv), else AVX2+FMA when the CPU has both.
+ * All follow the same algorithm (pivoted, LAPACK's pivot choice) and are
  * held to the same LAPACK residual bounds by tests/c/test_small_*.c, which
- * run every check under both settings.
+ * run every check on every target the CPU has.
+ *
+ * AVX-512 (measured 2026-12-03 14:50..15:05 UTC, load ~5..7 on the 2
+ * cores, so A/B in one process, bench/bench_ab.c: two copies of the
+ * library loaded by dlmopen, one of them held to UL_CPU=avx2, calls
+ * alternated, CPU time, min of 150..300; one thread, ns per matrix,
+ * AVX2 -> AVX-512):
+ *   cholesky_lo float64, 1000:  n = 4 3.8 -> 3.4, 6 8.0 -> 6.8, 8 15.1 ->
+ *     12.5, 10 30.1 -> 26.1, 12 43.1 -> 38.7, 16 89.8 -> 85.3 (0.76..0.95x
+ *     over builds; n <= 3 even); 10000 10x10 0.88..0.91x.
+ *   cholesky float32: 4, 10, 16 0.98..1.0x in the same build (its time
+ *     moves by 1.2x with the code's placement, either target), so AVX2.
+ *   inverse float64 10x10, the AVX2 TU built the same way: 500 0.95x,
+ *     with row interchanges 1.00x, 10000 1.01..1.02x, 16x16 1.01x: no
+ *     gain for its ~2 minutes of compile, so not built.
  *
  * Complex: inv on the scalar kernel of ul_small_cplx.c; solve, solve1, det,
  * slogdet and cholesky decline (the LAPACK path runs).
@@ -57,6 +77,7 @@
  * all lanes at once, ul_kern_chol.tmpl.h.)
  */
 #include "ul_small.h"
+#include <cpuid.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -87,6 +108,9 @@ static const ul_small_tab ul_small_avx2 = { { [UL_DT_s] = { UL_SMALL_OPS(UL_TAB_
 #undef UL_TAB_S
 #undef UL_TAB_D
 #undef UL_TAB_CPLX
+/* AVX-512: the AVX2 table with the target's own kernels (filled once, by
+ * ul_small_choose) */
+static ul_small_tab ul_small_avx512;
 
 /* operands and loop dimensions of each op */
 #define UL_NARGS(op, nargs, ndims) nargs,
@@ -114,16 +138,39 @@ static const ptrdiff_t ul_small_nmax[UL_NDTYPES] = {
 static const ul_small_tab *ul_small_chosen;
 static pthread_once_t ul_small_once = PTHREAD_ONCE_INIT;
 
+/* AVX-512 F/VL/DQ/BW in the CPU and their state (opmask, the upper
+ * halves of zmm0-15, zmm16-31: XCR0 bits 5..7, with SSE and AVX, 1..2)
+ * saved by the OS, or their instructions fault. (libgcc's
+ * __builtin_cpu_supports checks XCR0 as well; said here, not assumed.) */
+static int ul_cpu_has_avx512(void)
+{
+    unsigned a, b, c, d, lo, hi;
+    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512vl") ||
+        !__builtin_cpu_supports("avx512dq") || !__builtin_cpu_supports("avx512bw"))
+        return 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE))
+        return 0;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (lo & 0xe6) == 0xe6;
+}
+
 static void ul_small_choose(void)
 {
     const char *env = getenv("UL_CPU");
-    int avx2 = 0;
+    /* the highest target allowed: 0 baseline, 1 AVX2, 2 AVX-512 */
+    const int cap = env == NULL ? 2 : strcmp(env, "baseline") == 0 ? 0 :
+                    strcmp(env, "avx2") == 0 ? 1 : 2;
+    int level = 0;
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        avx2 = 1;
-    if (env != NULL && strcmp(env, "baseline") == 0)
-        avx2 = 0;
-    ul_small_chosen = avx2 ? &ul_small_avx2 : &ul_small_sse2;
+        level = ul_cpu_has_avx512() ? 2 : 1;
+    if (level > cap)
+        level = cap;
+    ul_small_avx512 = ul_small_avx2;
+    ul_small_avx512.fn[UL_DT_d][UL_OP_cholesky_lo] = ul_small_cholesky_lo_d_avx512;
+    ul_small_avx512.fn[UL_DT_d][UL_OP_cholesky_up] = ul_small_cholesky_up_d_avx512;
+    ul_small_chosen = level == 2 ? &ul_small_avx512 : level == 1 ? &ul_small_avx2
+                                                                 : &ul_small_sse2;
 }
 
 static const ul_small_tab *ul_small_tab_get(void)
@@ -132,9 +179,10 @@ static const ul_small_tab *ul_small_tab_get(void)
     return ul_small_chosen;
 }
 
+/* AVX2+FMA: on the AVX2 and the AVX-512 targets */
 UL_HIDDEN int ul_cpu_avx2(void)
 {
-    return ul_small_tab_get() == &ul_small_avx2;
+    return ul_small_tab_get() != &ul_small_sse2;
 }
 
 /* ---- the hook ---- */

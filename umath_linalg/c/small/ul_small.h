@@ -1,6 +1,6 @@
 /*
  * ul_small.h - private to c/small/: what the target translation units
- * (ul_small_sse2.c, ul_small_avx2.c) and the dispatch (ul_small.c) share.
+ * (ul_small_sse2.c, ul_small_avx2.c, ...) and the dispatch (ul_small.c) share.
  */
 #ifndef UL_SMALL_H
 #define UL_SMALL_H
@@ -21,6 +21,11 @@
     UL_HIDDEN ptrdiff_t ul_small_##op##_d_avx2(char **, const ptrdiff_t *, const ptrdiff_t *, ptrdiff_t *);
 UL_SMALL_OPS(UL_SMALL_KERNEL_DECL)
 #undef UL_SMALL_KERNEL_DECL
+
+/* The AVX-512 target's own kernels (ul_small_chol_avx512.c, float64):
+ * the rest run their AVX2 kernels there (ul_small.c). */
+UL_HIDDEN ptrdiff_t ul_small_cholesky_lo_d_avx512(char **, const ptrdiff_t *, const ptrdiff_t *, ptrdiff_t *);
+UL_HIDDEN ptrdiff_t ul_small_cholesky_up_d_avx512(char **, const ptrdiff_t *, const ptrdiff_t *, ptrdiff_t *);
 
 /* The one-matrix inverse of each n (index 1..UL_SMALL_MAX): what a
  * prepared call of one matrix binds (ul_small_bind). */
