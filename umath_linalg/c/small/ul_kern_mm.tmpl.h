@@ -135,12 +135,15 @@ KALWAYS VT KS(mm_dup)(VT x)
 #endif
 }
 KALWAYS VT KS(mm_pair)(VT x, VT y)
-{
-    VI hi;
-    _Pragma("GCC unroll 16")
-    for (int q = 0; q < KV; q++)
-        hi[q] = q < KH ? 0 : -1;
-    return KS(sel)(hi, y, x);
+{   /* literal lanes: an immediate blend (a blendv kept its mask in a
+     * register, and 10x10's 4-row block then spilled an accumulator) */
+#if KV == 2
+    return __builtin_shufflevector(x, y, 0, 3);
+#elif KV == 4
+    return __builtin_shufflevector(x, y, 0, 1, 6, 7);
+#else
+    return __builtin_shufflevector(x, y, 0, 1, 2, 3, 12, 13, 14, 15);
+#endif
 }
 
 /* R <= KRB rows of C (at a, c) from B's rows Bv: R * nv accumulators in
@@ -160,13 +163,19 @@ KALWAYS void KS(mm_rows)(const int R, const int nv, const int ht, const int k,
     for (int r = 0; r < KRB / 2; r++)
         tail[r] = KS(splat)(0);
     for (int p = 0; p < k; p++) {
-        VT x[KRB];
+        /* B's row p once in registers for the R rows: left to itself, gcc
+         * reads Bv[p][v] again as a memory operand of every multiply-add
+         * (R loads a vector, and the loads, not the FMA pipes, bound) */
+        VT b[KMV], x[KRB];
+        _Pragma("GCC unroll 8")
+        for (int v = 0; v < KMV; v++)       /* all: no maybe-uninitialized */
+            b[v] = v >= nv ? KS(splat)(0) : R > 1 ? KS(rounded)(Bv[p][v]) : Bv[p][v];
         _Pragma("GCC unroll 4")
         for (int r = 0; r < R; r++) {
             x[r] = KS(splat)(KS(get)(a + r * an + p * ak));
             _Pragma("GCC unroll 8")
             for (int v = 0; v < nv; v++)
-                acc[r][v] += x[r] * Bv[p][v];
+                acc[r][v] += x[r] * b[v];
         }
         if (ht)
             _Pragma("GCC unroll 2")
