@@ -271,7 +271,10 @@ KALWAYS void KS(mm_one)(const int n, const int k, const int m, char **args,
 {
     const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T);
     const int ht = m % KV == KH, nv = ht ? m / KV : (m + KV - 1) / KV;
-    const int R = nv <= 2 ? 4 : nv == 3 && ht ? 2 : 3;
+    /* the most rows whose accumulators, broadcasts and B fit the 16
+     * registers (R nv + R + 1; with ht the tails and B's row too) */
+    const int R = ht ? (nv <= 2 ? 4 : nv <= 4 ? 2 : 1)
+                     : (nv <= 2 ? 4 : nv <= 4 ? 3 : nv <= 6 ? 2 : 1);
     const ptrdiff_t an = steps[3], ak = steps[4], cn = steps[7], cm = steps[8];
     const int inplace = steps[6] == es && m >= KV;
     const ptrdiff_t lo = (inplace ? KS(mm_col)(nv - 1, nv, ht, m) : (nv - 1) * KV) * es;
@@ -292,21 +295,23 @@ KALWAYS void KS(mm_one)(const int n, const int k, const int m, char **args,
             b = (const char *)Bc;
             bs = sizeof Bc[0];
         }
-        /* blocks of R rows, the rest in one block (two of 2, not 3 + 1:
-         * a row alone is latency-bound) */
-        int i = 0;
-        for (; n - i > R + 1 || (n - i >= R && R != 3); i += R)
-            KS(mm_rows)(R, nv, ht, k, m, a + i * an, an, ak, b, bs, lo, c + i * cn, cn, cm);
-        if (n - i == 4) {
-            KS(mm_rows)(2, nv, ht, k, m, a + i * an, an, ak, b, bs, lo, c + i * cn, cn, cm);
-            i += 2;
+        /* as few blocks as R allows, of sizes as equal as possible (10 =
+         * 4 + 3 + 3, not 4 + 4 + 2: a short block is latency-bound) */
+        const int nb = (n + R - 1) / R;
+        for (int j = 0, i = 0; j < nb; j++) {
+            const int sz = (n - i + nb - j - 1) / (nb - j);
+            const char *ai = a + i * an;
+            char *ci = c + i * cn;
+            if (sz == 4)
+                KS(mm_rows)(4, nv, ht, k, m, ai, an, ak, b, bs, lo, ci, cn, cm);
+            else if (sz == 3)
+                KS(mm_rows)(3, nv, ht, k, m, ai, an, ak, b, bs, lo, ci, cn, cm);
+            else if (sz == 2)
+                KS(mm_rows)(2, nv, ht, k, m, ai, an, ak, b, bs, lo, ci, cn, cm);
+            else
+                KS(mm_rows)(1, nv, ht, k, m, ai, an, ak, b, bs, lo, ci, cn, cm);
+            i += sz;
         }
-        if (n - i == 3)
-            KS(mm_rows)(3, nv, ht, k, m, a + i * an, an, ak, b, bs, lo, c + i * cn, cn, cm);
-        else if (n - i == 2)
-            KS(mm_rows)(2, nv, ht, k, m, a + i * an, an, ak, b, bs, lo, c + i * cn, cn, cm);
-        else if (n - i == 1)
-            KS(mm_rows)(1, nv, ht, k, m, a + i * an, an, ak, b, bs, lo, c + i * cn, cn, cm);
     }
 }
 #undef KH
