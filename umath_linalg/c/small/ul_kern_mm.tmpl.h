@@ -146,6 +146,12 @@ KALWAYS VT KS(mm_dup)(const char *p)
 {
 #if KV == 2
     return KS(splat)(KS(get)(p));
+#elif UL_TARGET_IS_avx2  /* vbroadcastf128, a load: gcc made the shuffle a vpermpd */
+#  if UL_CH_IS_d
+    return _mm256_broadcast_pd((const __m128d *)(const void *)p);
+#  else
+    return _mm256_broadcast_ps((const __m128 *)(const void *)p);
+#  endif
 #else
     typedef UL_T half __attribute__((vector_size(KH * sizeof(UL_T)), aligned(1)));
     const half h = *(const half *)p;
@@ -236,7 +242,9 @@ KALWAYS void KS(mm_rows)(const int R, const int nv, const int ht, const int k,
             const VT t = ht ? KS(mm_dup)(bp + nv * KV * es) : KS(splat)(0);
             _Pragma("GCC unroll 4")
             for (int r = 0; r < R; r++) {
-                x[r] = KS(splat)(KS(get)(a + r * an + p * ak));
+                /* in a register: else gcc builds the pairs below from
+                 * scalars with three shuffles, on the FMA pipes */
+                x[r] = KS(rounded)(KS(splat)(KS(get)(a + r * an + p * ak)));
                 _Pragma("GCC unroll 8")
                 for (int v = 0; v < nv; v++)
                     acc[r][v] += x[r] * y[v];
