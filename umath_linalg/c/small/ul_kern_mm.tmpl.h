@@ -196,11 +196,12 @@ KALWAYS void KS(mm_st_half)(char *p, ptrdiff_t st, VT v, int hi)
 }
 
 /* R <= KRB rows of C (at a, c) from B's rows (row p at b + p bs, read
- * by KS(mm_bv) and KS(mm_dup)): R * nv accumulators in registers, with ht the half tails of
- * row pairs. Every vector of B is loaded once for the R rows and held in
- * a register (KS(rounded): left to itself, gcc reads it again as a memory
- * operand of every multiply-add, and the loads bound), in one of two
- * orders that keep all in the 16 registers without spills:
+ * by KS(mm_bv) and KS(mm_dup)): R * nv accumulators in registers, with
+ * ht the half tails of row pairs. Every vector of B is loaded once for
+ * the R rows and held in a register (KS(rounded): left to itself, gcc
+ * reads it again as a memory operand of every multiply-add, and the
+ * loads bound), in one of two orders that keep all in the 16 registers
+ * without spills:
  * - R nv > 8 (3 x 3, 3 x 4): the R broadcasts of A, then B a vector at
  *   a time (12 accumulators + 3 + 1);
  * - else B's row p (nv vectors and the tail), then a row at a time. */
