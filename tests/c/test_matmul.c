@@ -387,11 +387,15 @@ int main(int argc, char **argv)
     (void)argc;
     /* The first NSTACKED also as stacks of 37. Half-vector tails of the
      * row kernel (m = 2 mod 4: AVX2 float64, baseline float32; m odd:
-     * baseline float64; m = 4 mod 8: AVX2 float32), with even and odd n. */
-    enum { NSTACKED = 14 };
+     * baseline float64; m = 4 mod 8: AVX2 float32), with even and odd n;
+     * rows of C ending in an overlapping vector (m > lanes, not a whole
+     * number of vectors: 5, 15, 9 on AVX2 float64) in the row blocks
+     * of 4, 3 and 2. */
+    enum { NSTACKED = 16 };
     static const ptrdiff_t sizes[][3] = {
         {1,1,1}, {2,3,4}, {4,4,4}, {3,1,5}, {16,16,16}, {10,10,10}, {7,3,6},
         {5,9,2}, {3,2,14}, {9,16,10}, {6,5,12}, {17,5,3}, {3,17,2}, {5,4,17},
+        {13,7,15}, {11,12,9},
         {1,40,1}, {33,1,20}, {20,30,40}, {64,17,2}, {70,70,70} };
     for (int d = 0; d < 4; d++) {
         const ul_dtype *dt = &UL_DTYPES[d];

@@ -439,9 +439,14 @@ UL_HIDDEN ptrdiff_t KS(ul_small_matmul)(char **args, const ptrdiff_t *dims,
      * contiguous and at least a vector wide: measured (bench_matmul, one
      * thread, float64 AVX2, load ~4.7) 10000x10x10 0.82 ms vs 3.26 ms
      * across the stack, 1000x16x16 0.32 vs 0.36, 100000x4x4 1.42 vs 1.65,
-     * 300x10x10 35 vs 31 us. Across the stack otherwise: strided rows
-     * (element gathers either way) and narrow products (m < KV: a row
-     * would fill part of a vector, as for matrix @ vector). */
+     * 300x10x10 35 vs 31 us (the row kernel before its register
+     * blocking; after it, 2026-12-03, it is 1.3-1.7x faster still).
+     * Across the stack otherwise: strided rows (element gathers either
+     * way) and narrow products (m < KV: a row would fill part of a
+     * vector, as for matrix @ vector). Rechecked after the blocking
+     * (mm_one_any called directly against this call, 1000 products,
+     * float64 unless f, load ~4): 10x10x1 86 vs 39 us, 16x16x3 174 vs
+     * 120, 4x4x4f 14.6 vs 9.8, 8x8x6f 61 vs 54: the cut-over stays. */
     const int rows = dims[0] < KV ||
         (steps[6] == es && steps[8] == es && dims[3] >= KV);
     /* out of line, unlike inv1_n: inlined in one switch, gcc left the

@@ -120,36 +120,96 @@ KALWAYS void KS(mm_st)(char *p, ptrdiff_t st, VT v, int r)
 #define KRB 4                                   /* rows of C at once */
 #define KH (KV / 2)
 
+/* The columns of C and B in vector v (of nv) start at KS(mm_col): the
+ * last of a row that is no whole number of vectors (and no half tail)
+ * ends at the row's end and overlaps the one before, whose shared columns
+ * it computes again, in the same order to the same bits: whole-vector
+ * loads and stores, none past the row. Rows narrower than a vector
+ * (m < KV: single products only) have one vector of m elements. */
+KALWAYS int KS(mm_col)(int v, int nv, int ht, int m)
+{
+    return v + 1 == nv && !ht && m > KV ? m - KV : v * KV;
+}
+
+/* B's vector v of row p (at bp): the last one lo bytes in, the others
+ * v KV elements (lo: B's own layout, or a copy's of whole vectors) */
+KALWAYS VT KS(mm_bv)(const char *bp, int v, int nv, ptrdiff_t lo)
+{
+    return *(const KS(vu) *)(bp + (v + 1 == nv ? lo : v * KV * (ptrdiff_t)sizeof(UL_T)));
+}
+
 /* Half-vector tails: when m = nv KV + KH (10 on AVX2 float64), the last
  * KH columns of two rows share one vector, so no lane is idle:
- * KS(mm_dup) repeats B's KH tail elements in both halves, KS(mm_pair)
- * takes x's low half and y's high half (a blend of two broadcasts). */
-KALWAYS VT KS(mm_dup)(VT x)
+ * KS(mm_dup) loads B's KH tail elements at p into both halves (one
+ * broadcast load), KS(mm_pair) takes x's low half and y's high half. */
+KALWAYS VT KS(mm_dup)(const char *p)
 {
 #if KV == 2
-    return __builtin_shufflevector(x, x, 0, 0);
-#elif KV == 4
-    return __builtin_shufflevector(x, x, 0, 1, 0, 1);
+    return KS(splat)(KS(get)(p));
+#elif UL_TARGET_IS_avx2  /* vbroadcastf128, a load: gcc made the shuffle a vpermpd */
+#  if UL_CH_IS_d
+    return _mm256_broadcast_pd((const __m128d *)(const void *)p);
+#  else
+    return _mm256_broadcast_ps((const __m128 *)(const void *)p);
+#  endif
 #else
-    return __builtin_shufflevector(x, x, 0, 1, 2, 3, 0, 1, 2, 3);
+    typedef UL_T half __attribute__((vector_size(KH * sizeof(UL_T)), aligned(1)));
+    const half h = *(const half *)p;
+#  if KV == 4
+    return __builtin_shufflevector(h, h, 0, 1, 0, 1);
+#  else
+    return __builtin_shufflevector(h, h, 0, 1, 2, 3, 0, 1, 2, 3);
+#  endif
 #endif
 }
 KALWAYS VT KS(mm_pair)(VT x, VT y)
-{
-    VI hi;
-    _Pragma("GCC unroll 16")
-    for (int q = 0; q < KV; q++)
-        hi[q] = q < KH ? 0 : -1;
-    return KS(sel)(hi, y, x);
+{   /* literal lanes: an immediate blend (a blendv kept its mask in a
+     * register, and 10x10's 4-row block then spilled an accumulator) */
+#if KV == 2
+    return __builtin_shufflevector(x, y, 0, 3);
+#elif KV == 4
+    return __builtin_shufflevector(x, y, 0, 1, 6, 7);
+#else
+    return __builtin_shufflevector(x, y, 0, 1, 2, 3, 12, 13, 14, 15);
+#endif
 }
 
-/* R <= KRB rows of C (at a, c) from B's rows Bv: R * nv accumulators in
- * registers, each vector of B loaded once for the R rows; with ht, the
- * half tails of row pairs from Bv[p][nv] (KS(mm_dup) form). */
-KALWAYS void KS(mm_rows)(const int R, const int nv, const int ht, const int k,
-    const int m, const char *a, ptrdiff_t an, ptrdiff_t ak, VT (*Bv)[KMV],
-    char *c, ptrdiff_t cn, ptrdiff_t cm)
+/* The low (hi = 0) or high half of v out to p, elements st bytes apart
+ * (one store when they are adjacent) */
+KALWAYS void KS(mm_st_half)(char *p, ptrdiff_t st, VT v, int hi)
 {
+#if KV > 2
+    if (st == (ptrdiff_t)sizeof(UL_T)) {
+        typedef UL_T half __attribute__((vector_size(KH * sizeof(UL_T)), aligned(1)));
+#  if KV == 4
+        *(half *)p = hi ? __builtin_shufflevector(v, v, 2, 3) : __builtin_shufflevector(v, v, 0, 1);
+#  else
+        *(half *)p = hi ? __builtin_shufflevector(v, v, 4, 5, 6, 7)
+                        : __builtin_shufflevector(v, v, 0, 1, 2, 3);
+#  endif
+        return;
+    }
+#endif
+    _Pragma("GCC unroll 4")
+    for (int q = 0; q < KH; q++)
+        KS(put)(p + q * st, v[hi * KH + q]);
+}
+
+/* R <= KRB rows of C (at a, c) from B's rows (row p at b + p bs, read
+ * by KS(mm_bv) and KS(mm_dup)): R * nv accumulators in registers, with
+ * ht the half tails of row pairs. Every vector of B is loaded once for
+ * the R rows and held in a register (KS(rounded): left to itself, gcc
+ * reads it again as a memory operand of every multiply-add, and the
+ * loads bound), in one of two orders that keep all in the 16 registers
+ * without spills:
+ * - R nv > 8 (3 x 3, 3 x 4): the R broadcasts of A, then B a vector at
+ *   a time (12 accumulators + 3 + 1);
+ * - else B's row p (nv vectors and the tail), then a row at a time. */
+KALWAYS void KS(mm_rows)(const int R, const int nv, const int ht, const int k,
+    const int m, const char *a, ptrdiff_t an, ptrdiff_t ak, const char *b,
+    ptrdiff_t bs, ptrdiff_t lo, char *c, ptrdiff_t cn, ptrdiff_t cm)
+{
+    const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T);
     VT acc[KRB][KMV], tail[KRB / 2];
     _Pragma("GCC unroll 4")
     for (int r = 0; r < KRB; r++)      /* all: no maybe-uninitialized */
@@ -160,63 +220,107 @@ KALWAYS void KS(mm_rows)(const int R, const int nv, const int ht, const int k,
     for (int r = 0; r < KRB / 2; r++)
         tail[r] = KS(splat)(0);
     for (int p = 0; p < k; p++) {
-        VT x[KRB];
-        _Pragma("GCC unroll 4")
-        for (int r = 0; r < R; r++) {
-            x[r] = KS(splat)(KS(get)(a + r * an + p * ak));
+        const char *bp = b + p * bs;
+        VT x[KRB], y[KMV];
+        if (R * nv > 8 && !ht) {
+            _Pragma("GCC unroll 4")
+            for (int r = 0; r < KRB; r++)
+                x[r] = r < R ? KS(splat)(KS(get)(a + r * an + p * ak)) : KS(splat)(0);
             _Pragma("GCC unroll 8")
-            for (int v = 0; v < nv; v++)
-                acc[r][v] += x[r] * Bv[p][v];
+            for (int v = 0; v < nv; v++) {
+                const VT yv = KS(rounded)(KS(mm_bv)(bp, v, nv, lo));
+                _Pragma("GCC unroll 4")
+                for (int r = 0; r < R; r++)
+                    acc[r][v] += x[r] * yv;
+            }
+        } else {
+            _Pragma("GCC unroll 8")
+            for (int v = 0; v < KMV; v++) {     /* all: no maybe-uninitialized */
+                y[v] = v < nv ? KS(mm_bv)(bp, v, nv, lo) : KS(splat)(0);
+                if (R > 1)
+                    y[v] = KS(rounded)(y[v]);
+            }
+            const VT t = ht ? KS(mm_dup)(bp + nv * KV * es) : KS(splat)(0);
+            _Pragma("GCC unroll 4")
+            for (int r = 0; r < R; r++) {
+                /* in a register: else gcc builds the pairs below from
+                 * scalars with three shuffles, on the FMA pipes */
+                x[r] = KS(rounded)(KS(splat)(KS(get)(a + r * an + p * ak)));
+                _Pragma("GCC unroll 8")
+                for (int v = 0; v < nv; v++)
+                    acc[r][v] += x[r] * y[v];
+                if (ht && (r & 1))
+                    tail[r / 2] += KS(mm_pair)(x[r - 1], x[r]) * t;
+                else if (ht && r + 1 == R)
+                    tail[r / 2] += x[r] * t;
+            }
         }
-        if (ht)
-            _Pragma("GCC unroll 2")
-            for (int r = 0; r < R; r += 2)
-                tail[r / 2] += (r + 1 < R ? KS(mm_pair)(x[r], x[r + 1]) : x[r]) * Bv[p][nv];
     }
     _Pragma("GCC unroll 4")
     for (int r = 0; r < R; r++)
         _Pragma("GCC unroll 8")
-        for (int v = 0; v < nv; v++)
-            KS(mm_st)(c + r * cn + v * KV * cm, cm, acc[r][v],
-                      m - v * KV < KV ? m - v * KV : KV);
+        for (int v = 0; v < nv; v++)    /* in order: overlaps last */
+            KS(mm_st)(c + r * cn + KS(mm_col)(v, nv, ht, m) * cm, cm, acc[r][v],
+                      m < KV ? m : KV);
     if (ht)
         _Pragma("GCC unroll 4")
         for (int r = 0; r < R; r++)
-            _Pragma("GCC unroll 4")
-            for (int q = 0; q < KH; q++)
-                KS(put)(c + r * cn + (nv * KV + q) * cm, tail[r / 2][(r & 1) * KH + q]);
+            KS(mm_st_half)(c + r * cn + nv * KV * cm, cm, tail[r / 2], r & 1);
 }
 
-/* Fewer products than lanes: one at a time, B's rows held as vectors,
- * rows of C in blocks of 4, 2 or 1 (at most 8 accumulators): one row of
- * a 16x16 alone has only 4 independent chains on AVX2, latency-bound. */
+/* Fewer products than lanes, and stacks with contiguous rows: one product
+ * at a time, rows of C in blocks of R (R nv <= 12 accumulators: one row
+ * of a 16x16 alone has only 4 independent chains on AVX2, latency-bound).
+ * B is read in place when its rows are contiguous and at least a vector
+ * wide (copied, as this kernel did first, the copy cost more than the
+ * products at 5x5..16x16), else from a copy of whole vectors (Bc, zeros
+ * after a row narrower than a vector). */
 KALWAYS void KS(mm_one)(const int n, const int k, const int m, char **args,
                         const ptrdiff_t *dims, const ptrdiff_t *steps)
 {
+    const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T);
     const int ht = m % KV == KH, nv = ht ? m / KV : (m + KV - 1) / KV;
+    /* the most rows whose accumulators, broadcasts and B fit the 16
+     * registers (R nv + R + 1; with ht the tails and B's row too) */
+    const int R = ht ? (nv <= 2 ? 4 : nv <= 4 ? 2 : 1)
+                     : (nv <= 2 ? 4 : nv <= 4 ? 3 : nv <= 6 ? 2 : 1);
     const ptrdiff_t an = steps[3], ak = steps[4], cn = steps[7], cm = steps[8];
-    VT Bv[UL_SMALL_MAX][KMV];
+    const int inplace = steps[6] == es && m >= KV;
+    const ptrdiff_t lo = (inplace ? KS(mm_col)(nv - 1, nv, ht, m) : (nv - 1) * KV) * es;
+    VT Bc[UL_SMALL_MAX][KMV];
     for (ptrdiff_t s = 0; s < dims[0]; s++) {
         const char *a = args[0] + s * steps[0], *b = args[1] + s * steps[1];
         char *c = args[2] + s * steps[2];
-        for (int p = 0; p < k; p++) {
-            for (int v = 0; v < nv; v++)
-                Bv[p][v] = KS(mm_ld)(b + p * steps[5] + v * KV * steps[6],
-                                     steps[6], m - v * KV < KV ? m - v * KV : KV);
-            if (ht) {
-                const VT t = KS(mm_ld)(b + p * steps[5] + nv * KV * steps[6], steps[6], KH);
-                Bv[p][nv] = KS(mm_dup)(t);
+        ptrdiff_t bs = steps[5];
+        if (!inplace) {
+            for (int p = 0; p < k; p++) {
+                const char *bp = b + p * steps[5];
+                for (int v = 0; v < nv; v++)
+                    Bc[p][v] = KS(mm_ld)(bp + KS(mm_col)(v, nv, ht, m) * steps[6],
+                                         steps[6], m < KV ? m : KV);
+                if (ht)
+                    Bc[p][nv] = KS(mm_ld)(bp + nv * KV * steps[6], steps[6], KH);
             }
+            b = (const char *)Bc;
+            bs = sizeof Bc[0];
         }
-        int i = 0;
-        if (nv <= 2)
-            for (; i + 4 <= n; i += 4)
-                KS(mm_rows)(4, nv, ht, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
-        if (nv <= 4)
-            for (; i + 2 <= n; i += 2)
-                KS(mm_rows)(2, nv, ht, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
-        for (; i < n; i++)
-            KS(mm_rows)(1, nv, ht, k, m, a + i * an, an, ak, Bv, c + i * cn, cn, cm);
+        /* as few blocks as R allows, of sizes as equal as possible (10 =
+         * 4 + 3 + 3, not 4 + 4 + 2: a short block is latency-bound) */
+        const int nb = (n + R - 1) / R;
+        for (int j = 0, i = 0; j < nb; j++) {
+            const int sz = (n - i + nb - j - 1) / (nb - j);
+            const char *ai = a + i * an;
+            char *ci = c + i * cn;
+            if (sz == 4)
+                KS(mm_rows)(4, nv, ht, k, m, ai, an, ak, b, bs, lo, ci, cn, cm);
+            else if (sz == 3)
+                KS(mm_rows)(3, nv, ht, k, m, ai, an, ak, b, bs, lo, ci, cn, cm);
+            else if (sz == 2)
+                KS(mm_rows)(2, nv, ht, k, m, ai, an, ak, b, bs, lo, ci, cn, cm);
+            else
+                KS(mm_rows)(1, nv, ht, k, m, ai, an, ak, b, bs, lo, ci, cn, cm);
+            i += sz;
+        }
     }
 }
 #undef KH
