@@ -100,6 +100,36 @@ KALWAYS int KS(amax1)(const UL_T *a, const int ldk, const int k, const int n,
     return p;
 }
 
+/* amax1 as a tournament, the lower index winning ties: log2(n - k)
+ * compares deep, not n - k, for a step whose pivot search is on its
+ * critical path (an interchange: the pivot is known only after it), at
+ * more instructions (callgrind, one 10x10: 1919 -> 2077 with it in every
+ * step). A NaN below row k counts as 0, so that it neither wins nor hides
+ * a later entry, as in amax1; a NaN at row k wins, as there. */
+KALWAYS int KS(amax1t)(const UL_T *a, const int ldk, const int k, const int n,
+                       UL_T *m)
+{
+    UL_T v[UL_SMALL_MAX];
+    int ix[UL_SMALL_MAX];
+    const int cnt = n - k;
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < cnt; i++) {
+        const UL_T x = __builtin_fabs(a[(k + i) * ldk + k]);
+        v[i] = i == 0 || x > 0 ? x : 0;
+        ix[i] = k + i;
+    }
+    _Pragma("GCC unroll 4")
+    for (int s = 1; s < cnt; s *= 2)
+        _Pragma("GCC unroll 16")
+        for (int i = 0; i + s < cnt; i += 2 * s) {
+            const int w = v[i + s] > v[i];
+            ix[i] = w ? ix[i + s] : ix[i];
+            v[i] = w ? v[i + s] : v[i];
+        }
+    *m = v[0];
+    return ix[0];
+}
+
 /* A compiler barrier on R, at the edges of a step when the matrix does not
  * fit in the vector registers (more than 14 vectors, n <= 12: unrolled).
  * Without it gcc carries rows from one step's stores to the next step's
@@ -212,7 +242,10 @@ KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, UL_T thr,
     for (int k = 0; k < n; k++) {
         UL_T m;
         KS(fence1)(R, n);
-        const int p = KS(amax1)(a, ldk, k, n, &m);
+        /* after an interchange, another is likely (a matrix that needs
+         * them): the search of short latency, where the search is long */
+        const int p = sw && n * KNV(n) > 14 ? KS(amax1t)(a, ldk, k, n, &m)
+                                            : KS(amax1)(a, ldk, k, n, &m);
         bad |= !(m > thr);
         perm[k] = p;
         if (p == k) {
