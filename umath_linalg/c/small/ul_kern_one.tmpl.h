@@ -8,7 +8,8 @@
 /* ---- one matrix: row-major, each row as ceil(n / KV) vectors ------------
  * Used when a call has fewer matrices than lanes. Same algorithm as
  * gj_inv (partial pivoting, LAPACK's pivot choice); the pivot column is
- * carried as scalars, the row interchange is a choice of source rows. */
+ * carried as scalars, a row interchange is a choice of source rows or a
+ * store of the old row k to row p at the end of the step. */
 #define KNV(n) (((n) + KV - 1) / KV)
 
 /* Row-major copy with zero padding to whole vectors; returns 1 when an
@@ -39,7 +40,9 @@ KALWAYS int KS(gather1)(VT *restrict R, int n, const char *s, ptrdiff_t rs,
                 R[i * nv + c] = v;
                 VT av = KS(vabs)(v);
                 vmx = KMAX(av, vmx);
-                vsum += av;
+                /* in place: else gcc defers the chain of adds to its end
+                 * and keeps (spills) every |v| until then */
+                vsum = KS(rounded)(vsum + av);
             }
         }
         _Pragma("GCC unroll 16")
@@ -97,22 +100,69 @@ KALWAYS int KS(amax1)(const UL_T *a, const int ldk, const int k, const int n,
     return p;
 }
 
+/* amax1 as a tournament, the lower index winning ties: log2(n - k)
+ * compares deep, not n - k, for a step whose pivot search is on its
+ * critical path (an interchange: the pivot is known only after it), at
+ * more instructions (callgrind, one 10x10: 1919 -> 2077 with it in every
+ * step). A NaN below row k counts as 0, so that it neither wins nor hides
+ * a later entry, as in amax1; a NaN at row k wins, as there. */
+KALWAYS int KS(amax1t)(const UL_T *a, const int ldk, const int k, const int n,
+                       UL_T *m)
+{
+    UL_T v[UL_SMALL_MAX];
+    int ix[UL_SMALL_MAX];
+    const int cnt = n - k;
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < cnt; i++) {
+        const UL_T x = __builtin_fabs(a[(k + i) * ldk + k]);
+        v[i] = i == 0 || x > 0 ? x : 0;
+        ix[i] = k + i;
+    }
+    _Pragma("GCC unroll 4")
+    for (int s = 1; s < cnt; s *= 2)
+        _Pragma("GCC unroll 16")
+        for (int i = 0; i + s < cnt; i += 2 * s) {
+            const int w = v[i + s] > v[i];
+            ix[i] = w ? ix[i + s] : ix[i];
+            v[i] = w ? v[i + s] : v[i];
+        }
+    *m = v[0];
+    return ix[0];
+}
+
+/* A compiler barrier on R, at the edges of a step when the matrix does not
+ * fit in the vector registers (more than 14 vectors, n <= 12: unrolled).
+ * Without it gcc carries rows from one step's stores to the next step's
+ * loads in registers and spills them (callgrind, one 10x10: 2146
+ * instructions per call before, 1946 after). */
+KALWAYS void KS(fence1)(VT *R, const int n)
+{
+    if (n * KNV(n) > 14 && n <= 12)
+        __asm__("" : : "r"(R) : "memory");
+}
+
 /* Step k of gj_inv1 with pivot row p (sw: p != k, rows interchanged) and
- * r = 1 / pivot. The interchange is a choice of source rows and
- * multipliers (row p is updated from the old row k), so that no store
- * goes to an address known late. Returns element (k + 1, k + 1) after the
- * step, computed as the row update computes it: the next pivot when the
- * next step interchanges nothing, so that the chain from one pivot to the
- * next is a division, a multiply and a multiply-add on scalars, beside the
- * pivot search rather than after it. */
+ * r = 1 / pivot. Row p is to be updated from the old row k, without a
+ * store to an address known late (the pivot search's) before the step's
+ * loads, which would wait for it or be replayed: for a matrix in registers
+ * (few vectors) the update of row i reads row (i == p ? k : i); else
+ * every row is updated from itself at its constant address (row p's
+ * result is discarded) and the old row k in registers (X) is stored to
+ * row p last. Returns element (k + 1, k + 1) after the step, computed as
+ * the row update computes it: the next pivot when the next step
+ * interchanges nothing, so that the chain from one pivot to the next is a
+ * division, a multiply and a multiply-add on scalars, beside the pivot
+ * search rather than after it. */
 KALWAYS UL_T KS(gj_step1)(VT *restrict R, const int n, const int k,
                           const int sw, const int p, const UL_T r)
 {
     const int nv = KNV(n), ldk = nv * KV, ck = k / KV;
+    const int late = sw && n * nv > 14;     /* X stored to row p last */
     const UL_T *a = (const UL_T *)R;
     const VI mk = KS(lanemask)(k % KV);
     const VT *Rp = R + (sw ? p : k) * nv;
-    VT T[KNV(UL_SMALL_MAX)];
+    VT T[KNV(UL_SMALL_MAX)], X[KNV(UL_SMALL_MAX)];
+    KS(fence1)(R, n);
     _Pragma("GCC unroll 4")
     for (int cc = 0; cc < nv; cc++)
         T[cc] = Rp[cc];
@@ -125,11 +175,17 @@ KALWAYS UL_T KS(gj_step1)(VT *restrict R, const int n, const int k,
         const int s = sw && p == k + 1 ? k : k + 1;
         next = a[s * ldk + k + 1] - a[s * ldk + k] * (((const UL_T *)Rp)[k + 1] * r);
     }
+    if (late) {
+        _Pragma("GCC unroll 4")
+        for (int cc = 0; cc < nv; cc++)
+            X[cc] = R[k * nv + cc];
+        KS(gj_row1)(X, X, nv, k, mk, a[k * ldk + k], T);
+    }
     /* rows below first: the next pivot search needs them */
     if (n <= 12) {
         _Pragma("GCC unroll 16")
         for (int i = k + 1; i < n; i++) {
-            const int s = sw && i == p ? k : i;    /* row p: the old row k */
+            const int s = sw && !late && i == p ? k : i;
             KS(gj_row1)(R + i * nv, R + s * nv, nv, k, mk, a[s * ldk + k], T);
         }
         _Pragma("GCC unroll 16")
@@ -138,7 +194,7 @@ KALWAYS UL_T KS(gj_step1)(VT *restrict R, const int n, const int k,
     } else {
         /* not unrolled: code size and compile time grow as n^3 */
         for (int i = k + 1; i < n; i++) {
-            const int s = sw && i == p ? k : i;
+            const int s = sw && !late && i == p ? k : i;
             KS(gj_row1)(R + i * nv, R + s * nv, nv, k, mk, a[s * ldk + k], T);
         }
         for (int i = 0; i < k; i++)
@@ -147,6 +203,11 @@ KALWAYS UL_T KS(gj_step1)(VT *restrict R, const int n, const int k,
     _Pragma("GCC unroll 4")
     for (int cc = 0; cc < nv; cc++)
         R[k * nv + cc] = T[cc];
+    if (late)
+        _Pragma("GCC unroll 4")
+        for (int cc = 0; cc < nv; cc++)
+            R[p * nv + cc] = X[cc];
+    KS(fence1)(R, n);
     return next;
 }
 
@@ -166,10 +227,10 @@ KALWAYS UL_T KS(gj_step1_swap)(VT *restrict R, const int n, const int k, const i
 /* Gauss-Jordan with partial pivoting (LAPACK's pivot choice) in place:
  * R becomes inv(P A), perm[k] the row interchanged with row k at step k;
  * returns 1 when a pivot is within the threshold (the matrix goes to
- * LAPACK), *anysw 0 when no row was interchanged. Every index is a
- * compile-time constant (k, i and the vector of column k unrolled, for
- * n <= 12), so the pivot row lives in registers and column k is zeroed by
- * a constant blend folded into the update. */
+ * LAPACK), *anysw 0 when no row was interchanged. Every index but the
+ * pivot row's is a compile-time constant (k, i and the vector of column k
+ * unrolled, for n <= 12), so column k is zeroed by a constant blend folded
+ * into the update. */
 KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, UL_T thr,
                         int *restrict perm, int *anysw)
 {
@@ -180,7 +241,11 @@ KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, UL_T thr,
     _Pragma("GCC unroll 16")
     for (int k = 0; k < n; k++) {
         UL_T m;
-        const int p = KS(amax1)(a, ldk, k, n, &m);
+        KS(fence1)(R, n);
+        /* after an interchange, another is likely (a matrix that needs
+         * them): the search of short latency, where the search is long */
+        const int p = sw && n * KNV(n) > 14 ? KS(amax1t)(a, ldk, k, n, &m)
+                                            : KS(amax1)(a, ldk, k, n, &m);
         bad |= !(m > thr);
         perm[k] = p;
         if (p == k) {
@@ -192,6 +257,17 @@ KALWAYS int KS(gj_inv1)(VT *restrict R, const int n, UL_T thr,
     }
     *anysw = sw;
     return bad;
+}
+
+/* Output element (i, j) is a[i][col[j]]. */
+KALWAYS void KS(put_cols1)(const UL_T *a, const int n, const int *col,
+                           char *o, ptrdiff_t xr, ptrdiff_t xc)
+{
+    const int ldk = KNV(n) * KV;
+    for (int i = 0; i < n; i++)
+        _Pragma("GCC unroll 16")
+        for (int j = 0; j < n; j++)
+            KS(put)(o + i * xr + j * xc, a[i * ldk + col[j]]);
 }
 
 /* Writes out inv(A) = inv(P A) P: output column j is column col[j] of R,
@@ -226,10 +302,12 @@ KALWAYS void KS(scatter1)(VT *restrict R, const int n, const int *perm,
             col[k] = col[p];
             col[p] = t;
         }
-    for (int i = 0; i < n; i++)
-        _Pragma("GCC unroll 16")
-        for (int j = 0; j < n; j++)
-            KS(put)(o + i * xr + j * xc, a[i * ldk + col[j]]);
+    /* unit column stride as its own copy: constant store offsets leave
+     * the registers to the column offsets */
+    if (xc == (ptrdiff_t)sizeof(UL_T))
+        KS(put_cols1)(a, n, col, o, xr, sizeof(UL_T));
+    else
+        KS(put_cols1)(a, n, col, o, xr, xc);
 }
 
 /* Row-major copy of A (n x n) and B (n x ld - n) into R with row length
