@@ -6,8 +6,9 @@
  *
  * Method: cyclic Jacobi, run to convergence. Each lane's matrix is first
  * scaled by a power of two (exact) so that max|a_ij| lies in [1, 2); a
- * sweep rotates every pair (p, q) in row order with the rotation that
- * zeroes a_pq (Rutishauser's formulas, |angle| <= pi/4), and the sweeps
+ * sweep rotates every pair (p, q), in the round-robin order of KE_RR
+ * (rounds of disjoint pairs), with the rotation that zeroes a_pq
+ * (Rutishauser's formulas, |angle| <= pi/4), and the sweeps
  * stop when every off-diagonal entry of every lane is at most KE_TOL
  * (absolute, on the scaled matrix: below eps/16 of max|a_ij|, so dropping
  * them is a backward error far under LAPACK's). Eigenvalues are the
@@ -35,10 +36,20 @@ UL_HIDDEN int UL_NAME(eigh1)(char jobz, char uplo, ptrdiff_t n,
     char *v, ptrdiff_t vr, ptrdiff_t vc);
 
 #define KE_NMAX 8
-/* lane groups interleaved, by n (measured: see KS(eigh_any)) */
-#define KE_GMAX 4
+/* Lane groups in flight, by n and eigh/eigvalsh: enough independent
+ * rotations to overlap the square root and division latencies, few
+ * enough that spills and a group's sweeps (the most any of its lanes
+ * needs) stay low. n = 3 has one rotation per round: 4 groups for eigh,
+ * 6 for eigvalsh (less work per rotation: eigvalsh with 4, 5, 6, 8
+ * groups 23.0, 21.9, 21.4, 26.5 ns; eigh with 6 31.6, with 4 30.3);
+ * n >= 5 has 2 to 4 per round: 1 group for eigh, 2 for eigvalsh (eigh 2
+ * or 3 and eigvalsh 1 or 3 were slower at n = 8). Measured with the
+ * stack bench of KS(eigh_any)'s comment. A lane's bits do not depend on
+ * the grouping (a converged lane turns by exactly nothing; kind() is per
+ * group of KV lanes). */
+#define KE_GMAX 6
 #ifndef KE_G
-#define KE_G(n, vec) ((n) <= 4 ? 4 : (vec) ? 1 : 2)
+#define KE_G(n, vec) ((n) == 3 ? ((vec) ? 4 : 6) : (n) <= 4 ? 4 : (vec) ? 1 : 2)
 #endif
 #if UL_CH_IS_d
 #  define KE_TOL 0x1p-56
@@ -116,20 +127,17 @@ KALWAYS void KS(params_small)(VT a[KE_NMAX][KE_NMAX], const int p,
     R->te = t * e;
 }
 
-/* Which rotation (p, q) the G groups need: 0 none (every |a_pq| <=
- * KE_TOL), 1 params_small() serves every lane, 2 params(). */
-KALWAYS int KS(kind)(const int G, VT a[][KE_NMAX][KE_NMAX], const int p,
-                     const int q)
+/* Which rotation (p, q) a lane group needs: 0 none (every |a_pq| <=
+ * KE_TOL), 1 params_small() serves every lane, 2 params(). Decided per
+ * group of KV lanes, so a lane's bits do not depend on which groups
+ * share its sweeps (how the stack was split, eigh's grouping or
+ * eigvalsh's): groups start at multiples of KV. */
+KALWAYS int KS(kind)(VT a[KE_NMAX][KE_NMAX], const int p, const int q)
 {
-    VI big = (VI){0}, large = (VI){0};
-    _Pragma("GCC unroll 4")
-    for (int g = 0; g < G; g++) {
-        const VT e = KS(vabs)(a[g][p][q]);
-        const VI b = e > KS(splat)(KE_TOL);
-        big |= b;
-        large |= b & ~(e <= KS(splat)(KE_SMALL) *
-                            KS(vabs)(a[g][q][q] - a[g][p][p]));
-    }
+    const VT e = KS(vabs)(a[p][q]);
+    const VI big = e > KS(splat)(KE_TOL);
+    const VI large = big & ~(e <= KS(splat)(KE_SMALL) *
+                                  KS(vabs)(a[q][q] - a[p][p]));
     return KMOVMSK(large) ? 2 : KMOVMSK(big) ? 1 : 0;
 }
 
@@ -174,12 +182,10 @@ KALWAYS void KS(turn)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
 
 /* One sweep over G lane groups. With KE_CHEAP(n) (n = 3: there the
  * divider is the bottleneck; at n = 8 the branches cost more than the
- * square roots they save, measured), a round whose every lane is small
+ * square roots they save, measured), a group whose every lane is small
  * (late sweeps, where most rotations are) takes params_small(), one with
  * nothing to rotate is skipped (turn() would leave it as it is). */
-#ifndef KE_CHEAP
 #define KE_CHEAP(n) ((n) == 3)
-#endif
 KALWAYS void KS(sweep)(const int n, const int vec, const int G,
                        VT a[][KE_NMAX][KE_NMAX], VT v[][KE_NMAX][KE_NMAX])
 {
@@ -192,21 +198,20 @@ KALWAYS void KS(sweep)(const int n, const int vec, const int G,
             const int j = KE_RR(m, r, 0) < n && KE_RR(m, r, m - 1) < n ? 0 : 1;
             const int x = KE_RR(m, r, j), y = KE_RR(m, r, m - 1 - j);
             const int p = x < y ? x : y, q = x < y ? y : x;
-            const int kind = KS(kind)(G, a, p, q);
-            if (kind == 0)
-                continue;
-            _Pragma("GCC unroll 4")
-            for (int g = 0; g < G; g++)
+            _Pragma("GCC unroll 8")
+            for (int g = 0; g < G; g++) {
+                const int kind = KS(kind)(a[g], p, q);
+                if (kind == 0)
+                    continue;
                 if (kind == 1)
                     KS(params_small)(a[g], p, q, &R[g][0]);
                 else
                     KS(params)(a[g], p, q, &R[g][0]);
-            _Pragma("GCC unroll 4")
-            for (int g = 0; g < G; g++)
                 KS(turn)(n, vec, a[g], v[g], p, q, &R[g][0]);
+            }
             continue;
         }
-        _Pragma("GCC unroll 4")
+        _Pragma("GCC unroll 8")
         for (int g = 0; g < G; g++)
             _Pragma("GCC unroll 8")
             for (int j = 0; j < m / 2; j++) {
@@ -214,7 +219,7 @@ KALWAYS void KS(sweep)(const int n, const int vec, const int G,
                 if (x < n && y < n)
                     KS(params)(a[g], x < y ? x : y, x < y ? y : x, &R[g][j]);
             }
-        _Pragma("GCC unroll 4")
+        _Pragma("GCC unroll 8")
         for (int g = 0; g < G; g++)
             _Pragma("GCC unroll 8")
             for (int j = 0; j < m / 2; j++) {
@@ -370,7 +375,7 @@ KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int G,
         VT a[KE_GMAX][KE_NMAX][KE_NMAX], v[KE_GMAX][KE_NMAX][KE_NMAX];
         VI bad[KE_GMAX], ex[KE_GMAX];
         int nl[KE_GMAX];
-        _Pragma("GCC unroll 4")
+        _Pragma("GCC unroll 8")
         for (int g = 0; g < G; g++) {
             ptrdiff_t left = N - b - g * KV;
             nl[g] = left <= 0 ? 0 : left < KV ? (int)left : KV;
@@ -379,13 +384,13 @@ KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int G,
         }
         for (int sweep = 0;; sweep++) {
             VI todo[KE_GMAX], any = (VI){0};
-            _Pragma("GCC unroll 4")
+            _Pragma("GCC unroll 8")
             for (int g = 0; g < G; g++)
                 any |= todo[g] = KS(unconverged)(n, a[g]);
             if (KMOVMSK(any) == 0)
                 break;
             if (sweep == KE_SWEEPS) {
-                _Pragma("GCC unroll 4")
+                _Pragma("GCC unroll 8")
                 for (int g = 0; g < G; g++)
                     bad[g] |= todo[g];
                 break;
@@ -472,5 +477,6 @@ UL_HIDDEN ptrdiff_t KS(ul_small_eigvalsh_up)(char **args,
 #undef KE_TOL
 #undef KE_RR
 #undef KE_SMALL
+#undef KE_CHEAP
 #undef KE_SWEEPS
 #include "ul_simd_undef.h"
