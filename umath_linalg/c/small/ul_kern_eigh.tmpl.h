@@ -43,8 +43,8 @@ UL_HIDDEN int UL_NAME(eigh1)(char jobz, char uplo, ptrdiff_t n,
  * 6 for eigvalsh (less work per rotation: eigvalsh with 4, 5, 6, 8
  * groups 23.0, 21.9, 21.4, 26.5 ns; eigh with 6 31.6, with 4 30.3);
  * n >= 5 has 2 to 4 per round: 1 group for eigh, 2 for eigvalsh (eigh 2
- * or 3 and eigvalsh 1 or 3 were slower at n = 8). Measured with the
- * stack bench of KS(eigh_any)'s comment. A lane's bits do not depend on
+ * or 3 and eigvalsh 1 or 3 were slower at n = 8). Measured with
+ * bench/bench_eigh.c (see KS(eigh_any)). A lane's bits do not depend on
  * the grouping (a converged lane turns by exactly nothing; kind() is per
  * group of KV lanes). */
 #define KE_GMAX 6
@@ -424,19 +424,25 @@ KE_CASES(X)
 #undef X
 
 /* The cut-over: n <= KE_NMAX = 8 here, the LAPACK path above. Measured
- * 2026-12-03 10:28 UTC, load average ~2.9 on the 2-core EPYC VM, chol's
- * bench/bench_families.py --quick eigh eigvalsh (numpy's own loop vs ours,
- * float64 stacks of 10000 (n <= 4) / 1000, OPENBLAS_NUM_THREADS=1, ours
- * on 1 thread, best of interleaved repeats), ns per matrix:
+ * 2026-12-03 15:43 UTC, load average ~5.3 on the 2-core EPYC VM,
+ * `sh bench/bench_families.sh eigh eigvalsh` (numpy's own loop vs ours,
+ * float64 SPD stacks of 100000 (n <= 4) / 10000, OPENBLAS_NUM_THREADS=1,
+ * ours on 1 thread, CPU time, best of interleaved repeats), ns per
+ * matrix (before: the same run with UMATH_LINALG_LIB pointing at the
+ * library before the round-robin order):
  *     n                 3      4      8     10 (LAPACK path)
- *   eigh      ours   37.9    116    921   6285
- *             numpy   868   1377   4086   6233
- *   eigvalsh  ours   25.7   64.1    592   3481
- *             numpy   456    767   2396   3498
- * The kernel stays ahead beyond 8 (kernel alone, CPU time, load ~13:
- * 10x10 eigvalsh 1119 ns, eigh 2657; 12x12 1868 / 3792), but instances
- * for n = 10, 12 tripled this file's build (7 min under that load), so
- * they wait. */
+ *   eigh      ours   30.5   70.0    686   6190
+ *             before 36.1    109    993
+ *             numpy   810   1271   4702   6094
+ *   eigvalsh  ours   21.5   50.3    389   3534
+ *             before 23.9   59.6    563
+ *             numpy   468    779   2429   3485
+ * KE_G's numbers: bench/bench_eigh.c (ul_d{eigh,eigvalsh}_lo_loop of
+ * two builds called alternately in one process, CPU time, best of 10, the
+ * same stacks). The kernel stays ahead beyond 8 (kernel alone, CPU time,
+ * load ~13, before the round-robin order: 10x10 eigvalsh 1119 ns, eigh
+ * 2657; 12x12 1868 / 3792), but instances for n = 10, 12 tripled this
+ * file's build (7 min under that load), so they wait. */
 static ptrdiff_t KS(eigh_any)(int vec, int up, char **args,
     const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff)
 {
