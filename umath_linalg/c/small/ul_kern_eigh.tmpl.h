@@ -6,8 +6,9 @@
  *
  * Method: cyclic Jacobi, run to convergence. Each lane's matrix is first
  * scaled by a power of two (exact) so that max|a_ij| lies in [1, 2); a
- * sweep rotates every pair (p, q) in row order with the rotation that
- * zeroes a_pq (Rutishauser's formulas, |angle| <= pi/4), and the sweeps
+ * sweep rotates every pair (p, q), in the round-robin order of KE_RR
+ * (rounds of disjoint pairs), with the rotation that zeroes a_pq
+ * (Rutishauser's formulas, |angle| <= pi/4), and the sweeps
  * stop when every off-diagonal entry of every lane is at most KE_TOL
  * (absolute, on the scaled matrix: below eps/16 of max|a_ij|, so dropping
  * them is a backward error far under LAPACK's). Eigenvalues are the
@@ -35,10 +36,20 @@ UL_HIDDEN int UL_NAME(eigh1)(char jobz, char uplo, ptrdiff_t n,
     char *v, ptrdiff_t vr, ptrdiff_t vc);
 
 #define KE_NMAX 8
-/* lane groups interleaved, by n (measured: see KS(eigh_any)) */
-#define KE_GMAX 4
+/* Lane groups in flight, by n and eigh/eigvalsh: enough independent
+ * rotations to overlap the square root and division latencies, few
+ * enough that spills and a group's sweeps (the most any of its lanes
+ * needs) stay low. n = 3 has one rotation per round: 4 groups for eigh,
+ * 6 for eigvalsh (less work per rotation: eigvalsh with 4, 5, 6, 8
+ * groups 23.0, 21.9, 21.4, 26.5 ns; eigh with 6 31.6, with 4 30.3);
+ * n >= 5 has 2 to 4 per round: 1 group for eigh, 2 for eigvalsh (eigh 2
+ * or 3 and eigvalsh 1 or 3 were slower at n = 8). Measured with
+ * bench/bench_eigh.c (see KS(eigh_any)). A lane's bits do not depend on
+ * the grouping (a converged lane turns by exactly nothing; kind() is per
+ * group of KV lanes). */
+#define KE_GMAX 6
 #ifndef KE_G
-#define KE_G(n, vec) ((n) <= 4 || !(vec) ? 4 : 2)
+#define KE_G(n, vec) ((n) == 3 ? ((vec) ? 4 : 6) : (n) <= 4 ? 4 : (vec) ? 1 : 2)
 #endif
 #if UL_CH_IS_d
 #  define KE_TOL 0x1p-56
@@ -71,15 +82,16 @@ KALWAYS VT KS(xorsign)(VT x, VT y)
 /* a[p][q] (p <= q) holds the symmetric matrix; KE_A(i, j) either triangle */
 #define KE_A(i, j) a[(i) < (j) ? (i) : (j)][(i) < (j) ? (j) : (i)]
 
-/* One Jacobi rotation in the (p, q) plane of every lane (a no-op, c = 1
- * and s = 0 exactly, where |a_pq| <= KE_TOL). With d = a_qq - a_pp,
- * e = a_pq, r = sqrt(d^2 + 4e^2) and D = |d| + r (so D^2 + 4e^2 = 2rD):
- * c = D g, s = sign(d) 2e g and tan = s / c = s 2r g for g = 1 / sqrt(2rD).
- * (Newton steps from the hardware's reciprocal square root estimate for g,
- * instead of the square root and division, ran slower: the multiply-add
- * units are as busy as the divider.) */
-KALWAYS void KS(rotate)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
-                        VT v[KE_NMAX][KE_NMAX], const int p, const int q)
+/* The Jacobi rotation that zeroes a_pq in every lane: c, s, te and keep
+ * for turn() (a no-op, c = 1 and s = 0 exactly, where |a_pq| <= KE_TOL).
+ * With d = a_qq - a_pp, e = a_pq, r = sqrt(d^2 + 4e^2) and D = |d| + r (so
+ * D^2 + 4e^2 = 2rD): c = D g, s = sign(d) 2e g and tan = s / c = s 2r g
+ * for g = 1 / sqrt(2rD). (Newton steps from the hardware's reciprocal
+ * square root estimate for g, instead of the square root and division,
+ * ran slower: the multiply-add units are as busy as the divider.) */
+typedef struct { VT c, s, te; VI keep; } KS(rot);
+KALWAYS void KS(params)(VT a[KE_NMAX][KE_NMAX], const int p, const int q,
+                        KS(rot) *R)
 {
     const VT e = a[p][q], d = a[q][q] - a[p][p];
     const VI big = KS(vabs)(e) > KS(splat)(KE_TOL);
@@ -87,12 +99,59 @@ KALWAYS void KS(rotate)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
     const VT r = KS(esqrt)(d * d + e2 * e2);
     const VT D = KS(vabs)(d) + r;
     const VT g = one / KS(esqrt)(KS(sel)(big, (r + r) * D, one));
-    const VT c = KS(sel)(big, D * g, one);
-    const VT s = (VT)((VI)KS(xorsign)(e2 * g, d) & big);
-    const VT te = s * ((r + r) * g) * e;
-    a[p][p] -= te;
-    a[q][q] += te;
-    a[p][q] = (VT)((VI)e & ~big);
+    R->keep = ~big;
+    R->c = KS(sel)(big, D * g, one);
+    R->s = (VT)((VI)KS(xorsign)(e2 * g, d) & big);
+    R->te = R->s * ((r + r) * g) * e;
+}
+
+/* The same rotation where |e| <= KE_SMALL |d| (or |e| <= KE_TOL): with
+ * u = e / d, tan = u (1 - u^2 + 2u^4 - 5u^6 + ...) and c = (1 + tan^2)^-1/2
+ * as series whose first omitted terms are below 2^-60; one division, no
+ * square root. */
+#define KE_SMALL 0x1p-8
+KALWAYS void KS(params_small)(VT a[KE_NMAX][KE_NMAX], const int p,
+                              const int q, KS(rot) *R)
+{
+    const VT e = a[p][q], d = a[q][q] - a[p][p];
+    const VI big = KS(vabs)(e) > KS(splat)(KE_TOL);
+    const VT one = KS(splat)(1);
+    const VT u = e / KS(sel)(big, d, one), u2 = u * u;
+    const VT t = (VT)((VI)(u - u * u2 * (one - u2 * (KS(splat)(2) -
+                                                KS(splat)(5) * u2))) & big);
+    const VT t2 = t * t;
+    R->keep = ~big;
+    R->c = one - t2 * (KS(splat)(0.5) - t2 * (KS(splat)(0.375) -
+                                              KS(splat)(0.3125) * t2));
+    R->s = t * R->c;
+    R->te = t * e;
+}
+
+/* Which rotation (p, q) a lane group needs: 0 none (every |a_pq| <=
+ * KE_TOL), 1 params_small() serves every lane, 2 params(). Decided per
+ * group of KV lanes, so a lane's bits do not depend on which groups
+ * share its sweeps (how the stack was split, eigh's grouping or
+ * eigvalsh's): groups start at multiples of KV. */
+KALWAYS int KS(kind)(VT a[KE_NMAX][KE_NMAX], const int p, const int q)
+{
+    const VT e = KS(vabs)(a[p][q]);
+    const VI big = e > KS(splat)(KE_TOL);
+    const VI large = big & ~(e <= KS(splat)(KE_SMALL) *
+                                  KS(vabs)(a[q][q] - a[p][p]));
+    return KMOVMSK(large) ? 2 : KMOVMSK(big) ? 1 : 0;
+}
+
+/* The rotation R in the (p, q) plane of one lane group: a_pp -= te,
+ * a_qq += te, a_pq = 0 where it was turned, the other entries of rows and
+ * columns p, q (and v's columns p, q) turned. */
+KALWAYS void KS(turn)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
+                      VT v[KE_NMAX][KE_NMAX], const int p, const int q,
+                      const KS(rot) *R)
+{
+    const VT c = R->c, s = R->s;
+    a[p][p] -= R->te;
+    a[q][q] += R->te;
+    a[p][q] = (VT)((VI)a[p][q] & R->keep);
     _Pragma("GCC unroll 16")
     for (int k = 0; k < n; k++) {
         if (k == p || k == q)
@@ -108,6 +167,68 @@ KALWAYS void KS(rotate)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
             v[k][p] = c * vkp - s * vkq;
             v[k][q] = s * vkp + c * vkq;
         }
+}
+
+/* Round-robin ("tournament") order: with m = n rounded up to even, round
+ * r (0 <= r < m - 1) pairs places j and m - 1 - j of the list 0, 1, ...,
+ * m - 1 whose places 1.. are turned r times; KE_RR is the index at place
+ * j (an index >= n: no rotation). The pairs of one round are disjoint, so
+ * their rotations are independent (none changes another's 2x2 block): a
+ * round's parameters are all computed before its turns, and their square
+ * root and division chains overlap. It also took fewer sweeps than the
+ * row-by-row order (simulated, groups of 8 random SPD matrices: n = 4
+ * 5.03 -> 4.29 sweeps, n = 8 6.72 -> 6.15; n = 3 the same). */
+#define KE_RR(m, r, j) ((j) == 0 ? 0 : 1 + ((j) - 1 + (m) - 1 - (r)) % ((m) - 1))
+
+/* One sweep over G lane groups. With KE_CHEAP(n) (n = 3: there the
+ * divider is the bottleneck; at n = 8 the branches cost more than the
+ * square roots they save, measured), a group whose every lane is small
+ * (late sweeps, where most rotations are) takes params_small(), one with
+ * nothing to rotate is skipped (turn() would leave it as it is). */
+#define KE_CHEAP(n) ((n) == 3)
+KALWAYS void KS(sweep)(const int n, const int vec, const int G,
+                       VT a[][KE_NMAX][KE_NMAX], VT v[][KE_NMAX][KE_NMAX])
+{
+    const int m = n + (n & 1);
+    _Pragma("GCC unroll 16")
+    for (int r = 0; r < m - 1; r++) {
+        KS(rot) R[KE_GMAX][KE_NMAX / 2];
+        if (KE_CHEAP(n) && m == 4) {
+            /* one rotation per round: the pair without the index 3 */
+            const int j = KE_RR(m, r, 0) < n && KE_RR(m, r, m - 1) < n ? 0 : 1;
+            const int x = KE_RR(m, r, j), y = KE_RR(m, r, m - 1 - j);
+            const int p = x < y ? x : y, q = x < y ? y : x;
+            _Pragma("GCC unroll 8")
+            for (int g = 0; g < G; g++) {
+                const int kind = KS(kind)(a[g], p, q);
+                if (kind == 0)
+                    continue;
+                if (kind == 1)
+                    KS(params_small)(a[g], p, q, &R[g][0]);
+                else
+                    KS(params)(a[g], p, q, &R[g][0]);
+                KS(turn)(n, vec, a[g], v[g], p, q, &R[g][0]);
+            }
+            continue;
+        }
+        _Pragma("GCC unroll 8")
+        for (int g = 0; g < G; g++)
+            _Pragma("GCC unroll 8")
+            for (int j = 0; j < m / 2; j++) {
+                const int x = KE_RR(m, r, j), y = KE_RR(m, r, m - 1 - j);
+                if (x < n && y < n)
+                    KS(params)(a[g], x < y ? x : y, x < y ? y : x, &R[g][j]);
+            }
+        _Pragma("GCC unroll 8")
+        for (int g = 0; g < G; g++)
+            _Pragma("GCC unroll 8")
+            for (int j = 0; j < m / 2; j++) {
+                const int x = KE_RR(m, r, j), y = KE_RR(m, r, m - 1 - j);
+                if (x < n && y < n)
+                    KS(turn)(n, vec, a[g], v[g], x < y ? x : y, x < y ? y : x,
+                             &R[g][j]);
+            }
+    }
 }
 
 /* Lanes of a[] with an off-diagonal entry above KE_TOL */
@@ -254,7 +375,7 @@ KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int G,
         VT a[KE_GMAX][KE_NMAX][KE_NMAX], v[KE_GMAX][KE_NMAX][KE_NMAX];
         VI bad[KE_GMAX], ex[KE_GMAX];
         int nl[KE_GMAX];
-        _Pragma("GCC unroll 4")
+        _Pragma("GCC unroll 8")
         for (int g = 0; g < G; g++) {
             ptrdiff_t left = N - b - g * KV;
             nl[g] = left <= 0 ? 0 : left < KV ? (int)left : KV;
@@ -263,24 +384,18 @@ KALWAYS ptrdiff_t KS(eigh_n)(const int n, const int vec, const int G,
         }
         for (int sweep = 0;; sweep++) {
             VI todo[KE_GMAX], any = (VI){0};
-            _Pragma("GCC unroll 4")
+            _Pragma("GCC unroll 8")
             for (int g = 0; g < G; g++)
                 any |= todo[g] = KS(unconverged)(n, a[g]);
             if (KMOVMSK(any) == 0)
                 break;
             if (sweep == KE_SWEEPS) {
-                _Pragma("GCC unroll 4")
+                _Pragma("GCC unroll 8")
                 for (int g = 0; g < G; g++)
                     bad[g] |= todo[g];
                 break;
             }
-            _Pragma("GCC unroll 16")
-            for (int p = 0; p < n - 1; p++)
-                _Pragma("GCC unroll 16")
-                for (int q = p + 1; q < n; q++)
-                    _Pragma("GCC unroll 4")
-                    for (int g = 0; g < G; g++)
-                        KS(rotate)(n, vec, a[g], v[g], p, q);
+            KS(sweep)(n, vec, G, a, v);
         }
         for (int g = 0; g < G && nl[g] > 0; g++) {
             const ptrdiff_t k = b + g * KV;
@@ -309,19 +424,25 @@ KE_CASES(X)
 #undef X
 
 /* The cut-over: n <= KE_NMAX = 8 here, the LAPACK path above. Measured
- * 2026-12-03 10:28 UTC, load average ~2.9 on the 2-core EPYC VM, chol's
- * bench/bench_families.py --quick eigh eigvalsh (numpy's own loop vs ours,
- * float64 stacks of 10000 (n <= 4) / 1000, OPENBLAS_NUM_THREADS=1, ours
- * on 1 thread, best of interleaved repeats), ns per matrix:
+ * 2026-12-03 15:43 UTC, load average ~5.3 on the 2-core EPYC VM,
+ * `sh bench/bench_families.sh eigh eigvalsh` (numpy's own loop vs ours,
+ * float64 SPD stacks of 100000 (n <= 4) / 10000, OPENBLAS_NUM_THREADS=1,
+ * ours on 1 thread, CPU time, best of interleaved repeats), ns per
+ * matrix (before: the same run with UMATH_LINALG_LIB pointing at the
+ * library before the round-robin order):
  *     n                 3      4      8     10 (LAPACK path)
- *   eigh      ours   37.9    116    921   6285
- *             numpy   868   1377   4086   6233
- *   eigvalsh  ours   25.7   64.1    592   3481
- *             numpy   456    767   2396   3498
- * The kernel stays ahead beyond 8 (kernel alone, CPU time, load ~13:
- * 10x10 eigvalsh 1119 ns, eigh 2657; 12x12 1868 / 3792), but instances
- * for n = 10, 12 tripled this file's build (7 min under that load), so
- * they wait. */
+ *   eigh      ours   30.5   70.0    686   6190
+ *             before 36.1    109    993
+ *             numpy   810   1271   4702   6094
+ *   eigvalsh  ours   21.5   50.3    389   3534
+ *             before 23.9   59.6    563
+ *             numpy   468    779   2429   3485
+ * KE_G's numbers: bench/bench_eigh.c (ul_d{eigh,eigvalsh}_lo_loop of
+ * two builds called alternately in one process, CPU time, best of 10, the
+ * same stacks). The kernel stays ahead beyond 8 (kernel alone, CPU time,
+ * load ~13, before the round-robin order: 10x10 eigvalsh 1119 ns, eigh
+ * 2657; 12x12 1868 / 3792), but instances for n = 10, 12 tripled this
+ * file's build (7 min under that load), so they wait. */
 static ptrdiff_t KS(eigh_any)(int vec, int up, char **args,
     const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff)
 {
@@ -360,5 +481,8 @@ UL_HIDDEN ptrdiff_t KS(ul_small_eigvalsh_up)(char **args,
 #undef KE_CASES
 #undef KE_A
 #undef KE_TOL
+#undef KE_RR
+#undef KE_SMALL
+#undef KE_CHEAP
 #undef KE_SWEEPS
 #include "ul_simd_undef.h"
