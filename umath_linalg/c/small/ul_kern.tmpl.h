@@ -41,33 +41,42 @@ static __attribute__((noinline, cold)) void KS(lapack_slogdet)(int n, const char
 #define KSCRATCH(name, elems) \
     VT name[elems] __attribute__((aligned(64)))
 
-/* One matrix at a time (fewer matrices than lanes), row-major. */
+/* One matrix, row-major: 0, or 1 when it failed (LAPACK's verdict). */
+KALWAYS int KS(inv1_mat)(const int n, VT *restrict A, const char *in, char *o,
+                         const ptrdiff_t *steps)
+{
+    const ptrdiff_t ar = steps[2], ac = steps[3], xr = steps[4], xc = steps[5];
+    UL_T thr;
+    int p1[UL_SMALL_MAX], anysw;
+    int bad = KS(gather1)(A, n, in, ar, ac, &thr);
+    bad |= KS(gj_inv1)(A, n, thr, p1, &anysw);
+    if (bad)
+        return KS(lapack_gesv)(n, n, UL_RHS_IDENTITY, in, ar, ac, NULL, 0, 0,
+                               o, xr, xc) != 0;
+    KS(scatter1)(A, n, p1, anysw, o, xr, xc);
+    return 0;
+}
+
+/* One matrix at a time (fewer matrices than lanes). A call of exactly one
+ * small matrix (a plan's) has its own copy without the loop, whose state
+ * gcc would otherwise keep (spill) across the kernel. */
 KALWAYS ptrdiff_t KS(inv1_n)(const int n, char **args, const ptrdiff_t *dims,
                              const ptrdiff_t *steps, ptrdiff_t *first_failed)
 {
     const ptrdiff_t N = dims[0];
-    const ptrdiff_t si = steps[0], so = steps[1], ar = steps[2], ac = steps[3],
-                    xr = steps[4], xc = steps[5];
     KSCRATCH(A, UL_SMALL_MAX * UL_SMALL_MAX);
-    ptrdiff_t nfail = 0;
     *first_failed = -1;
-    /* too few matrices to fill the lanes: one at a time, row-major */
-    for (ptrdiff_t b = 0; b < N; b++) {
-        const char *in = args[0] + b * si;
-        char *o = args[1] + b * so;
-        UL_T thr;
-        int p1[UL_SMALL_MAX], anysw;
-        int bad = KS(gather1)(A, n, in, ar, ac, &thr);
-        bad |= KS(gj_inv1)(A, n, thr, p1, &anysw);
-        if (bad) {
-            if (KS(lapack_gesv)(n, n, UL_RHS_IDENTITY, in, ar, ac, NULL, 0, 0,
-                                o, xr, xc) != 0)
-                if (nfail++ == 0)
-                    *first_failed = b;
-            continue;
-        }
-        KS(scatter1)(A, n, p1, anysw, o, xr, xc);
+    if (n <= 4 && N == 1) {
+        if (!KS(inv1_mat)(n, A, args[0], args[1], steps))
+            return 0;
+        *first_failed = 0;
+        return 1;
     }
+    ptrdiff_t nfail = 0;
+    for (ptrdiff_t b = 0; b < N; b++)
+        if (KS(inv1_mat)(n, A, args[0] + b * steps[0], args[1] + b * steps[1], steps))
+            if (nfail++ == 0)
+                *first_failed = b;
     return nfail;
 }
 
