@@ -180,6 +180,16 @@ KALWAYS void KS(turn)(const int n, const int vec, VT a[KE_NMAX][KE_NMAX],
  * 5.03 -> 4.29 sweeps, n = 8 6.72 -> 6.15; n = 3 the same). */
 #define KE_RR(m, r, j) ((j) == 0 ? 0 : 1 + ((j) - 1 + (m) - 1 - (r)) % ((m) - 1))
 
+/* Pair j of round r as (p, q), p < q; 0 when it holds an index >= n */
+KALWAYS int KS(rr_pair)(const int n, const int m, const int r, const int j,
+                        int *p, int *q)
+{
+    const int x = KE_RR(m, r, j), y = KE_RR(m, r, m - 1 - j);
+    *p = x < y ? x : y;
+    *q = x < y ? y : x;
+    return x < n && y < n;
+}
+
 /* One sweep over G lane groups. With KE_CHEAP(n) (n = 3: there the
  * divider is the bottleneck; at n = 8 the branches cost more than the
  * square roots they save, measured), a group whose every lane is small
@@ -195,9 +205,9 @@ KALWAYS void KS(sweep)(const int n, const int vec, const int G,
         KS(rot) R[KE_GMAX][KE_NMAX / 2];
         if (KE_CHEAP(n) && m == 4) {
             /* one rotation per round: the pair without the index 3 */
-            const int j = KE_RR(m, r, 0) < n && KE_RR(m, r, m - 1) < n ? 0 : 1;
-            const int x = KE_RR(m, r, j), y = KE_RR(m, r, m - 1 - j);
-            const int p = x < y ? x : y, q = x < y ? y : x;
+            int p, q;
+            if (!KS(rr_pair)(n, m, r, 0, &p, &q))
+                KS(rr_pair)(n, m, r, 1, &p, &q);
             _Pragma("GCC unroll 8")
             for (int g = 0; g < G; g++) {
                 const int kind = KS(kind)(a[g], p, q);
@@ -215,18 +225,17 @@ KALWAYS void KS(sweep)(const int n, const int vec, const int G,
         for (int g = 0; g < G; g++)
             _Pragma("GCC unroll 8")
             for (int j = 0; j < m / 2; j++) {
-                const int x = KE_RR(m, r, j), y = KE_RR(m, r, m - 1 - j);
-                if (x < n && y < n)
-                    KS(params)(a[g], x < y ? x : y, x < y ? y : x, &R[g][j]);
+                int p, q;
+                if (KS(rr_pair)(n, m, r, j, &p, &q))
+                    KS(params)(a[g], p, q, &R[g][j]);
             }
         _Pragma("GCC unroll 8")
         for (int g = 0; g < G; g++)
             _Pragma("GCC unroll 8")
             for (int j = 0; j < m / 2; j++) {
-                const int x = KE_RR(m, r, j), y = KE_RR(m, r, m - 1 - j);
-                if (x < n && y < n)
-                    KS(turn)(n, vec, a[g], v[g], x < y ? x : y, x < y ? y : x,
-                             &R[g][j]);
+                int p, q;
+                if (KS(rr_pair)(n, m, r, j, &p, &q))
+                    KS(turn)(n, vec, a[g], v[g], p, q, &R[g][j]);
             }
     }
 }
