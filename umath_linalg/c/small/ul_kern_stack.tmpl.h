@@ -91,18 +91,28 @@ KALWAYS VI KS(scan)(const VT *restrict A, int n, int ld, VT *thr)
 /* ---- pivot search ------------------------------------------------------ */
 
 /* idx = first i >= k with the largest |A[i][k]| (LAPACK's i?amax); bad
- * gets the lanes whose pivot is within the threshold (or NaN). */
+ * gets the lanes whose pivot is within the threshold (or NaN). piv[0] is
+ * that A[i][k] and piv[1] A[i][k + 1] (k + 1 < n): the next
+ * step's pivot column needs only these of the pivot row, so with them
+ * the division and that column need not wait for the pivot row's loads
+ * at idx (the chain of every step that interchanges rows). */
 KALWAYS VT KS(pivot)(const VT *restrict A, int n, int ld, int k, VT thr,
-                     VI *bad, int *restrict p)
+                     VI *bad, int *restrict p, VT *piv)
 {
-    VT m = KS(vabs)(A[k * ld + k]);
+    const int k1 = k + 1 < n ? k + 1 : k;
+    VT v = A[k * ld + k], v1 = A[k * ld + k1];
+    VT m = KS(vabs)(v);
     VT idx = KS(splat)((UL_T)k);
     for (int i = k + 1; i < n; i++) {
         VT a = KS(vabs)(A[i * ld + k]);
         VI gt = a > m;
         m = KS(sel)(gt, a, m);
+        v = KS(sel)(gt, A[i * ld + k], v);
+        v1 = KS(sel)(gt, A[i * ld + k1], v1);
         idx = KS(sel)(gt, KS(splat)((UL_T)i), idx);
     }
+    piv[0] = v;
+    piv[1] = v1;
     *bad |= ~(m > thr);
     _Pragma("GCC unroll 16")
     for (int l = 0; l < KV; l++)
@@ -120,7 +130,7 @@ KALWAYS void KS(pivot_row)(const VT *restrict A, int ld, int k, const int *p,
         VT r = A[k * ld + j];
         _Pragma("GCC unroll 16")
         for (int l = 0; l < KV; l++)
-            r = KS(sel)(KS(lanemask)(l), A[p[l] * ld + j], r);
+            r = KS(sel_lane)(l, A[p[l] * ld + j], r);
         T[j] = r;
     }
 }
@@ -158,7 +168,8 @@ KALWAYS void KS(gj_rows)(VT *restrict A, const int n, const int k,
 /* Step k of gj_inv after its pivot search (idx, swk: some lane
  * interchanges rows); returns swk. */
 KALWAYS int KS(gj_update)(VT *restrict A, const int n, const int k,
-                          const VT idx, const int swk, const int *perm)
+                          const VT idx, const VT *piv, const int swk,
+                          const int *perm)
 {
     const VT one = KS(splat)(1);
     VT T[UL_SMALL_MAX];
@@ -168,8 +179,10 @@ KALWAYS int KS(gj_update)(VT *restrict A, const int n, const int k,
             T[j] = A[k * n + j];
     } else {
         KS(pivot_row)(A, n, k, perm, 0, n, T);
+        if (k + 1 < n)
+            T[k + 1] = piv[1];
     }
-    const VT r = one / T[k];
+    const VT r = one / piv[0];
     T[k] = one;
     _Pragma("GCC unroll 16")
     for (int j = 0; j < n; j++)
@@ -202,9 +215,10 @@ KALWAYS int KS(gj_update)(VT *restrict A, const int n, const int k,
 KALWAYS int KS(gj_step)(VT *restrict A, const int n, const int k, VT thr,
                         VI *bad, int *restrict perm)
 {
-    VT idx = KS(pivot)(A, n, n, k, thr, bad, perm);
+    VT piv[2];
+    VT idx = KS(pivot)(A, n, n, k, thr, bad, perm, piv);
     const int swk = KMOVMSK((VI)(idx != KS(splat)((UL_T)k))) != 0;
-    return KS(gj_update)(A, n, k, idx, swk, perm);
+    return KS(gj_update)(A, n, k, idx, piv, swk, perm);
 }
 
 /* Steps k and k + 1 (k + 1 < n, constant): when neither interchanges rows
@@ -219,7 +233,8 @@ KALWAYS int KS(gj_pair)(VT *restrict A, const int n, const int k, VT thr,
     const VT one = KS(splat)(1);
     const int k1 = k + 1;
     VI bad1 = *bad;
-    const VT idx = KS(pivot)(A, n, n, k, thr, &bad1, perm[k]);
+    VT piv[2];
+    const VT idx = KS(pivot)(A, n, n, k, thr, &bad1, perm[k], piv);
     const int swk = KMOVMSK((VI)(idx != KS(splat)((UL_T)k))) != 0;
     if (!swk) {
         VT T1[UL_SMALL_MAX], c[UL_SMALL_MAX];
@@ -280,7 +295,7 @@ KALWAYS int KS(gj_pair)(VT *restrict A, const int n, const int k, VT thr,
         }
     }
     *bad = bad1;
-    int sw = KS(gj_update)(A, n, k, idx, swk, perm[k]);
+    int sw = KS(gj_update)(A, n, k, idx, piv, swk, perm[k]);
     return sw | KS(gj_step)(A, n, k1, thr, bad, perm[k1]);
 }
 
@@ -476,9 +491,10 @@ KALWAYS VI KS(lu)(VT *restrict A, const int n, const int ld, VT thr,
     int perm[KV];
     VT T[2 * UL_SMALL_MAX];
     for (int k = 0; k < n; k++) {
-        VT idx = KS(pivot)(A, n, ld, k, thr, &bad, perm);
+        VT piv[2];
+        VT idx = KS(pivot)(A, n, ld, k, thr, &bad, perm, piv);
         KS(pivot_row)(A, ld, k, perm, k, ld, T);
-        VT p = T[k];
+        VT p = piv[0];
         VT r = one / KS(sel)(bad, one, p);     /* as in lu1 */
         rinv[k] = r;
         for (int i = k + 1; i < n; i++) {

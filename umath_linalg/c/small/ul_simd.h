@@ -13,6 +13,7 @@
  *   KS(x)     the instance's name for x: KS(gather) is gather_d_avx2 ...
  *   KTR       in-register KTR x KTR transpose (float64 only; KTR == KV)
  *   KMAX, KMOVMSK, KBLENDV   max, lane sign bits, blend (avx2 only)
+ *   KBLENDI   blend of one constant lane (avx2 only)
  *   KS(get), KS(put), KS(vu) the only access to caller memory: any byte
  *             address (umath_linalg.h), one plain load or store each
  */
@@ -28,11 +29,13 @@
 #  define KV 4
 #  define KTR 4
 #  define KBLENDV(b, a, m) _mm256_blendv_pd(b, a, (__m256d)(m))
+#  define KBLENDI(b, a, l) _mm256_blend_pd((__m256d)(b), (__m256d)(a), 1 << (l))
 #  define KMOVMSK(m) _mm256_movemask_pd((__m256d)(m))
 #  define KMAX(a, b) _mm256_max_pd(a, b)
 #elif UL_TARGET_IS_avx2 && UL_CH_IS_s
 #  define KV 8
 #  define KBLENDV(b, a, m) _mm256_blendv_ps(b, a, (__m256)(m))
+#  define KBLENDI(b, a, l) _mm256_blend_ps((__m256)(b), (__m256)(a), 1 << (l))
 #  define KMOVMSK(m) _mm256_movemask_ps((__m256)(m))
 #  define KMAX(a, b) _mm256_max_ps(a, b)
 #elif UL_TARGET_IS_sse2 && UL_CH_IS_d
@@ -103,6 +106,17 @@ KALWAYS VI KS(lanemask)(int l)
         ll[i] = l;
     }
     return iota == ll;
+}
+/* b with lane l (a constant once unrolled) from a: an immediate blend,
+ * which this CPU issues to more pipes than a variable one (the pipes of
+ * the multiply-adds) */
+KALWAYS VT KS(sel_lane)(int l, VT a, VT b)
+{
+#ifdef KBLENDI
+    return (VT)KBLENDI(b, a, l);
+#else
+    return KS(sel)(KS(lanemask)(l), a, b);
+#endif
 }
 
 /* ---- gather / scatter --------------------------------------------------- */

@@ -4,6 +4,7 @@
 #undef KV
 #undef KTR
 #undef KBLENDV
+#undef KBLENDI
 #undef KMOVMSK
 #undef KMAX
 #undef KALWAYS
