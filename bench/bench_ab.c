@@ -14,7 +14,8 @@
  *   bench/out/bench_ab avx2=build/out/lib/libumath_linalg.so.0.1.0 \
  *       build/out/lib/libumath_linalg.so.0.1.0 chol 10 1000 300
  * OP: chol (cholesky_lo of SPD B B^T + n I), inv (random + n I: no row
- * interchange), invpiv (random: interchanges); s: float32, else float64.
+ * interchange), invpiv (random: interchanges), det (of random + n I), mm
+ * (matmul of the stack by itself); s: float32, else float64.
  * Prints both minima in ns per matrix and B/A.
  */
 #define _GNU_SOURCE
@@ -48,7 +49,8 @@ int main(int argc, char **argv)
     const char *op = argv[3];
     const int n = atoi(argv[4]), rounds = atoi(argv[6]);
     const long N = atol(argv[5]), nn = (long)n * n;
-    const int sp = argc > 7 && argv[7][0] == 's', chol = strcmp(op, "chol") == 0;
+    const int sp = argc > 7 && argv[7][0] == 's', chol = strcmp(op, "chol") == 0,
+              det = strcmp(op, "det") == 0, mm = strcmp(op, "mm") == 0;
     const ptrdiff_t es = sp ? 4 : 8;
     char *a = malloc(es * nn * N), *o = malloc(es * nn * N);
     for (long k = 0; k < N; k++) {
@@ -69,10 +71,19 @@ int main(int argc, char **argv)
                     ((double *)a)[k * nn + i * n + j] = s;
             }
     }
-    char *args[2] = { a, o };
-    ptrdiff_t dims[2] = { N, n }, steps[6] = { es * nn, es * nn, es * n, es, es * n, es };
+    char *args[3] = { a, o, o }, *mmargs[3] = { a, a, o };
+    ptrdiff_t dims[4] = { N, n, n, n }, steps[9] = { es * nn, es * nn, es * n, es, es * n, es };
+    const ptrdiff_t detsteps[4] = { es * nn, es, es * n, es },
+        mmsteps[9] = { es * nn, es * nn, es * nn, es * n, es, es * n, es, es * n, es };
+    if (det)
+        memcpy(steps, detsteps, sizeof detsteps);
+    if (mm) {
+        memcpy(steps, mmsteps, sizeof mmsteps);
+        memcpy(args, mmargs, sizeof mmargs);
+    }
     char name[64];
-    snprintf(name, sizeof name, "ul_%c%s_loop", sp ? 's' : 'd', chol ? "cholesky_lo" : "inv");
+    snprintf(name, sizeof name, "ul_%c%s_loop", sp ? 's' : 'd',
+             chol ? "cholesky_lo" : det ? "det" : mm ? "matmul" : "inv");
     loop_fn *f[2];
     for (int k = 0; k < 2; k++) {
         const char *path = argv[1 + k], *eq = strchr(path, '=');

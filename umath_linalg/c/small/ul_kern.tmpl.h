@@ -13,6 +13,7 @@
  * (ul_kern_one.tmpl.h). Lanes the guard rejects go to the one-matrix
  * LAPACK path of the loops (ul_?gesv1 / ul_?slogdet1), so singularity
  * verdicts and NaN/Inf results are LAPACK's own.
+ * UL_KERN_INV_ONLY (ul_small_avx512.c): the inverse alone.
  */
 #include "ul_simd.h"
 #include "ul_kern_stack.tmpl.h"
@@ -29,12 +30,15 @@ static __attribute__((noinline, cold)) int KS(lapack_gesv)(int n, int nrhs, int 
     return UL_NAME(gesv1)(n, nrhs, a, ar, ac, rhs, b, br, bc, x, xr, xc, work);
 }
 
+#ifndef UL_KERN_INV_ONLY
 static __attribute__((noinline, cold)) void KS(lapack_slogdet)(int n, const char *a, ptrdiff_t ar,
                                ptrdiff_t ac, UL_T *sign, UL_T *logdet)
 {
     _Alignas(64) unsigned char work[UL_LAPACK1_WORK_SMALL(sizeof(UL_T))];
     UL_NAME(slogdet1)(n, a, ar, ac, work, sign, logdet);
 }
+
+#endif
 
 /* ---- the hooks' bodies --------------------------------------------------- */
 
@@ -215,6 +219,7 @@ KALWAYS ptrdiff_t KS(inv_n)(const int n, char **args, const ptrdiff_t *dims,
     return nfail;
 }
 
+#ifndef UL_KERN_INV_ONLY
 /* solve (nrhs columns) and solve1 (one vector, nrhs == 0 means solve1). */
 KALWAYS ptrdiff_t KS(solve_n)(const int n, const int nrhs, const int vec,
     char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,
@@ -365,6 +370,8 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
     return 0;
 }
 
+#endif
+
 /* Dispatch on n to a fully specialized instance. Each instance is its own
  * (not inlined) function: the optimizer's cost grows faster than the size
  * of a function, and one switch over 16 inlined instances took most of the
@@ -379,7 +386,11 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
     { return KS(inv1_n)(nn, args, dims, steps, ff); } \
     KNOINLINE ptrdiff_t KS(inv_##nn)(char **args, const ptrdiff_t *dims, \
                                      const ptrdiff_t *steps, ptrdiff_t *ff) \
-    { return KS(inv_n)(nn, args, dims, steps, ff); } \
+    { return KS(inv_n)(nn, args, dims, steps, ff); }
+KCASES(X)
+#undef X
+#ifndef UL_KERN_INV_ONLY
+#define X(nn) \
     KNOINLINE ptrdiff_t KS(solve_1rhs_##nn)(int vec, char **args, \
         const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
     { return KS(solve_n)(nn, 1, vec, args, dims, steps, ff); } \
@@ -388,6 +399,7 @@ KALWAYS ptrdiff_t KS(det_n)(const int n, const int slog, char **args,
     { return KS(det_n)(nn, slog, args, dims, steps); }
 KCASES(X)
 #undef X
+#endif
 
 /* The one-matrix instances by n: a prepared call of one matrix binds its
  * instance (ul_small_bind), without the dispatch below. */
@@ -410,6 +422,7 @@ UL_HIDDEN ptrdiff_t KS(ul_small_inv)(char **args, const ptrdiff_t *dims,
     return -1;
 }
 
+#ifndef UL_KERN_INV_ONLY
 /* solve1 and single-rhs solve share one instance per n (vec says how to
  * read the strides). */
 static ptrdiff_t KS(solve_1rhs)(int vec, char **args, const ptrdiff_t *dims,
@@ -530,6 +543,8 @@ UL_HIDDEN ptrdiff_t KS(ul_small_matmul)(char **args, const ptrdiff_t *dims,
         KS(mm_stack_any)(args, dims, steps);
     return 0;
 }
+
+#endif
 
 #undef KCASES
 #undef KNOINLINE

@@ -135,6 +135,24 @@ static const ptrdiff_t ul_small_nmax[UL_NDTYPES] = {
     [UL_DT_s] = UL_SMALL_MAX, [UL_DT_d] = UL_SMALL_MAX, [UL_DT_c] = 16,
     [UL_DT_z] = 12 };
 
+/* The float64 inverse on the AVX-512 target: ul_small_avx512.c's up to
+ * n = 12, the AVX2 kernels above. Measured (bench/bench_ab.c, `bench_ab
+ * avx2=LIB LIB OP N 1000 60`: the two targets of one build alternated,
+ * one thread, 2026-12-03 18:20 UTC, load ~2), time avx512 / avx2:
+ *     n          3     4     6     8    10    12    16
+ *   inv       0.95  0.93  0.94  0.91  0.90  0.95  1.13
+ *   invpiv    0.93  0.88  1.00  1.04  0.99  0.98  0.99   (interchanges)
+ *   one          -  0.98     -  0.95  0.95  0.97     -   (count 1)
+ * det 1.01..1.04 and matmul 0.93..1.08 over n = 3..16 (the same build
+ * with all of ul_kern.tmpl.h at AVX-512): those stay AVX2. */
+static ptrdiff_t ul_small_inv_d_avx512_12(char **args, const ptrdiff_t *dims,
+                                          const ptrdiff_t *steps, ptrdiff_t *ff)
+{
+    return dims[1] <= 12 ? ul_small_inv_d_avx512(args, dims, steps, ff)
+                         : ul_small_inv_d_avx2(args, dims, steps, ff);
+}
+static ul_kernel_fn ul_small_inv1_d_avx512_12[UL_SMALL_MAX + 1];
+
 static const ul_small_tab *ul_small_chosen;
 static pthread_once_t ul_small_once = PTHREAD_ONCE_INIT;
 
@@ -169,6 +187,11 @@ static void ul_small_choose(void)
     ul_small_avx512 = ul_small_avx2;
     ul_small_avx512.fn[UL_DT_d][UL_OP_cholesky_lo] = ul_small_cholesky_lo_d_avx512;
     ul_small_avx512.fn[UL_DT_d][UL_OP_cholesky_up] = ul_small_cholesky_up_d_avx512;
+    ul_small_avx512.fn[UL_DT_d][UL_OP_inv] = ul_small_inv_d_avx512_12;
+    for (int n = 1; n <= UL_SMALL_MAX; n++)
+        ul_small_inv1_d_avx512_12[n] = n <= 12 ? ul_small_inv1_d_avx512[n]
+                                               : ul_small_inv1_d_avx2[n];
+    ul_small_avx512.inv1[UL_DT_d] = ul_small_inv1_d_avx512_12;
     ul_small_chosen = level == 2 ? &ul_small_avx512 : level == 1 ? &ul_small_avx2
                                                                  : &ul_small_sse2;
 }
