@@ -7,9 +7,10 @@
  * Targets: the kernels (ul_kern.tmpl.h) are built once per target, each in
  * its own translation unit with that target's flags: ul_small_sse2.c
  * (baseline x86-64: 2 doubles / 4 floats per vector), ul_small_avx2.c
- * (AVX2+FMA: 4 / 8) and, for float64 Cholesky only, ul_small_chol_avx512.c
- * (the AVX2 code with AVX-512 F/VL/DQ/BW: 32 registers, mask registers;
- * everything else runs its AVX2 kernel on that target). The choice, by
+ * (AVX2+FMA: 4 / 8) and, for float64 Cholesky and the float64 inverse of
+ * n <= 12 only, ul_small_chol_avx512.c and ul_small_avx512.c (the AVX2
+ * code with AVX-512 F/VL/DQ/BW: 32 registers, mask registers; everything
+ * else runs its AVX2 kernel on that target). The choice, by
  * pthread_once at the first call, the best target the CPU and the OS
  * support, at most the one $UL_CPU names (tests, comparisons):
  *     UL_CPU=baseline   the baseline kernels;
@@ -30,9 +31,9 @@
  *     over builds; n <= 3 even); 10000 10x10 0.88..0.91x.
  *   cholesky float32: 4, 10, 16 0.98..1.0x in the same build (its time
  *     moves by 1.2x with the code's placement, either target), so AVX2.
- *   inverse float64 10x10, the AVX2 TU built the same way: 500 0.95x,
- *     with row interchanges 1.00x, 10000 1.01..1.02x, 16x16 1.01x: no
- *     gain for its ~2 minutes of compile, so not built.
+ *   inverse float64: remeasured after the interchange changes of 18:00
+ *     UTC, 0.90..0.95x at n <= 12 (the table above
+ *     ul_small_inv_d_avx512_12), so built, the inverse alone (~25 s).
  *
  * Complex: inv on the scalar kernel of ul_small_cplx.c; solve, solve1, det,
  * slogdet and cholesky decline (the LAPACK path runs).
