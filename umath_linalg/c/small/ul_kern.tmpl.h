@@ -85,9 +85,6 @@ KALWAYS ptrdiff_t KS(inv1_n)(const int n, char **args, const ptrdiff_t *dims,
 }
 
 #ifdef KTR
-/* Two elements, moved as one (unaligned) vector: any byte address */
-typedef UL_T KS(v2u) __attribute__((vector_size(2 * sizeof(UL_T)), aligned(1)));
-
 /* The inverses of a full group to the caller with the column interchanges
  * undone (output column j of lane l is column col[l][j] of A), unit
  * output column stride: lane by lane, each output row in pairs of

@@ -130,7 +130,7 @@ KALWAYS void KS(pivot_row)(const VT *restrict A, int ld, int k, const int *p,
         VT r = A[k * ld + j];
         _Pragma("GCC unroll 16")
         for (int l = 0; l < KV; l++)
-            r = KS(sel_lane)(l, A[p[l] * ld + j], r);
+            r = KS(sel)(KS(lanemask)(l), A[p[l] * ld + j], r);
         T[j] = r;
     }
 }

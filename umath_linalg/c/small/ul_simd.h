@@ -13,7 +13,6 @@
  *   KS(x)     the instance's name for x: KS(gather) is gather_d_avx2 ...
  *   KTR       in-register KTR x KTR transpose (float64 only; KTR == KV)
  *   KMAX, KMOVMSK, KBLENDV   max, lane sign bits, blend (avx2 only)
- *   KBLENDI   blend of one constant lane (avx2 only)
  *   KS(get), KS(put), KS(vu) the only access to caller memory: any byte
  *             address (umath_linalg.h), one plain load or store each
  */
@@ -29,13 +28,11 @@
 #  define KV 4
 #  define KTR 4
 #  define KBLENDV(b, a, m) _mm256_blendv_pd(b, a, (__m256d)(m))
-#  define KBLENDI(b, a, l) _mm256_blend_pd((__m256d)(b), (__m256d)(a), 1 << (l))
 #  define KMOVMSK(m) _mm256_movemask_pd((__m256d)(m))
 #  define KMAX(a, b) _mm256_max_pd(a, b)
 #elif UL_TARGET_IS_avx2 && UL_CH_IS_s
 #  define KV 8
 #  define KBLENDV(b, a, m) _mm256_blendv_ps(b, a, (__m256)(m))
-#  define KBLENDI(b, a, l) _mm256_blend_ps((__m256)(b), (__m256)(a), 1 << (l))
 #  define KMOVMSK(m) _mm256_movemask_ps((__m256)(m))
 #  define KMAX(a, b) _mm256_max_ps(a, b)
 #elif UL_TARGET_IS_sse2 && UL_CH_IS_d
@@ -107,17 +104,6 @@ KALWAYS VI KS(lanemask)(int l)
     }
     return iota == ll;
 }
-/* b with lane l (a constant once unrolled) from a: an immediate blend,
- * which this CPU issues to more pipes than a variable one (the pipes of
- * the multiply-adds) */
-KALWAYS VT KS(sel_lane)(int l, VT a, VT b)
-{
-#ifdef KBLENDI
-    return (VT)KBLENDI(b, a, l);
-#else
-    return KS(sel)(KS(lanemask)(l), a, b);
-#endif
-}
 
 /* ---- gather / scatter --------------------------------------------------- */
 
@@ -125,6 +111,8 @@ KALWAYS VT KS(sel_lane)(int l, VT a, VT b)
  * and written only through these, one plain load or store each on x86-64
  * (memcpy of a fixed size, and a vector type of alignment 1). */
 typedef UL_T KS(vu) __attribute__((vector_size(KV * sizeof(UL_T)), aligned(1)));
+/* two elements moved as one: the permuted copies out (ul_kern.tmpl.h) */
+typedef UL_T KS(v2u) __attribute__((vector_size(2 * sizeof(UL_T)), aligned(1)));
 KALWAYS UL_T KS(get)(const char *p)
 {
     UL_T x;

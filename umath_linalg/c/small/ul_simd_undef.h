@@ -4,7 +4,6 @@
 #undef KV
 #undef KTR
 #undef KBLENDV
-#undef KBLENDI
 #undef KMOVMSK
 #undef KMAX
 #undef KALWAYS
