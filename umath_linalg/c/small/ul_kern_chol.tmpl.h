@@ -47,6 +47,12 @@
 #  define KSQRT(x) ((VT)_mm_sqrt_ps((__m128)(x)))
 #endif
 
+/* Output bytes of a call from which cholesky_lo's stores bypass the
+ * caches (KS(chol_n)). */
+#ifndef UL_CHOL_NT_BYTES
+#define UL_CHOL_NT_BYTES (6 << 20)
+#endif
+
 /* cold: kept out of line, away from the kernels' registers and stack */
 static __attribute__((noinline, cold)) int KS(lapack_potrf)(int n, int up,
     const char *a, ptrdiff_t ar, ptrdiff_t ac, char *x, ptrdiff_t xr,
@@ -108,12 +114,20 @@ KALWAYS void KS(get_pair)(VT *w, const char *p, ptrdiff_t si)
     w[0] = (VT)_mm256_unpacklo_pd(t02, t13);
     w[1] = (VT)_mm256_unpackhi_pd(t02, t13);
 }
-KALWAYS void KS(put_pair)(char *p, ptrdiff_t so, VT a, VT b)
+/* nt: non-temporal stores (p + l * so 16-byte aligned) */
+KALWAYS void KS(put_pair)(char *p, ptrdiff_t so, VT a, VT b, const int nt)
 {
-    _mm256_storeu2_m128d((double *)(p + 2 * so), (double *)p,
-                         _mm256_unpacklo_pd((__m256d)a, (__m256d)b));
-    _mm256_storeu2_m128d((double *)(p + 3 * so), (double *)(p + so),
-                         _mm256_unpackhi_pd((__m256d)a, (__m256d)b));
+    const __m256d lo = _mm256_unpacklo_pd((__m256d)a, (__m256d)b);
+    const __m256d hi = _mm256_unpackhi_pd((__m256d)a, (__m256d)b);
+    if (nt) {
+        _mm_stream_pd((double *)p, _mm256_castpd256_pd128(lo));
+        _mm_stream_pd((double *)(p + so), _mm256_castpd256_pd128(hi));
+        _mm_stream_pd((double *)(p + 2 * so), _mm256_extractf128_pd(lo, 1));
+        _mm_stream_pd((double *)(p + 3 * so), _mm256_extractf128_pd(hi, 1));
+        return;
+    }
+    _mm256_storeu2_m128d((double *)(p + 2 * so), (double *)p, lo);
+    _mm256_storeu2_m128d((double *)(p + 3 * so), (double *)(p + so), hi);
 }
 #else
 #define KPAIRS 0
@@ -156,10 +170,11 @@ KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
 /* Row i of the factors of a full group out at unit column stride (L:
  * element j in L[j], read only in the triangle): pieces wholly in the
  * zero triangle stored as zeros straight away, the others transposed back
- * (their part in the zero triangle as constant zeros). */
+ * (their part in the zero triangle as constant zeros); nt: non-temporal
+ * stores, pairs only (even n, o + l * so 16-byte aligned). */
 KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
                               const int up, const int i, char *o,
-                              ptrdiff_t so)
+                              ptrdiff_t so, const int nt)
 {
     const VT z = KS(splat)(0);
 #if KTR == 4
@@ -167,7 +182,7 @@ KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j += 2) {
             char *p = o + j * (ptrdiff_t)sizeof(UL_T);
-            if (j + 4 <= n && !KMEETS(i, j, 4)) {   /* 4 zero columns */
+            if (j + 4 <= n && !KMEETS(i, j, 4) && !nt) {   /* 4 zeros */
                 _Pragma("GCC unroll 16")
                 for (int l = 0; l < KV; l++)
                     *(KS(vu) *)(p + l * so) = z;
@@ -181,7 +196,7 @@ KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
             if (j + 2 > n)
                 KS(put_one)(p, so, v[0]);
             else
-                KS(put_pair)(p, so, v[0], v[1]);
+                KS(put_pair)(p, so, v[0], v[1], nt);
         }
         return;
     }
@@ -213,7 +228,7 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
 {
     _Pragma("GCC unroll 16")
     for (int i = 0; i < n; i++)
-        KS(chol_put_row)(A + i * n, n, up, i, out + i * xr, so);
+        KS(chol_put_row)(A + i * n, n, up, i, out + i * xr, so, 0);
 }
 #undef KMEETS
 #endif
@@ -224,8 +239,9 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
  * either to A at KC(i, j <= i) (the other triangle is not written: the
  * output's zeros come from the stores) or (emit: direct, C-contiguous
  * stacks whose output shares no byte with the input) straight to out,
- * zeros included; the lanes for LAPACK are returned (their contents in A,
- * or out, are then meaningless: the caller overwrites them). Without
+ * zeros included (emit 2: with non-temporal stores, KS(chol_n) says
+ * when); the lanes for LAPACK are returned (their contents in A, or
+ * out, are then meaningless: the caller overwrites them). Without
  * emit, input rows are all read before the caller writes any output, so
  * in == out works as in LAPACK's path.
  *
@@ -301,7 +317,7 @@ KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
         L[i] = l;
 #ifdef KTR
         if (emit) {
-            KS(chol_put_row)(L, n, 0, i, out + i * xr, so);
+            KS(chol_put_row)(L, n, 0, i, out + i * xr, so, emit == 2);
             continue;
         }
 #endif
@@ -376,8 +392,19 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
     const int emit = !up && ac == es && xc == es && ar == rowb && xr == rowb
         && si == n * rowb && so == n * rowb
         && KS(chol_disjoint)(n, args, one ? 1 : N, si, ar, so, xr);
+    /* and, when the output is big, with non-temporal stores: no read
+     * for ownership, no caches filled with lines nobody reads here
+     * (measured, bench_families.sh cholesky, 1 thread, load ~2.4: 10000
+     * 10x10 37..48 -> 24 ns per matrix, 10000 16x16 170..186 -> 83..87,
+     * 100000 4x4 6.2..6.6 -> 5.0; A/B in one process, separate outputs,
+     * load ~1: 0.70..0.88x the time from 8 MB of output, 0.94..1.09x at
+     * 6..7 MB, up to 1.18x (the output stays in L3) at 1..5 MB).
+     * Pairs of columns only: even n, 16-byte aligned output (odd n and
+     * the SSE2 target stay plain) */
+    const int nt = emit && KPAIRS && n % 2 == 0 && (uintptr_t)args[1] % 16 == 0
+        && N * n * rowb >= UL_CHOL_NT_BYTES;
 #else
-    const int emit = 0;
+    const int emit = 0, nt = 0;
 #endif
     ptrdiff_t nfail = 0;
     *first_failed = -1;
@@ -411,7 +438,10 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
                 for (int i = 0; i < n; i++)
                     KS(chol_get_row)(A + i * n, n, up, i, in, si, ar);
             }
-            if ((emitted = emit))
+            if ((emitted = emit) && nt)     /* a copy of its own each */
+                bad = KS(chol)(A, n, 0, 1, in, n * rowb, rowb, 2, out,
+                               n * rowb, rowb);
+            else if (emit)
                 bad = KS(chol)(A, n, 0, 1, in, n * rowb, rowb, 1, out,
                                n * rowb, rowb);
             else
@@ -429,6 +459,8 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
             bad = KS(chol)(A, n, up, 0, NULL, 0, 0, 0, NULL, 0, 0);
         }
         /* lane by lane: a partial group, LAPACK's lanes, strided output */
+        if (nt)     /* the group's streamed stores before LAPACK's plain ones */
+            _mm_sfence();
         const UL_T *a = (const UL_T *)A;
         for (int l = 0; l < nl; l++) {
             char *o = out + l * so;
@@ -446,6 +478,8 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
                             ? a[(i * n + j) * KV + l] : 0);
         }
     }
+    if (nt)     /* streamed stores visible before the caller's next */
+        _mm_sfence();
     return nfail;
 }
 
