@@ -267,10 +267,10 @@ static int streamed_type(int k)
 }
 
 /* A stack whose output is big enough for the kernel's non-temporal
- * stores (UL_CHOL_NT_BYTES, one thread: the whole call), failing lanes
- * among them and in the partial last group: the same bits and verdicts
- * as serial calls on chunks of 64 (plain stores), at a 16-byte aligned
- * output and at one that is not. */
+ * stores (UL_CHOL_NT_BYTES: the whole call's, on one thread or shared
+ * by two), failing lanes among them and in the partial last group: the
+ * same bits and verdicts as serial calls on chunks of 64 (plain stores),
+ * at a 16-byte aligned output and at one that is not. */
 static void streamed(int n)
 {
     enum { K = 8191 };
@@ -279,8 +279,9 @@ static void streamed(int n)
          *y = malloc(K * ms);
     ptrdiff_t steps[6] = { (ptrdiff_t)ms, (ptrdiff_t)ms, n * 8, 8, n * 8, 8 };
     const int old = ul_set_num_threads(1);
-    for (int off = 0; off <= 8; off += 8) {
-        char *args[2] = { a, x + off };
+    for (int off = 0; off <= 16; off += 8) {
+        ul_set_num_threads(off == 16 ? 2 : 1);
+        char *args[2] = { a, x + off % 16 };
         ptrdiff_t dims[2] = { K, n };
         ul_loop_report rep = { 0, -1, 0 }, rc = { 0, -1, 0 };
         ul_dcholesky_lo_loop(args, dims, steps, &rep);
@@ -292,9 +293,9 @@ static void streamed(int n)
             ul_dcholesky_lo_loop(a2, d2, steps, &rc);
             nfail += rc.nfailed;
         }
-        ST_CHECK(memcmp(x + off, y, K * ms) == 0 && rep.nfailed == nfail
+        ST_CHECK(memcmp(x + off % 16, y, K * ms) == 0 && rep.nfailed == nfail
                  && rep.first_failed == 3,
-                 "d lo n=%d offset %d: streamed stack differs from serial chunks "
+                 "d lo n=%d offset %d (16: 2 threads): streamed stack differs from serial chunks "
                  "(nfailed %td, %td; first %td)", n, off, rep.nfailed, nfail,
                  rep.first_failed);
     }

@@ -35,6 +35,7 @@
  * so no product or partial sum of a lane the kernel keeps exceeds max|a|.
  */
 #include "ul_simd.h"
+#include "ul_split.h"               /* ul_split_whole */
 #include "ul_kern_stack.tmpl.h"     /* KS(gather), KS(put_rows) */
 
 #if UL_TARGET_IS_avx2 && UL_CH_IS_d
@@ -47,8 +48,8 @@
 #  define KSQRT(x) ((VT)_mm_sqrt_ps((__m128)(x)))
 #endif
 
-/* Output bytes of a call from which cholesky_lo's stores bypass the
- * caches (KS(chol_n)). */
+/* Output bytes of a call (of the whole call when threads share it) from
+ * which cholesky_lo's stores bypass the caches (KS(chol_n)). */
 #ifndef UL_CHOL_NT_BYTES
 #define UL_CHOL_NT_BYTES (6 << 20)
 #endif
@@ -402,7 +403,7 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
      * Pairs of columns only: even n, 16-byte aligned output (odd n and
      * the SSE2 target stay plain) */
     const int nt = emit && KPAIRS && n % 2 == 0 && (uintptr_t)args[1] % 16 == 0
-        && N * n * rowb >= UL_CHOL_NT_BYTES;
+        && (N > ul_split_whole ? N : ul_split_whole) * n * rowb >= UL_CHOL_NT_BYTES;
 #else
     const int emit = 0, nt = 0;
 #endif
