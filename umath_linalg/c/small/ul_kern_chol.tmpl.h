@@ -172,7 +172,14 @@ KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
  * element j in L[j], read only in the triangle): pieces wholly in the
  * zero triangle stored as zeros straight away, the others transposed back
  * (their part in the zero triangle as constant zeros); nt: non-temporal
- * stores, pairs only (even n, o + l * so 16-byte aligned). */
+ * stores, pairs only (even n, o + l * so 16-byte aligned). The order of
+ * the streamed stores matters (write-combining; 10000 in one thread, A/B
+ * in one process, load ~2.3): the zeros 32 bytes of a lane at a time,
+ * 16x16 108..122 -> 83..86 ns, 14x14 76..92 -> 58..72, 12x12 44..47 ->
+ * 38..41, 10x10 25 -> 22..24, against pairs every lane in turn. Not
+ * better (tried with the streamed loop still in the plain one's
+ * function): each lane's run of zeros whole; the factor's pairs 32 bytes
+ * of a lane at a time too (16x16 1.3x, 8..12 1.05..1.2x, 4 0.93x). */
 KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
                               const int up, const int i, char *o,
                               ptrdiff_t so, const int nt)
@@ -183,10 +190,14 @@ KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
         _Pragma("GCC unroll 16")
         for (int j = 0; j < n; j += 2) {
             char *p = o + j * (ptrdiff_t)sizeof(UL_T);
-            if (j + 4 <= n && !KMEETS(i, j, 4) && !nt) {   /* 4 zeros */
+            if (j + 4 <= n && !KMEETS(i, j, 4)) {   /* 4 zero columns */
                 _Pragma("GCC unroll 16")
                 for (int l = 0; l < KV; l++)
-                    *(KS(vu) *)(p + l * so) = z;
+                    if (nt) {   /* each lane's 32 bytes together */
+                        _mm_stream_pd((double *)(p + l * so), _mm_setzero_pd());
+                        _mm_stream_pd((double *)(p + l * so + 16), _mm_setzero_pd());
+                    } else
+                        *(KS(vu) *)(p + l * so) = z;
                 j += 2;
                 continue;
             }
@@ -369,44 +380,24 @@ KALWAYS int KS(chol_disjoint)(int n, char **args, ptrdiff_t count,
 }
 #endif
 
-KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
-    const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed)
+/* The groups of KV matrices of one call; mode (KS(chol_mode) below): 1
+ * emit, 2 emit with non-temporal stores. */
+KALWAYS ptrdiff_t KS(chol_groups)(const int n, const int up, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps, const int mode,
+    ptrdiff_t *first_failed)
 {
     const ptrdiff_t N = dims[0];
     /* one matrix: in every lane (outer steps 0), so that it takes the
      * full-group moves, no padding; its KV equal results are stored to
      * the one place (one 10x10: 290 -> 165 ns, LAPACK's path 265;
      * ul_small.c has the table) */
-    const int one = N == 1;
+    const int one = N == 1, emit = mode >= 1, nt = mode == 2;
     const ptrdiff_t si = one ? 0 : steps[0], so = one ? 0 : steps[1],
                     ar = steps[2], ac = steps[3], xr = steps[4], xc = steps[5];
-    VT A[UL_SMALL_MAX * UL_SMALL_MAX] __attribute__((aligned(64)));
 #ifdef KTR
-    const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T), rowb = n * es;
-    /* cholesky_lo of full groups of a C-contiguous stack stores each
-     * factor row as soon as it is made (no staging in A) when no output
-     * byte can be an input byte: an input read later, or read again for
-     * LAPACK's lanes, stays intact. All strides constant: every address
-     * a constant offset from in or out, none computed and spilled
-     * (callgrind, n = 10: 1527 -> 1340 instructions per group; other
-     * strides take the staged path) */
-    const int emit = !up && ac == es && xc == es && ar == rowb && xr == rowb
-        && si == n * rowb && so == n * rowb
-        && KS(chol_disjoint)(n, args, one ? 1 : N, si, ar, so, xr);
-    /* and, when the output is big, with non-temporal stores: no read
-     * for ownership, no caches filled with lines nobody reads here
-     * (measured, bench_families.sh cholesky, 1 thread, load ~2.4: 10000
-     * 10x10 37..48 -> 24 ns per matrix, 10000 16x16 170..186 -> 83..87,
-     * 100000 4x4 6.2..6.6 -> 5.0; A/B in one process, separate outputs,
-     * load ~1: 0.70..0.88x the time from 8 MB of output, 0.94..1.09x at
-     * 6..7 MB, up to 1.18x (the output stays in L3) at 1..5 MB).
-     * Pairs of columns only: even n, 16-byte aligned output (odd n and
-     * the SSE2 target stay plain) */
-    const int nt = emit && KPAIRS && n % 2 == 0 && (uintptr_t)args[1] % 16 == 0
-        && (N > ul_split_whole ? N : ul_split_whole) * n * rowb >= UL_CHOL_NT_BYTES;
-#else
-    const int emit = 0, nt = 0;
+    const ptrdiff_t rowb = n * (ptrdiff_t)sizeof(UL_T);
 #endif
+    VT A[UL_SMALL_MAX * UL_SMALL_MAX] __attribute__((aligned(64)));
     ptrdiff_t nfail = 0;
     *first_failed = -1;
     for (ptrdiff_t b = 0; b < N; b += KV) {
@@ -439,11 +430,8 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
                 for (int i = 0; i < n; i++)
                     KS(chol_get_row)(A + i * n, n, up, i, in, si, ar);
             }
-            if ((emitted = emit) && nt)     /* a copy of its own each */
-                bad = KS(chol)(A, n, 0, 1, in, n * rowb, rowb, 2, out,
-                               n * rowb, rowb);
-            else if (emit)
-                bad = KS(chol)(A, n, 0, 1, in, n * rowb, rowb, 1, out,
+            if ((emitted = emit))
+                bad = KS(chol)(A, n, 0, 1, in, n * rowb, rowb, 1 + nt, out,
                                n * rowb, rowb);
             else
                 bad = KS(chol)(A, n, up, !up, in, si, ar, 0, NULL, 0, 0);
@@ -484,18 +472,76 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
     return nfail;
 }
 
+/* How KS(chol_groups) takes a call. */
+KALWAYS int KS(chol_mode)(const int n, const int up, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps)
+{
+#ifdef KTR
+    const ptrdiff_t N = dims[0];
+    const int one = N == 1;
+    const ptrdiff_t si = one ? 0 : steps[0], so = one ? 0 : steps[1],
+                    ar = steps[2], ac = steps[3], xr = steps[4], xc = steps[5];
+    const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T), rowb = n * es;
+    /* cholesky_lo of full groups of a C-contiguous stack stores each
+     * factor row as soon as it is made (no staging in A) when no output
+     * byte can be an input byte: an input read later, or read again for
+     * LAPACK's lanes, stays intact. All strides constant: every address
+     * a constant offset from in or out, none computed and spilled
+     * (callgrind, n = 10: 1527 -> 1340 instructions per group; other
+     * strides take the staged path) */
+    const int emit = !up && ac == es && xc == es && ar == rowb && xr == rowb
+        && si == n * rowb && so == n * rowb
+        && KS(chol_disjoint)(n, args, one ? 1 : N, si, ar, so, xr);
+    /* and, when the output is big, with non-temporal stores: no read
+     * for ownership, no caches filled with lines nobody reads here
+     * (measured, bench_families.sh cholesky, 1 thread, load ~2.4: 10000
+     * 10x10 37..48 -> 24 ns per matrix, 10000 16x16 170..186 -> 83..87,
+     * 100000 4x4 6.2..6.6 -> 5.0; A/B in one process, separate outputs,
+     * load ~1: 0.70..0.88x the time from 8 MB of output, 0.94..1.09x at
+     * 6..7 MB, up to 1.18x (the output stays in L3) at 1..5 MB).
+     * Pairs of columns only: even n, 16-byte aligned output (odd n and
+     * the SSE2 target stay plain) */
+    const int nt = emit && KPAIRS && n % 2 == 0 && (uintptr_t)args[1] % 16 == 0
+        && (N > ul_split_whole ? N : ul_split_whole) * n * rowb >= UL_CHOL_NT_BYTES;
+    return nt ? 2 : emit;
+#else
+    return 0;
+#endif
+}
+
 /* One instance per n and triangle (constant bounds: the loops unroll). */
 #define KCASES(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) \
                   X(11) X(12) X(13) X(14) X(15) X(16)
+/* The streamed loop in a function of its own (float64 AVX2: KS(chol_mode)
+ * can choose it): as one function with the other, 16x16 at 10000 1.25x
+ * the time (the registers allocated for both), and its test per group
+ * made n = 4 plain 1.06x. */
+#if KTR == 4
+#define KNTFN(nn) \
+    static __attribute__((noinline)) ptrdiff_t KS(chol_lo_nt_##nn)(char **args, \
+        const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
+    { return KS(chol_groups)(nn, 0, args, dims, steps, 2, ff); }
+#define KNTCALL(nn) if (m == 2) return KS(chol_lo_nt_##nn)(args, dims, steps, ff);
+#else
+#define KNTFN(nn)
+#define KNTCALL(nn)
+#endif
 #define X(nn) \
+    KNTFN(nn) \
     static __attribute__((noinline)) ptrdiff_t KS(chol_lo_##nn)(char **args, \
         const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
-    { return KS(chol_n)(nn, 0, args, dims, steps, ff); } \
+    { \
+        const int m = KS(chol_mode)(nn, 0, args, dims, steps); \
+        KNTCALL(nn) \
+        return KS(chol_groups)(nn, 0, args, dims, steps, m, ff); \
+    } \
     static __attribute__((noinline)) ptrdiff_t KS(chol_up_##nn)(char **args, \
         const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
-    { return KS(chol_n)(nn, 1, args, dims, steps, ff); }
+    { return KS(chol_groups)(nn, 1, args, dims, steps, 0, ff); }
 KCASES(X)
 #undef X
+#undef KNTFN
+#undef KNTCALL
 
 static ptrdiff_t KS(chol_any)(int up, char **args, const ptrdiff_t *dims,
                               const ptrdiff_t *steps, ptrdiff_t *ff)
