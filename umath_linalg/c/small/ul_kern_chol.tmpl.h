@@ -51,7 +51,7 @@
 /* Output bytes of a call (of the whole call when threads share it) from
  * which cholesky_lo's stores bypass the caches (KS(chol_n)). */
 #ifndef UL_CHOL_NT_BYTES
-#define UL_CHOL_NT_BYTES (6 << 20)
+#define UL_CHOL_NT_BYTES (4 << 20)
 #endif
 
 /* cold: kept out of line, away from the kernels' registers and stack */
@@ -493,14 +493,17 @@ KALWAYS int KS(chol_mode)(const int n, const int up, char **args,
         && si == n * rowb && so == n * rowb
         && KS(chol_disjoint)(n, args, one ? 1 : N, si, ar, so, xr);
     /* and, when the output is big, with non-temporal stores: no read
-     * for ownership, no caches filled with lines nobody reads here
-     * (measured, bench_families.sh cholesky, 1 thread, load ~2.4: 10000
-     * 10x10 37..48 -> 24 ns per matrix, 10000 16x16 170..186 -> 83..87,
-     * 100000 4x4 6.2..6.6 -> 5.0; A/B in one process, separate outputs,
-     * load ~1: 0.70..0.88x the time from 8 MB of output, 0.94..1.09x at
-     * 6..7 MB, up to 1.18x (the output stays in L3) at 1..5 MB).
-     * Pairs of columns only: even n, 16-byte aligned output (odd n and
-     * the SSE2 target stay plain) */
+     * for ownership, no caches filled with lines nobody reads here. A
+     * plain store finds its line in L3 only in a tight loop of calls:
+     * after a 3 ms pause (a spin, no memory touched) 10000 10x10 ran 27
+     * -> 45..59 ns, streamed 24..25 either way. Measured (bench_families.sh
+     * cholesky, 1 thread, old lib / new alternated, load ~1.7): 10000
+     * 10x10 44..56 -> 23..25 ns, 16x16 193..200 -> 84..89, 100000 4x4
+     * 6.7..7.0 -> 5.3..5.5. The bound (A/B in one process, separate
+     * outputs, load ~1.4): from 4 MB 0.83..0.98x the time (n = 4..16);
+     * at 1..3 MB 0.81..0.95x for n = 10..16 but n = 8 after a pause
+     * 1.10..1.16x. Pairs of columns only: even n, 16-byte aligned
+     * output (odd n and the SSE2 target stay plain) */
     const int nt = emit && KPAIRS && n % 2 == 0 && (uintptr_t)args[1] % 16 == 0
         && (N > ul_split_whole ? N : ul_split_whole) * n * rowb >= UL_CHOL_NT_BYTES;
     return nt ? 2 : emit;
