@@ -261,6 +261,48 @@ static void split(int fl, int up)
     free(a); free(x); free(y);
 }
 
+static int streamed_type(int k)
+{
+    return k == 3 ? CH_INDEF : k == 4097 ? CH_NAN : k == 8190 ? CH_SEMIDEF : CH_RANDOM;
+}
+
+/* A stack whose output is big enough for the kernel's non-temporal
+ * stores (UL_CHOL_NT_BYTES: the whole call's, on one thread or shared
+ * by two), failing lanes among them and in the partial last group: the
+ * same bits and verdicts as serial calls on chunks of 64 (plain stores),
+ * at a 16-byte aligned output and at one that is not. */
+static void streamed(int n)
+{
+    enum { K = 8191 };
+    const size_t ms = (size_t)n * n * 8;
+    char *a = chol_stack(K, n, 0, 'L', streamed_type), *x = malloc(K * ms + 8),
+         *y = malloc(K * ms);
+    ptrdiff_t steps[6] = { (ptrdiff_t)ms, (ptrdiff_t)ms, n * 8, 8, n * 8, 8 };
+    const int old = ul_set_num_threads(1);
+    for (int off = 0; off <= 16; off += 8) {
+        ul_set_num_threads(off == 16 ? 2 : 1);
+        char *args[2] = { a, x + off % 16 };
+        ptrdiff_t dims[2] = { K, n };
+        ul_loop_report rep = { 0, -1, 0 }, rc = { 0, -1, 0 };
+        ul_dcholesky_lo_loop(args, dims, steps, &rep);
+        ptrdiff_t nfail = 0;
+        for (ptrdiff_t b = 0; b < K; b += 64) {
+            char *a2[2] = { a + b * ms, y + b * ms };
+            ptrdiff_t d2[2] = { K - b < 64 ? K - b : 64, n };
+            rc.nfailed = 0;
+            ul_dcholesky_lo_loop(a2, d2, steps, &rc);
+            nfail += rc.nfailed;
+        }
+        ST_CHECK(memcmp(x + off % 16, y, K * ms) == 0 && rep.nfailed == nfail
+                 && rep.first_failed == 3,
+                 "d lo n=%d offset %d (16: 2 threads): streamed stack differs from serial chunks "
+                 "(nfailed %td, %td; first %td)", n, off, rep.nfailed, nfail,
+                 rep.first_failed);
+    }
+    ul_set_num_threads(old);
+    free(a); free(x); free(y);
+}
+
 static int inplace_type(int k)
 {
     return k == 5 ? CH_INDEF : k == 9 ? CH_NAN : CH_RANDOM;
@@ -326,6 +368,8 @@ static int body(void)
         for (int up = 0; up < 2; up++)
             for (int n = 1; n <= 18; n++)
                 inplace(fl, up, n);
+    streamed(10);
+    streamed(16);
     /* the kernel is live: it rounds differently from ?potrf, so on 64
      * random 8x8 some factor must differ from LAPACK's in the last bits */
     {

@@ -5,6 +5,7 @@
  * among them in chunks. Used by ul_small_run (c/small/ul_small.c).
  */
 #include "ul_impl.h"
+#include "ul_split.h"
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -79,9 +80,12 @@ typedef struct ul_split_work {
     ul_split_part part[UL_MAX_THREADS];
 } ul_split_work;
 
+_Thread_local ptrdiff_t ul_split_whole;
+
 static void ul_split_worker(ul_split_part *part)
 {
     ul_split_work *w = part->w;
+    ul_split_whole = w->dims[0];
     part->nfail = 0;
     part->first = -1;
     part->declined = 0;
@@ -107,6 +111,7 @@ static void ul_split_worker(ul_split_part *part)
                 part->first = start + ff;
         }
     }
+    ul_split_whole = 0;
 }
 
 /* ---- the helper threads -------------------------------------------------

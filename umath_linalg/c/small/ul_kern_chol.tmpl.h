@@ -35,6 +35,7 @@
  * so no product or partial sum of a lane the kernel keeps exceeds max|a|.
  */
 #include "ul_simd.h"
+#include "ul_split.h"               /* ul_split_whole */
 #include "ul_kern_stack.tmpl.h"     /* KS(gather), KS(put_rows) */
 
 #if UL_TARGET_IS_avx2 && UL_CH_IS_d
@@ -45,6 +46,12 @@
 #  define KSQRT(x) ((VT)_mm_sqrt_pd((__m128d)(x)))
 #else
 #  define KSQRT(x) ((VT)_mm_sqrt_ps((__m128)(x)))
+#endif
+
+/* Output bytes of a call (of the whole call when threads share it) from
+ * which cholesky_lo's stores bypass the caches (KS(chol_n)). */
+#ifndef UL_CHOL_NT_BYTES
+#define UL_CHOL_NT_BYTES (4 << 20)
 #endif
 
 /* cold: kept out of line, away from the kernels' registers and stack */
@@ -108,12 +115,20 @@ KALWAYS void KS(get_pair)(VT *w, const char *p, ptrdiff_t si)
     w[0] = (VT)_mm256_unpacklo_pd(t02, t13);
     w[1] = (VT)_mm256_unpackhi_pd(t02, t13);
 }
-KALWAYS void KS(put_pair)(char *p, ptrdiff_t so, VT a, VT b)
+/* nt: non-temporal stores (p + l * so 16-byte aligned) */
+KALWAYS void KS(put_pair)(char *p, ptrdiff_t so, VT a, VT b, const int nt)
 {
-    _mm256_storeu2_m128d((double *)(p + 2 * so), (double *)p,
-                         _mm256_unpacklo_pd((__m256d)a, (__m256d)b));
-    _mm256_storeu2_m128d((double *)(p + 3 * so), (double *)(p + so),
-                         _mm256_unpackhi_pd((__m256d)a, (__m256d)b));
+    const __m256d lo = _mm256_unpacklo_pd((__m256d)a, (__m256d)b);
+    const __m256d hi = _mm256_unpackhi_pd((__m256d)a, (__m256d)b);
+    if (nt) {
+        _mm_stream_pd((double *)p, _mm256_castpd256_pd128(lo));
+        _mm_stream_pd((double *)(p + so), _mm256_castpd256_pd128(hi));
+        _mm_stream_pd((double *)(p + 2 * so), _mm256_extractf128_pd(lo, 1));
+        _mm_stream_pd((double *)(p + 3 * so), _mm256_extractf128_pd(hi, 1));
+        return;
+    }
+    _mm256_storeu2_m128d((double *)(p + 2 * so), (double *)p, lo);
+    _mm256_storeu2_m128d((double *)(p + 3 * so), (double *)(p + so), hi);
 }
 #else
 #define KPAIRS 0
@@ -156,10 +171,18 @@ KALWAYS void KS(chol_get_row)(VT *restrict w, const int n, const int up,
 /* Row i of the factors of a full group out at unit column stride (L:
  * element j in L[j], read only in the triangle): pieces wholly in the
  * zero triangle stored as zeros straight away, the others transposed back
- * (their part in the zero triangle as constant zeros). */
+ * (their part in the zero triangle as constant zeros); nt: non-temporal
+ * stores, pairs only (even n, o + l * so 16-byte aligned). The order of
+ * the streamed stores matters (write-combining; 10000 in one thread, A/B
+ * in one process, load ~2.3): the zeros 32 bytes of a lane at a time,
+ * 16x16 108..122 -> 83..86 ns, 14x14 76..92 -> 58..72, 12x12 44..47 ->
+ * 38..41, 10x10 25 -> 22..24, against pairs every lane in turn. Not
+ * better (tried with the streamed loop still in the plain one's
+ * function): each lane's run of zeros whole; the factor's pairs 32 bytes
+ * of a lane at a time too (16x16 1.3x, 8..12 1.05..1.2x, 4 0.93x). */
 KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
                               const int up, const int i, char *o,
-                              ptrdiff_t so)
+                              ptrdiff_t so, const int nt)
 {
     const VT z = KS(splat)(0);
 #if KTR == 4
@@ -170,7 +193,11 @@ KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
             if (j + 4 <= n && !KMEETS(i, j, 4)) {   /* 4 zero columns */
                 _Pragma("GCC unroll 16")
                 for (int l = 0; l < KV; l++)
-                    *(KS(vu) *)(p + l * so) = z;
+                    if (nt) {   /* each lane's 32 bytes together */
+                        _mm_stream_pd((double *)(p + l * so), _mm_setzero_pd());
+                        _mm_stream_pd((double *)(p + l * so + 16), _mm_setzero_pd());
+                    } else
+                        *(KS(vu) *)(p + l * so) = z;
                 j += 2;
                 continue;
             }
@@ -181,7 +208,7 @@ KALWAYS void KS(chol_put_row)(const VT *restrict L, const int n,
             if (j + 2 > n)
                 KS(put_one)(p, so, v[0]);
             else
-                KS(put_pair)(p, so, v[0], v[1]);
+                KS(put_pair)(p, so, v[0], v[1], nt);
         }
         return;
     }
@@ -213,7 +240,7 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
 {
     _Pragma("GCC unroll 16")
     for (int i = 0; i < n; i++)
-        KS(chol_put_row)(A + i * n, n, up, i, out + i * xr, so);
+        KS(chol_put_row)(A + i * n, n, up, i, out + i * xr, so, 0);
 }
 #undef KMEETS
 #endif
@@ -224,8 +251,9 @@ KALWAYS void KS(chol_put_rows)(const VT *restrict A, const int n, const int up,
  * either to A at KC(i, j <= i) (the other triangle is not written: the
  * output's zeros come from the stores) or (emit: direct, C-contiguous
  * stacks whose output shares no byte with the input) straight to out,
- * zeros included; the lanes for LAPACK are returned (their contents in A,
- * or out, are then meaningless: the caller overwrites them). Without
+ * zeros included (emit 2: with non-temporal stores, KS(chol_n) says
+ * when); the lanes for LAPACK are returned (their contents in A, or
+ * out, are then meaningless: the caller overwrites them). Without
  * emit, input rows are all read before the caller writes any output, so
  * in == out works as in LAPACK's path.
  *
@@ -301,7 +329,7 @@ KALWAYS VI KS(chol)(VT *restrict A, const int n, const int up,
         L[i] = l;
 #ifdef KTR
         if (emit) {
-            KS(chol_put_row)(L, n, 0, i, out + i * xr, so);
+            KS(chol_put_row)(L, n, 0, i, out + i * xr, so, emit == 2);
             continue;
         }
 #endif
@@ -352,33 +380,24 @@ KALWAYS int KS(chol_disjoint)(int n, char **args, ptrdiff_t count,
 }
 #endif
 
-KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
-    const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *first_failed)
+/* The groups of KV matrices of one call; mode (KS(chol_mode) below): 1
+ * emit, 2 emit with non-temporal stores. */
+KALWAYS ptrdiff_t KS(chol_groups)(const int n, const int up, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps, const int mode,
+    ptrdiff_t *first_failed)
 {
     const ptrdiff_t N = dims[0];
     /* one matrix: in every lane (outer steps 0), so that it takes the
      * full-group moves, no padding; its KV equal results are stored to
      * the one place (one 10x10: 290 -> 165 ns, LAPACK's path 265;
      * ul_small.c has the table) */
-    const int one = N == 1;
+    const int one = N == 1, emit = mode >= 1, nt = mode == 2;
     const ptrdiff_t si = one ? 0 : steps[0], so = one ? 0 : steps[1],
                     ar = steps[2], ac = steps[3], xr = steps[4], xc = steps[5];
-    VT A[UL_SMALL_MAX * UL_SMALL_MAX] __attribute__((aligned(64)));
 #ifdef KTR
-    const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T), rowb = n * es;
-    /* cholesky_lo of full groups of a C-contiguous stack stores each
-     * factor row as soon as it is made (no staging in A) when no output
-     * byte can be an input byte: an input read later, or read again for
-     * LAPACK's lanes, stays intact. All strides constant: every address
-     * a constant offset from in or out, none computed and spilled
-     * (callgrind, n = 10: 1527 -> 1340 instructions per group; other
-     * strides take the staged path) */
-    const int emit = !up && ac == es && xc == es && ar == rowb && xr == rowb
-        && si == n * rowb && so == n * rowb
-        && KS(chol_disjoint)(n, args, one ? 1 : N, si, ar, so, xr);
-#else
-    const int emit = 0;
+    const ptrdiff_t rowb = n * (ptrdiff_t)sizeof(UL_T);
 #endif
+    VT A[UL_SMALL_MAX * UL_SMALL_MAX] __attribute__((aligned(64)));
     ptrdiff_t nfail = 0;
     *first_failed = -1;
     for (ptrdiff_t b = 0; b < N; b += KV) {
@@ -412,7 +431,7 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
                     KS(chol_get_row)(A + i * n, n, up, i, in, si, ar);
             }
             if ((emitted = emit))
-                bad = KS(chol)(A, n, 0, 1, in, n * rowb, rowb, 1, out,
+                bad = KS(chol)(A, n, 0, 1, in, n * rowb, rowb, 1 + nt, out,
                                n * rowb, rowb);
             else
                 bad = KS(chol)(A, n, up, !up, in, si, ar, 0, NULL, 0, 0);
@@ -429,6 +448,8 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
             bad = KS(chol)(A, n, up, 0, NULL, 0, 0, 0, NULL, 0, 0);
         }
         /* lane by lane: a partial group, LAPACK's lanes, strided output */
+        if (nt)     /* the group's streamed stores before LAPACK's plain ones */
+            _mm_sfence();
         const UL_T *a = (const UL_T *)A;
         for (int l = 0; l < nl; l++) {
             char *o = out + l * so;
@@ -446,21 +467,84 @@ KALWAYS ptrdiff_t KS(chol_n)(const int n, const int up, char **args,
                             ? a[(i * n + j) * KV + l] : 0);
         }
     }
+    if (nt)     /* streamed stores visible before the caller's next */
+        _mm_sfence();
     return nfail;
+}
+
+/* How KS(chol_groups) takes a call. */
+KALWAYS int KS(chol_mode)(const int n, const int up, char **args,
+    const ptrdiff_t *dims, const ptrdiff_t *steps)
+{
+#ifdef KTR
+    const ptrdiff_t N = dims[0];
+    const int one = N == 1;
+    const ptrdiff_t si = one ? 0 : steps[0], so = one ? 0 : steps[1],
+                    ar = steps[2], ac = steps[3], xr = steps[4], xc = steps[5];
+    const ptrdiff_t es = (ptrdiff_t)sizeof(UL_T), rowb = n * es;
+    /* cholesky_lo of full groups of a C-contiguous stack stores each
+     * factor row as soon as it is made (no staging in A) when no output
+     * byte can be an input byte: an input read later, or read again for
+     * LAPACK's lanes, stays intact. All strides constant: every address
+     * a constant offset from in or out, none computed and spilled
+     * (callgrind, n = 10: 1527 -> 1340 instructions per group; other
+     * strides take the staged path) */
+    const int emit = !up && ac == es && xc == es && ar == rowb && xr == rowb
+        && si == n * rowb && so == n * rowb
+        && KS(chol_disjoint)(n, args, one ? 1 : N, si, ar, so, xr);
+    /* and, when the output is big, with non-temporal stores: no read
+     * for ownership, no caches filled with lines nobody reads here. A
+     * plain store finds its line in L3 only in a tight loop of calls:
+     * after a 3 ms pause (a spin, no memory touched) 10000 10x10 ran 27
+     * -> 45..59 ns, streamed 24..25 either way. Measured (bench_families.sh
+     * cholesky, 1 thread, old lib / new alternated, load ~1.7): 10000
+     * 10x10 44..56 -> 23..25 ns, 16x16 193..200 -> 84..89, 100000 4x4
+     * 6.7..7.0 -> 5.3..5.5. The bound (A/B in one process, separate
+     * outputs, load ~1.4): from 4 MB 0.83..0.98x the time (n = 4..16);
+     * at 1..3 MB 0.81..0.95x for n = 10..16 but n = 8 after a pause
+     * 1.10..1.16x. Pairs of columns only: even n, 16-byte aligned
+     * output (odd n and the SSE2 target stay plain) */
+    const int nt = emit && KPAIRS && n % 2 == 0 && (uintptr_t)args[1] % 16 == 0
+        && (N > ul_split_whole ? N : ul_split_whole) * n * rowb >= UL_CHOL_NT_BYTES;
+    return nt ? 2 : emit;
+#else
+    return 0;
+#endif
 }
 
 /* One instance per n and triangle (constant bounds: the loops unroll). */
 #define KCASES(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) \
                   X(11) X(12) X(13) X(14) X(15) X(16)
+/* The streamed loop in a function of its own (float64 AVX2: KS(chol_mode)
+ * can choose it): as one function with the other, 16x16 at 10000 1.25x
+ * the time (the registers allocated for both), and its test per group
+ * made n = 4 plain 1.06x. */
+#if KTR == 4
+#define KNTFN(nn) \
+    static __attribute__((noinline)) ptrdiff_t KS(chol_lo_nt_##nn)(char **args, \
+        const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
+    { return KS(chol_groups)(nn, 0, args, dims, steps, 2, ff); }
+#define KNTCALL(nn) if (m == 2) return KS(chol_lo_nt_##nn)(args, dims, steps, ff);
+#else
+#define KNTFN(nn)
+#define KNTCALL(nn)
+#endif
 #define X(nn) \
+    KNTFN(nn) \
     static __attribute__((noinline)) ptrdiff_t KS(chol_lo_##nn)(char **args, \
         const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
-    { return KS(chol_n)(nn, 0, args, dims, steps, ff); } \
+    { \
+        const int m = KS(chol_mode)(nn, 0, args, dims, steps); \
+        KNTCALL(nn) \
+        return KS(chol_groups)(nn, 0, args, dims, steps, m, ff); \
+    } \
     static __attribute__((noinline)) ptrdiff_t KS(chol_up_##nn)(char **args, \
         const ptrdiff_t *dims, const ptrdiff_t *steps, ptrdiff_t *ff) \
-    { return KS(chol_n)(nn, 1, args, dims, steps, ff); }
+    { return KS(chol_groups)(nn, 1, args, dims, steps, 0, ff); }
 KCASES(X)
 #undef X
+#undef KNTFN
+#undef KNTCALL
 
 static ptrdiff_t KS(chol_any)(int up, char **args, const ptrdiff_t *dims,
                               const ptrdiff_t *steps, ptrdiff_t *ff)
