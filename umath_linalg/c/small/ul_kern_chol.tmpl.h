@@ -504,8 +504,12 @@ KALWAYS int KS(chol_mode)(const int n, const int up, char **args,
      * at 1..3 MB 0.81..0.95x for n = 10..16 but n = 8 after a pause
      * 1.10..1.16x. Pairs of columns only: even n, 16-byte aligned
      * output (odd n and the SSE2 target stay plain) */
+#if KTR == 4
     const int nt = emit && KPAIRS && n % 2 == 0 && (uintptr_t)args[1] % 16 == 0
         && (N > ul_split_whole ? N : ul_split_whole) * n * rowb >= UL_CHOL_NT_BYTES;
+#else   /* not named at all: clang -O0 would leave an untyped (non-TLS) reference */
+    const int nt = 0;
+#endif
     return nt ? 2 : emit;
 #else
     return 0;
