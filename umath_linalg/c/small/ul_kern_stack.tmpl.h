@@ -493,21 +493,39 @@ KALWAYS VI KS(lu)(VT *restrict A, const int n, const int ld, VT thr,
     for (int k = 0; k < n; k++) {
         VT piv[2];
         VT idx = KS(pivot)(A, n, ld, k, thr, &bad, perm, piv);
-        KS(pivot_row)(A, ld, k, perm, k, ld, T);
         VT p = piv[0];
         VT r = one / KS(sel)(bad, one, p);     /* as in lu1 */
         rinv[k] = r;
-        for (int i = k + 1; i < n; i++) {
-            VT *Ai = A + i * ld;
+        /* no lane interchanges rows (one branch per step): the same
+         * arithmetic without the pivot row's gather and the blends */
+        int swk = 0;    /* (from perm: the vector test made gcc 12 fail
+                         * on the SSE2 float64 det_3, an internal error) */
+        _Pragma("GCC unroll 16")
+        for (int l = 0; l < KV; l++)
+            swk |= perm[l] != k;
+        if (!swk) {
             const VT *Ak = A + k * ld;
-            VI mi = idx == KS(splat)((UL_T)i);
-            VT f = KS(sel)(mi, Ak[k], Ai[k]) * r;
-            _Pragma("GCC unroll 16")
-            for (int j = k + 1; j < ld; j++)
-                Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
+            for (int i = k + 1; i < n; i++) {
+                VT *Ai = A + i * ld;
+                const VT f = Ai[k] * r;
+                _Pragma("GCC unroll 16")
+                for (int j = k + 1; j < ld; j++)
+                    Ai[j] -= f * Ak[j];
+            }
+        } else {
+            KS(pivot_row)(A, ld, k, perm, k, ld, T);
+            for (int i = k + 1; i < n; i++) {
+                VT *Ai = A + i * ld;
+                const VT *Ak = A + k * ld;
+                VI mi = idx == KS(splat)((UL_T)i);
+                VT f = KS(sel)(mi, Ak[k], Ai[k]) * r;
+                _Pragma("GCC unroll 16")
+                for (int j = k + 1; j < ld; j++)
+                    Ai[j] = KS(sel)(mi, Ak[j], Ai[j]) - f * T[j];
+            }
+            for (int j = k; j < ld; j++)
+                A[k * ld + j] = T[j];
         }
-        for (int j = k; j < ld; j++)
-            A[k * ld + j] = T[j];
         if (detm) {
             /* swap -> flip sign; multiply mantissas, add exponents (p is a
              * normal number in every lane that is not sent to LAPACK) */
