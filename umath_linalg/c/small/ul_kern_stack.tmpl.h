@@ -221,6 +221,35 @@ KALWAYS int KS(gj_step)(VT *restrict A, const int n, const int k, VT thr,
     return KS(gj_update)(A, n, k, idx, piv, swk, perm);
 }
 
+/* Steps k and k + 1 as two single steps (gj_pair when some lane
+ * interchanges rows at k or k + 1, after step k's pivot search). */
+KALWAYS int KS(gj_pair_two)(VT *restrict A, const int n, const int k,
+                            VT thr, VI *bad, int (*restrict perm)[KV],
+                            const VT idx, const VT *piv)
+{
+    const int swk = KMOVMSK((VI)(idx != KS(splat)((UL_T)k))) != 0;
+    const int sw = KS(gj_update)(A, n, k, idx, piv, swk, perm[k]);
+    return sw | KS(gj_step)(A, n, k + 1, thr, bad, perm[k + 1]);
+}
+
+/* gj_pair_two for n = 12 out of line, one body per constant k: inlined
+ * into the unrolled gj_inv of n = 12 (the largest), its code made gcc
+ * compile the no-interchange pairs worse (bench_ab inv 12 1000, load 2.4:
+ * 0.77x the time out of line; invpiv 0.99x). Out of line for n = 6..11
+ * too measured 1.04..1.09x on invpiv (n = 11 inv 1.06x): inline there. */
+static __attribute__((noinline)) int KS(gj_pair_two12)(VT *restrict A,
+    const int k, VT thr, VI *bad, int (*restrict perm)[KV], const VT idx,
+    const VT *piv)
+{
+#define KPAIR(kk) case kk: \
+        return KS(gj_pair_two)(A, 12, kk, thr, bad, perm, idx, piv);
+    switch (k) {
+    KPAIR(0) KPAIR(2) KPAIR(4) KPAIR(6) KPAIR(8) KPAIR(10)
+    }
+#undef KPAIR
+    __builtin_unreachable();
+}
+
 /* Steps k and k + 1 (k + 1 < n, constant): when neither interchanges rows
  * in any lane (known after step k's pivot row and column k + 1 of the rows
  * below are formed), one pass over the rows does both, each element loaded
@@ -295,8 +324,9 @@ KALWAYS int KS(gj_pair)(VT *restrict A, const int n, const int k, VT thr,
         }
     }
     *bad = bad1;
-    int sw = KS(gj_update)(A, n, k, idx, piv, swk, perm[k]);
-    return sw | KS(gj_step)(A, n, k1, thr, bad, perm[k1]);
+    if (n == 12)
+        return KS(gj_pair_two12)(A, k, thr, bad, perm, idx, piv);
+    return KS(gj_pair_two)(A, n, k, thr, bad, perm, idx, piv);
 }
 
 KALWAYS VI KS(gj_inv)(VT *restrict A, const int n, VT thr,
