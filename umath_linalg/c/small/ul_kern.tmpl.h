@@ -8,8 +8,8 @@
  *
  * Stacks of >= KV matrices use the compact layout (ul_kern_stack.tmpl.h:
  * n <= 4 inverse fully in registers, n 5..16 in-place Gauss-Jordan with
- * the row interchange fused into the elimination, LU for det/slogdet/
- * solve); calls with fewer matrices one matrix at a time
+ * the row interchange fused into the elimination; ul_kern_lu.tmpl.h: LU
+ * for det/slogdet/solve); calls with fewer matrices one matrix at a time
  * (ul_kern_one.tmpl.h). Lanes the guard rejects go to the one-matrix
  * LAPACK path of the loops (ul_?gesv1 / ul_?slogdet1), so singularity
  * verdicts and NaN/Inf results are LAPACK's own.
@@ -17,6 +17,9 @@
  */
 #include "ul_simd.h"
 #include "ul_kern_stack.tmpl.h"
+#ifndef UL_KERN_INV_ONLY
+#include "ul_kern_lu.tmpl.h"
+#endif
 #include "ul_kern_one.tmpl.h"
 
 /* ---- lanes for LAPACK: the loops' one-matrix path -------------------- */
